@@ -1,0 +1,200 @@
+"""CBS's side of the GMSD chain: fetch deliveries from RINIS, check them, report back.
+
+CBS has no StUF interface of its own: it reads files from its inbox folder on the
+RINIS server and places its PDF reports in its send folder there (seed 000 ch.7).
+A delivery is fetched as soon as RINIS reports it (or when the inbox is read), its
+technical check runs at once, and the technical report goes to the send folder.
+
+Where it differs from the real CBS: the check is the rule catalogue in ``check.py``
+(the real one is not public); reports follow the naming in ``gmsd.rapportnaam``.
+A ZIP is unpacked and every CSV in it gets its own check and report.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import datetime
+from urllib.parse import unquote
+
+from ..gmsd import metagegevens, periodes, rapportnaam
+from ..party import Party, PartyConfig
+from ..store import Entry
+from .check import check_file, parse_bestandsnaam
+from .report import technisch_rapport_pdf
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS aanleveringen (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    map TEXT NOT NULL,
+    rinis_id INTEGER NOT NULL,
+    bestandsnaam TEXT NOT NULL,
+    gemeentecode TEXT NOT NULL,
+    inhoud BLOB NOT NULL,
+    metagegevens BLOB NOT NULL,
+    ontvangen TEXT NOT NULL,
+    correlatie TEXT,
+    UNIQUE (map, rinis_id)
+);
+CREATE TABLE IF NOT EXISTS rapporten (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    aanlevering_id INTEGER NOT NULL REFERENCES aanleveringen(id),
+    soort TEXT NOT NULL,                 -- TECHNISCH
+    bestand TEXT NOT NULL,               -- the CSV the report is about
+    ggk_referentie TEXT NOT NULL,
+    oordeel TEXT NOT NULL,               -- goedgekeurd, afgekeurd
+    bevindingen TEXT NOT NULL,           -- JSON
+    naam TEXT NOT NULL,
+    pdf BLOB NOT NULL,
+    gemaakt TEXT NOT NULL,
+    geplaatst TEXT
+);
+"""
+
+INBOX = "RGMSD001"
+VERZEND = "RGMSD101"
+
+
+class Cbs(Party):
+    name = "cbs"
+    schema = SCHEMA
+
+    def __init__(self, config: PartyConfig) -> None:
+        super().__init__(config)
+        self.inbox = config.options.get("inbox", INBOX)
+        self.verzend = config.options.get("verzend", VERZEND)
+        self.fixed_periodes = config.options.get("verslagperiodes")
+
+    def task_handlers(self):
+        return {"ophalen": self._fetch, "controleren": self._check,
+                "rapport_plaatsen": self._place_report}
+
+    # -------------------------------------------------------------- the inbox
+
+    def announce(self, folder: str, rinis_id: int) -> None:
+        """RINIS reports a new file: fetch it (as a task, so the call returns at once)."""
+        self.tasks.add("ophalen", {"map": folder, "id": int(rinis_id)})
+
+    def read_inbox(self) -> int:
+        """Poll the inbox for files not yet picked up; returns how many were found."""
+        response = self.courier.request("GET", f"{self.url('rinis')}/mappen/{self.inbox}",
+                                        params={"nieuw": "1"})
+        response.raise_for_status()
+        new = response.json()
+        for item in new:
+            self.tasks.add("ophalen", {"map": self.inbox, "id": item["id"]})
+        return len(new)
+
+    def _get(self, folder: str, file_id: int) -> tuple[str, bytes]:
+        response = self.courier.request("GET", f"{self.url('rinis')}/mappen/{folder}/{file_id}")
+        response.raise_for_status()
+        return unquote(response.headers.get("X-Bestandsnaam", "")), response.content
+
+    def _fetch(self, data: dict) -> None:
+        folder, file_id = data["map"], data["id"]
+        if self.store.one("SELECT id FROM aanleveringen WHERE map = ? AND rinis_id = ?",
+                          (folder, file_id)):
+            return  # announced twice: fetched once
+        listing = self.courier.request("GET", f"{self.url('rinis')}/mappen/{folder}").json()
+        item = next((i for i in listing if i["id"] == file_id), None)
+        if item is None or item["metagegevens_id"] is None:
+            raise RuntimeError(f"bestand {file_id} in {folder} heeft geen metagegevens")
+        naam, inhoud = self._get(folder, file_id)
+        meta_naam, meta_xml = self._get(folder, item["metagegevens_id"])
+        meta = metagegevens.from_xml(meta_xml)
+        correlatie = meta.ggkReferenties[0][1]
+        with self.store.transaction() as db:
+            for file_name, payload, ctype in ((naam, inhoud, "application/octet-stream"),
+                                              (meta_naam, meta_xml, "application/xml")):
+                self.journal.record(Entry("in", "rinis", "bestand", payload, ctype,
+                                          bestandsnaam=file_name, correlatie=correlatie), db)
+            aanlevering_id = db.execute(
+                "INSERT INTO aanleveringen (map, rinis_id, bestandsnaam, gemeentecode, inhoud,"
+                " metagegevens, ontvangen, correlatie) VALUES (?,?,?,?,?,?,?,?)",
+                (folder, file_id, naam, meta.gemeentecode, inhoud, meta_xml,
+                 self.clock.now().isoformat(), correlatie)).lastrowid
+            self.tasks.add("controleren", {"aanlevering_id": aanlevering_id}, db)
+        self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
+
+    # ------------------------------------------------------- technical check
+
+    def verslagperiodes(self, moment: datetime) -> set[str]:
+        if self.fixed_periodes:
+            return set(self.fixed_periodes)
+        return set(periodes.deliverable(moment.date()))
+
+    def _check(self, data: dict) -> None:
+        row = self.store.one("SELECT * FROM aanleveringen WHERE id = ?", (data["aanlevering_id"],))
+        meta = metagegevens.from_xml(bytes(row["metagegevens"]))
+        references = dict(meta.ggkReferenties)
+        ontvangen = datetime.fromisoformat(row["ontvangen"])
+        valid_periods = self.verslagperiodes(ontvangen)
+        for csv_name, name_for_check, inhoud in self._csv_files(row["bestandsnaam"],
+                                                                bytes(row["inhoud"]), meta):
+            referentie = references.get(csv_name) or meta.ggkReferenties[0][1]
+            oordeel = check_file(name_for_check, inhoud, row["gemeentecode"], valid_periods)
+            parsed = parse_bestandsnaam(name_for_check, row["gemeentecode"])
+            periode = parsed["code_uitvraag"] if parsed else "ONBEKEND"
+            gemaakt = self.clock.now()
+            pdf = technisch_rapport_pdf(oordeel, row["gemeentecode"], referentie, ontvangen, gemaakt)
+            naam = str(rapportnaam.Rapportnaam("TECHNISCH", row["gemeentecode"], periode, referentie))
+            bevindingen = [{"regel": b.regel, "geslaagd": b.geslaagd, "melding": b.melding,
+                            "regels": list(b.regels)} for b in oordeel.bevindingen]
+            with self.store.transaction() as db:
+                rapport_id = db.execute(
+                    "INSERT INTO rapporten (aanlevering_id, soort, bestand, ggk_referentie, oordeel,"
+                    " bevindingen, naam, pdf, gemaakt) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (row["id"], "TECHNISCH", name_for_check, referentie, oordeel.verdict,
+                     _json(bevindingen), naam, pdf, gemaakt.isoformat())).lastrowid
+                self.tasks.add("rapport_plaatsen", {"rapport_id": rapport_id}, db)
+
+    def _csv_files(self, naam: str, inhoud: bytes, meta: metagegevens.Metagegevens):
+        """(name in the metadata, name to check, bytes) of each CSV in a delivery."""
+        if not naam.lower().endswith(".zip"):
+            yield meta.ggkReferenties[0][0], naam, inhoud
+            return
+        suffix = "_" + meta.gemeentecode
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(inhoud))
+        except zipfile.BadZipFile:
+            yield meta.bestandsnaam, naam, inhoud  # checked as it is: fails the name/format rules
+            return
+        with archive:
+            for info in archive.infolist():
+                member = info.filename.rsplit("/", 1)[-1]
+                if info.is_dir() or not member.lower().endswith((".csv", ".txt")):
+                    continue
+                stem, _, ext = member.rpartition(".")
+                yield member, f"{stem}{suffix}.{ext}", archive.read(info)
+
+    def _place_report(self, data: dict) -> None:
+        row = self.store.one("SELECT * FROM rapporten WHERE id = ?", (data["rapport_id"],))
+        url = f"{self.url('rinis')}/mappen/{self.verzend}/{row['naam']}"
+        pdf = bytes(row["pdf"])
+        self.journal.record(Entry("uit", "rinis", "rapport", pdf, "application/pdf",
+                                  bestandsnaam=row["naam"], correlatie=row["ggk_referentie"]))
+        response = self.courier.request("PUT", url, data=pdf,
+                                        headers={"Content-Type": "application/pdf"})
+        if response.status_code != 201:
+            raise RuntimeError(f"RINIS weigerde {row['naam']}: HTTP {response.status_code} "
+                               f"{response.text[:200]}")
+        self.store.execute("UPDATE rapporten SET geplaatst = ? WHERE id = ?",
+                           (self.clock.now().isoformat(), row["id"]))
+
+    # ---------------------------------------------------------------- queries
+
+    def aanleveringen(self) -> list[dict]:
+        rows = self.store.query("SELECT id, bestandsnaam, gemeentecode, ontvangen, correlatie"
+                                " FROM aanleveringen ORDER BY id")
+        result = []
+        for row in rows:
+            reports = self.store.query("SELECT id, bestand, ggk_referentie, oordeel, naam, gemaakt,"
+                                       " geplaatst FROM rapporten WHERE aanlevering_id = ?"
+                                       " ORDER BY id", (row["id"],))
+            result.append(dict(row) | {"rapporten": [dict(r) for r in reports]})
+        return result
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,116 @@
+"""The only module that knows all four parties: builds them, wires them, serves them.
+
+Each party is created from its own app factory with its own state file, bound to a
+loopback port (port 0: any free one), told its neighbours' URLs, and served by
+waitress in a thread. All four share one injected clock.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from flask import Flask
+
+from .clock import Clock, WallClock
+from .party import PartyConfig, party_of
+from .server import ServedApp
+
+PARTIES = ("gemeente", "ggk", "rinis", "cbs")
+NEIGHBOURS = {
+    "gemeente": ("ggk",),
+    "ggk": ("rinis", "gemeente"),
+    "rinis": ("ggk", "cbs"),
+    "cbs": ("rinis",),
+}
+DEFAULT_PORTS = {"gemeente": 8101, "ggk": 8102, "rinis": 8103, "cbs": 8104}
+
+
+def app_factory(party: str) -> Callable[[PartyConfig], Flask]:
+    if party not in PARTIES:
+        raise ValueError(f"onbekende partij '{party}'; kies uit {', '.join(PARTIES)}")
+    return importlib.import_module(f"simulators.{party}").create_app
+
+
+@dataclass
+class Chain:
+    """Four simulated parties on loopback. Use as a context manager, or start()/stop()."""
+
+    state_dir: Path
+    clock: Clock = field(default_factory=WallClock)
+    host: str = "127.0.0.1"
+    ports: dict[str, int] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    servers: dict[str, ServedApp] = field(default_factory=dict, init=False)
+
+    def start(self) -> Chain:
+        self.state_dir = Path(self.state_dir)
+        urls: dict[str, dict[str, str]] = {name: {} for name in PARTIES}
+        try:
+            for name in PARTIES:
+                config = PartyConfig(state_path=self.state_dir / f"{name}.sqlite3",
+                                     clock=self.clock, urls=urls[name],
+                                     options=self.options.get(name, {}))
+                app = app_factory(name)(config)
+                self.servers[name] = ServedApp(app, self.host, self.ports.get(name, 0))
+            for name, neighbours in NEIGHBOURS.items():
+                for neighbour in neighbours:
+                    urls[name][neighbour] = self.servers[neighbour].url
+            for name in PARTIES:
+                party_of(self.servers[name].app).start()
+                self.servers[name].start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {name: server.url for name, server in self.servers.items()}
+
+    def party(self, name: str) -> Any:
+        """The party object behind a server (for tests of this package only)."""
+        return party_of(self.servers[name].app)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no party has work left: every hand-off in the chain is done."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(self.party(n).tasks.wait_idle(max(0.0, deadline - time.monotonic()))
+                   for n in PARTIES) and not any(self.party(n).tasks.pending() for n in PARTIES):
+                return True
+        return False
+
+    def stop(self) -> None:
+        for name, server in list(self.servers.items()):
+            server.stop()
+            party_of(server.app).stop()
+            del self.servers[name]
+
+    def __enter__(self) -> Chain:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def wait_for_health(urls: dict[str, str], timeout: float = 5.0) -> dict[str, dict]:
+    """Poll each party's /health until it answers; returns the answers."""
+    deadline = time.monotonic() + timeout
+    answers: dict[str, dict] = {}
+    with requests.Session() as session:
+        for name, url in urls.items():
+            while True:
+                try:
+                    answers[name] = session.get(f"{url}/health", timeout=1).json()
+                    break
+                except requests.RequestException:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"{name} ({url}) antwoordt niet op /health") from None
+                    time.sleep(0.02)
+    return answers

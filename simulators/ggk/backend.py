@@ -1,0 +1,360 @@
+"""The GGk (Gemeentelijk Gegevensknooppunt, run by the Inlichtingenbureau): its rules.
+
+Transport only: the GGk never opens a gemeente's file or a CBS report. It takes an
+upload, gives a reference number per CSV, keeps the upload metadata, and forwards
+file and metadata to RINIS in GGk envelopes (Di01). Reports arriving from RINIS
+(Du01/Di01) are stripped and put, as a ZIP, in the addressed gemeente's download
+area; a Fo01 becomes an error report there. A gemeente only ever receives Fo01.
+
+Where it differs from the real GGk: no portal pages or eHerkenning yet (the upload
+is a web-service call naming gemeente and user), no e-mail (a notification is a
+call to the gemeente simulator, and a line in ``meldingen``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+import threading
+import time
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml import etree
+
+from .. import stuf
+from ..gmsd import metagegevens
+from ..gmsd.gemeenten import gemeenten
+from ..party import Party, PartyConfig
+from ..receiver import Receiver
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    referentienummer TEXT NOT NULL UNIQUE,     -- of the Di01 that carries the file
+    meta_referentienummer TEXT NOT NULL UNIQUE, -- of the Di01 that carries the metadata
+    gemeentecode TEXT NOT NULL,
+    gebruiker TEXT NOT NULL,
+    bestandsnaam TEXT NOT NULL,                -- as uploaded
+    bestandsnaam_envelop TEXT NOT NULL,        -- as it travels in the envelope
+    tijdstip TEXT NOT NULL,
+    inhoud BLOB NOT NULL,
+    status TEXT NOT NULL DEFAULT 'ontvangen',  -- ontvangen, doorgestuurd, geweigerd
+    melding TEXT
+);
+CREATE TABLE IF NOT EXISTS referenties (
+    referentie TEXT PRIMARY KEY,               -- yyyymmdd-hhmmss-nnn
+    upload_id INTEGER NOT NULL REFERENCES uploads(id),
+    bestand TEXT NOT NULL                      -- the CSV it belongs to (a ZIP member, or the file)
+);
+CREATE TABLE IF NOT EXISTS downloads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    gemeentecode TEXT NOT NULL,
+    soort TEXT NOT NULL,                       -- rapport, foutrapport
+    bestandsnaam TEXT NOT NULL,
+    inhoud BLOB NOT NULL,
+    content_type TEXT NOT NULL,
+    ontvangen TEXT NOT NULL,
+    referentienummer TEXT,                     -- of the message that brought it
+    crossRefnummer TEXT,
+    correlatie TEXT,                           -- GGk reference of the upload it answers
+    opgehaald TEXT
+);
+CREATE TABLE IF NOT EXISTS meldingen (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    gemeentecode TEXT NOT NULL,
+    download_id INTEGER NOT NULL,
+    tekst TEXT NOT NULL,
+    tijdstip TEXT NOT NULL
+);
+"""
+
+ALLOWED_EXTENSIONS = (".csv", ".txt", ".zip")
+NAME_POLICIES = ("omzetten", "weigeren")
+FUNCTIE_AANLEVERING = "GMSD-AANLEVERING"
+FUNCTIE_METAGEGEVENS = "GMSD-METAGEGEVENS"
+MAX_FILE_BYTES = (stuf.MAX_MESSAGE_BYTES - 16 * 1024) * 3 // 4  # base64 grows by 4/3
+
+
+class UploadRefused(ValueError):
+    """The upload is refused; ``status`` is the HTTP status, the text says why in Dutch."""
+
+    def __init__(self, melding: str, status: int = 400) -> None:
+        super().__init__(melding)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    bestandsnaam: str
+    bestandsnaam_envelop: str
+    referentienummer: str
+    referenties: tuple[tuple[str, str], ...]  # (CSV name, GGk reference)
+
+
+class Ggk(Party):
+    name = "ggk"
+    schema = SCHEMA
+
+    def __init__(self, config: PartyConfig) -> None:
+        super().__init__(config)
+        policy = config.options.get("bestandsnaam_beleid", "omzetten")
+        if policy not in NAME_POLICIES:
+            raise ValueError(f"bestandsnaam_beleid must be one of {NAME_POLICIES}, not {policy!r}")
+        self.name_policy = policy
+        self.gemeenten = gemeenten()
+        self.systeem = stuf.Systeem("IB", "GGKWebservice")
+        self._downloads_changed = threading.Condition()
+        self.receiver = Receiver(
+            party="ggk", peer="rinis", store=self.store, journal=self.journal,
+            clock_tijdstip=self.clock.stuf_tijdstip,
+            handlers={"Du01": self._receive_report, "Di01": self._receive_report,
+                      "Fo01": self._receive_fo01},
+            known_zenders={"CBS", "RINIS"}, known_ontvangers=self.gemeenten,
+        )
+
+    def task_handlers(self):
+        return {"doorsturen": self._forward, "melden": self._notify}
+
+    # ------------------------------------------------------------------ uploads
+
+    def upload(self, gemeentecode: str, gebruiker: str,
+               files: list[tuple[str, bytes]]) -> list[UploadResult]:
+        """Accept one or more files of one gemeente user; a reference per CSV.
+
+        All files are checked before any is accepted: one refusal refuses the upload,
+        so a user never has to work out which half of an upload went through.
+        """
+        if gemeentecode not in self.gemeenten:
+            raise UploadRefused(f"gemeentecode '{gemeentecode}' is onbekend; gebruik de "
+                                "viercijferige CBS-code, bijvoorbeeld 0363")
+        if not gebruiker.strip():
+            raise UploadRefused("geef de gebruiker op die het bestand aanlevert")
+        if not files:
+            raise UploadRefused("er is geen bestand meegestuurd")
+        prepared = [(name, data, self._envelope_name(name), self._csv_names(name, data))
+                    for name, data in files]
+        moment = self.clock.now()
+        results: list[UploadResult] = []
+        with self.store.transaction() as db:
+            for name, data, envelop_name, csv_names in prepared:
+                refnr, meta_refnr = stuf.new_referentienummer(), stuf.new_referentienummer()
+                upload_id = db.execute(
+                    "INSERT INTO uploads (referentienummer, meta_referentienummer, gemeentecode,"
+                    " gebruiker, bestandsnaam, bestandsnaam_envelop, tijdstip, inhoud)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (refnr, meta_refnr, gemeentecode, gebruiker, name, envelop_name,
+                     moment.isoformat(), data)).lastrowid
+                refs = tuple((csv, self._new_reference(db, moment, upload_id, csv))
+                             for csv in csv_names)
+                self.tasks.add("doorsturen", {"upload_id": upload_id}, db)
+                results.append(UploadResult(name, envelop_name, refnr, refs))
+        return results
+
+    def _envelope_name(self, name: str) -> str:
+        if not name or "/" in name or "\\" in name:
+            raise UploadRefused("de bestandsnaam ontbreekt of bevat een map-scheidingsteken")
+        if not name.lower().endswith(ALLOWED_EXTENSIONS):
+            raise UploadRefused(f"'{name}': alleen .csv-, .txt- of .zip-bestanden kunnen "
+                                "worden aangeleverd")
+        if stuf.BESTANDSNAAM.fullmatch(name):
+            return name
+        if self.name_policy == "weigeren":
+            raise UploadRefused(
+                f"'{name}' bevat tekens die de GGk-envelop niet toestaat; gebruik alleen "
+                "letters, cijfers, punt, liggend streepje en underscore (A-Z a-z 0-9 . - _)", 422)
+        mapped = re.sub(r"[^A-Za-z0-9._-]", "_", name)[:255]
+        return mapped if len(mapped) >= 4 else mapped.rjust(4, "_")
+
+    def _csv_names(self, name: str, data: bytes) -> list[str]:
+        if not data:
+            raise UploadRefused(f"'{name}' is leeg; een lege aanlevering wordt niet doorgestuurd")
+        if len(data) > MAX_FILE_BYTES:
+            raise UploadRefused(f"'{name}' is te groot: een bestand mag in de envelop ten "
+                                f"hoogste 25 MB worden ({MAX_FILE_BYTES} bytes)", 413)
+        if not name.lower().endswith(".zip"):
+            return [name]
+        # The GGk does not unpack a ZIP; it reads its table of contents only, to give
+        # each CSV inside its own reference number.
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = [m.filename for m in archive.infolist() if not m.is_dir()]
+        except zipfile.BadZipFile:
+            raise UploadRefused(f"'{name}' is geen leesbaar ZIP-bestand") from None
+        csvs = [m.rsplit("/", 1)[-1] for m in members if m.lower().endswith((".csv", ".txt"))]
+        if not csvs:
+            raise UploadRefused(f"'{name}' bevat geen .csv- of .txt-bestand")
+        return csvs
+
+    def _new_reference(self, db: sqlite3.Connection, moment: datetime, upload_id: int,
+                       csv: str) -> str:
+        """``yyyymmdd-hhmmss-nnn``: the upload time (seed 003) plus a counter, so two
+        CSVs uploaded within one second still get different numbers."""
+        prefix = moment.strftime("%Y%m%d-%H%M%S")
+        row = db.execute("SELECT COUNT(*) FROM referenties WHERE referentie LIKE ?",
+                         (prefix + "-%",)).fetchone()
+        reference = f"{prefix}-{row[0] + 1:03d}"
+        db.execute("INSERT INTO referenties VALUES (?,?,?)", (reference, upload_id, csv))
+        return reference
+
+    def uploads(self, gemeentecode: str) -> list[dict]:
+        rows = self.store.query(
+            "SELECT id, referentienummer, bestandsnaam, bestandsnaam_envelop, gebruiker, tijdstip,"
+            " status, melding FROM uploads WHERE gemeentecode = ? ORDER BY id", (gemeentecode,))
+        result = []
+        for row in rows:
+            refs = self.store.query("SELECT referentie, bestand FROM referenties WHERE upload_id = ?"
+                                    " ORDER BY referentie", (row["id"],))
+            result.append(dict(row) | {"referenties": [dict(r) for r in refs]})
+        return result
+
+    # ------------------------------------------------------------ to RINIS (task)
+
+    def _forward(self, data: dict) -> None:
+        """Send the metadata Di01, then the file's Di01, to RINIS."""
+        upload = self.store.one("SELECT * FROM uploads WHERE id = ?", (data["upload_id"],))
+        refs = self.store.query("SELECT referentie, bestand FROM referenties WHERE upload_id = ?"
+                                " ORDER BY referentie", (upload["id"],))
+        correlatie = refs[0]["referentie"]
+        zender = stuf.Systeem(upload["gemeentecode"], "GGKWebservice",
+                              self.gemeenten.get(upload["gemeentecode"], "")[:50] or None)
+        ontvanger = stuf.Systeem("CBS", "GGk")
+        meta = metagegevens.Metagegevens(
+            referentienummerBestand=upload["referentienummer"],
+            bestandsnaam=upload["bestandsnaam"],
+            bestandsnaamEnvelop=upload["bestandsnaam_envelop"],
+            gemeentecode=upload["gemeentecode"], gebruiker=upload["gebruiker"],
+            tijdstipUpload=datetime.fromisoformat(upload["tijdstip"]),
+            ggkReferenties=tuple((r["bestand"], r["referentie"]) for r in refs))
+        messages = [  # the metadata first, so RINIS knows the file's reference on arrival
+            (upload["meta_referentienummer"], FUNCTIE_METAGEGEVENS,
+             stuf.Bestand(metagegevens.to_xml(meta))),
+            (upload["referentienummer"], FUNCTIE_AANLEVERING,
+             stuf.Bestand(bytes(upload["inhoud"]), upload["bestandsnaam_envelop"])),
+        ]
+        url = self.url("rinis") + "/stuf/ontvang"
+        for refnr, functie, bestand in messages:
+            envelop = stuf.Envelop(stuf.Stuurgegevens(
+                "Di01", zender, ontvanger, refnr, self.clock.stuf_tijdstip(), functie=functie),
+                bestand)
+            element = stuf.build_envelop(envelop)
+            answer = self.courier.send_stuf("rinis", url, element, correlatie=correlatie,
+                                            bestandsnaam=bestand.bestandsnaam)
+            if not answer.bevestigd:
+                self._refused_by_rinis(upload, element, answer, correlatie)
+                return
+        self.store.execute("UPDATE uploads SET status = 'doorgestuurd' WHERE id = ?", (upload["id"],))
+
+    def _refused_by_rinis(self, upload, element, answer: stuf.Antwoord, correlatie: str) -> None:
+        """RINIS answered Fo03: the gemeente gets it as a Fo01 from IB (hop by hop)."""
+        fout = answer.fout
+        fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
+            "Fo01", self.systeem, stuf.Systeem(upload["gemeentecode"], "GGk"),
+            stuf.new_referentienummer(), self.clock.stuf_tijdstip(),
+            crossRefnummer=upload["referentienummer"]), stuf.Foutbericht(
+                fout.code, fout.plek, fout.omschrijving,
+                details=f"{FUNCTIE_AANLEVERING}-00010000", detailsXML=stuf.to_bytes(element)))
+        with self.store.transaction() as db:
+            db.execute("UPDATE uploads SET status = 'geweigerd', melding = ? WHERE id = ?",
+                       (f"{fout.code}: {fout.omschrijving}", upload["id"]))
+            self._add_download(db, upload["gemeentecode"], "foutrapport",
+                               f"Fo01_{correlatie}.xml", stuf.to_bytes(fo01), "application/xml",
+                               None, upload["referentienummer"], correlatie)
+
+    # -------------------------------------------------------------- from RINIS
+
+    def receive(self, body: bytes) -> tuple[bytes, int]:
+        return self.receiver.receive(body)
+
+    def _upload_by_refnr(self, db, referentienummer: str | None):
+        if not referentienummer:
+            return None
+        return db.execute("SELECT u.*, (SELECT MIN(referentie) FROM referenties r WHERE"
+                          " r.upload_id = u.id) AS correlatie FROM uploads u WHERE"
+                          " u.referentienummer = ? OR u.meta_referentienummer = ?",
+                          (referentienummer, referentienummer)).fetchone()
+
+    def _receive_report(self, message, sg: stuf.Stuurgegevens, db) -> str | None:
+        envelop = stuf.read_envelop(message)
+        if not envelop.bestand.is_tekst:
+            raise stuf.stuf_fault("StUF055", "een rapport komt als tekstBestand met bestandsnaam")
+        upload = self._upload_by_refnr(db, sg.crossRefnummer)
+        if sg.berichtcode == "Du01" and upload is None:
+            raise stuf.StufFault("StUF043", f"Crossreferentienummer niet bekend: "
+                                 f"{sg.crossRefnummer} hoort bij geen aanlevering")
+        naam = envelop.bestand.bestandsnaam
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            info = zipfile.ZipInfo(naam, date_time=self.clock.now().timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, envelop.bestand.inhoud)
+        correlatie = upload["correlatie"] if upload is not None else None
+        self._add_download(db, sg.ontvanger.organisatie, "rapport", naam.rsplit(".", 1)[0] + ".zip",
+                           archive.getvalue(), "application/zip", sg.referentienummer,
+                           sg.crossRefnummer, correlatie)
+        return correlatie
+
+    def _receive_fo01(self, message, sg: stuf.Stuurgegevens, db) -> str | None:
+        upload = self._upload_by_refnr(db, sg.crossRefnummer)
+        correlatie = upload["correlatie"] if upload is not None else None
+        if upload is not None:
+            fout = stuf.read_antwoord(message).fout
+            db.execute("UPDATE uploads SET status = 'geweigerd', melding = ? WHERE id = ?",
+                       (f"{fout.code}: {fout.omschrijving}", upload["id"]))
+        self._add_download(db, sg.ontvanger.organisatie, "foutrapport",
+                           f"Fo01_{correlatie or sg.referentienummer}.xml",
+                           etree.tostring(message, xml_declaration=True, encoding="UTF-8"),
+                           "application/xml", sg.referentienummer, sg.crossRefnummer, correlatie)
+        return correlatie
+
+    # ---------------------------------------------------------- download area
+
+    def _add_download(self, db, gemeentecode, soort, naam, inhoud, content_type, refnr,
+                      crossref, correlatie) -> int:
+        download_id = db.execute(
+            "INSERT INTO downloads (gemeentecode, soort, bestandsnaam, inhoud, content_type,"
+            " ontvangen, referentienummer, crossRefnummer, correlatie) VALUES (?,?,?,?,?,?,?,?,?)",
+            (gemeentecode, soort, naam, inhoud, content_type, self.clock.now().isoformat(),
+             refnr, crossref, correlatie)).lastrowid
+        self.tasks.add("melden", {"download_id": download_id}, db)
+        return download_id
+
+    def downloads(self, gemeentecode: str, after: int = 0, wait: float = 0.0) -> list[dict]:
+        """The gemeente's download area; with ``wait``, block until something newer is there."""
+        deadline = time.monotonic() + wait
+        with self._downloads_changed:  # held while reading, so no notification slips by
+            while True:
+                rows = self.store.query(
+                    "SELECT id, soort, bestandsnaam, content_type, ontvangen, referentienummer,"
+                    " crossRefnummer, correlatie, opgehaald FROM downloads WHERE gemeentecode = ?"
+                    " AND id > ? ORDER BY id", (gemeentecode, after))
+                remaining = deadline - time.monotonic()
+                if rows or remaining <= 0:
+                    return [dict(r) for r in rows]
+                self._downloads_changed.wait(remaining)
+
+    def download(self, gemeentecode: str, download_id: int) -> tuple[str, bytes, str] | None:
+        row = self.store.one("SELECT bestandsnaam, inhoud, content_type FROM downloads"
+                             " WHERE id = ? AND gemeentecode = ?", (download_id, gemeentecode))
+        if row is None:
+            return None
+        self.store.execute("UPDATE downloads SET opgehaald = COALESCE(opgehaald, ?) WHERE id = ?",
+                           (self.clock.now().isoformat(), download_id))
+        return row["bestandsnaam"], bytes(row["inhoud"]), row["content_type"]
+
+    def _notify(self, data: dict) -> None:
+        """Tell the gemeente a file is ready (the real GGk sends an e-mail)."""
+        with self._downloads_changed:
+            self._downloads_changed.notify_all()
+        row = self.store.one("SELECT id, gemeentecode, soort, bestandsnaam FROM downloads"
+                             " WHERE id = ?", (data["download_id"],))
+        tekst = f"Er staat een {row['soort']} voor u klaar: {row['bestandsnaam']}"
+        self.store.execute("INSERT INTO meldingen (gemeentecode, download_id, tekst, tijdstip)"
+                           " VALUES (?,?,?,?)", (row["gemeentecode"], row["id"], tekst,
+                                                 self.clock.now().isoformat()))
+        if "gemeente" in self.config.urls:
+            self.courier.request("POST", self.url("gemeente") + "/notificaties", json={
+                "gemeentecode": row["gemeentecode"], "download_id": row["id"],
+                "soort": row["soort"], "bestandsnaam": row["bestandsnaam"], "tekst": tekst})

@@ -1,0 +1,26 @@
+"""Verslagperiodes (half years) and which ones may be delivered on a given day.
+
+A delivery for a half year starts on the first of the month after it (seed 003), and
+the services work for the current period and at most one previous one (000 ch.4):
+on 15 August 2016 those are H1 2016 (current) and H2 2015 (previous).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def code_uitvraag(jaar: int, halfjaar: int) -> str:
+    return f"H{halfjaar}{jaar}"
+
+
+def deliverable(op: date) -> tuple[str, str]:
+    """(current, previous) code uitvraag for a delivery made on ``op``."""
+    if op.month >= 7:
+        return code_uitvraag(op.year, 1), code_uitvraag(op.year - 1, 2)
+    return code_uitvraag(op.year - 1, 2), code_uitvraag(op.year - 1, 1)
+
+
+def current(op: date) -> tuple[int, int]:
+    """(jaar, halfjaar) of the current verslagperiode on ``op``."""
+    return (op.year, 1) if op.month >= 7 else (op.year - 1, 2)

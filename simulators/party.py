@@ -1,0 +1,175 @@
+"""What the four party simulators have in common: config, state, and the shared endpoints.
+
+Every party serves ``GET /health`` (who it is, its clock, its endpoints),
+``GET /journal`` (every message it sent or received, with a link to the raw payload)
+and a small control API under ``/_beheer`` (clock, tasks, wait-until-idle) that a
+test harness uses and a real partner does not need.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from . import __version__
+from .clock import Clock, ClockError
+from .courier import Courier
+from .store import Journal, Store
+from .tasks import Handler, Tasks
+
+
+@dataclass
+class PartyConfig:
+    """Everything a party needs, given once at creation.
+
+    ``urls`` maps neighbour names to base URLs; the chain may fill it in after the
+    app is created (ports are known only once the servers are bound).
+    """
+
+    state_path: Path
+    clock: Clock
+    urls: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class Party:
+    """State, journal, tasks and courier of one party; subclasses add the rules."""
+
+    name = "party"
+    schema = ""
+
+    def __init__(self, config: PartyConfig) -> None:
+        self.config = config
+        self.clock = config.clock
+        self.store = Store(config.state_path, self.schema)
+        self.journal = Journal(self.store, self.clock)
+        self.courier = Courier(self.name, self.journal)
+        self.tasks = Tasks(self.store, self.task_handlers())
+
+    def task_handlers(self) -> dict[str, Handler]:
+        return {}
+
+    def url(self, neighbour: str) -> str:
+        try:
+            return self.config.urls[neighbour].rstrip("/")
+        except KeyError:
+            raise LookupError(f"{self.name} kent het adres van {neighbour} niet") from None
+
+    def start(self) -> None:
+        self.tasks.start()
+
+    def stop(self) -> None:
+        self.tasks.stop()
+        self.store.close()
+
+
+def party_of(app: Flask | None = None) -> Any:
+    return (app or current_app).extensions["ketentest.party"]
+
+
+def make_app(party: Party, endpoints: dict[str, str], *blueprints: Blueprint) -> Flask:
+    """A Flask app for ``party``: the shared endpoints, the party's own blueprints,
+    and error handlers that answer in JSON with a Dutch message, never a traceback."""
+    app = Flask(f"ketentest.{party.name}")
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
+    app.json.ensure_ascii = False
+    app.extensions["ketentest.party"] = party
+    app.extensions["ketentest.endpoints"] = endpoints
+    app.register_blueprint(_common_blueprint())
+    for bp in blueprints:
+        app.register_blueprint(bp)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return jsonify(fout=exc.name, melding=_dutch(exc)), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("onverwachte fout")
+        return jsonify(fout="Interne fout", melding=(
+            f"{party.name} kon het verzoek niet afhandelen ({type(exc).__name__}); "
+            "niets is verwerkt")), 500
+
+    return app
+
+
+def _dutch(exc: HTTPException) -> str:
+    texts = {
+        404: "Dit adres bestaat niet bij deze partij; zie /health voor de endpoints.",
+        405: "Deze methode is hier niet toegestaan.",
+        413: "Het bericht is te groot.",
+    }
+    return texts.get(exc.code or 0, exc.description or exc.name)
+
+
+def _common_blueprint() -> Blueprint:
+    bp = Blueprint("common", __name__)
+
+    @bp.get("/health")
+    def health():
+        party = party_of()
+        return jsonify(
+            party=party.name,
+            version=__version__,
+            klok=party.clock.now().isoformat(),
+            gesimuleerde_klok=party.clock.simulated,
+            endpoints=current_app.extensions["ketentest.endpoints"],
+            buren=party.config.urls,
+            open_taken=party.tasks.pending(),
+        )
+
+    @bp.get("/journal")
+    def journal():
+        party = party_of()
+        since = request.args.get("na", default=0, type=int)
+        entries = party.journal.entries(since, request.args.get("correlatie"))
+        for entry in entries:
+            entry["payload"] = url_for("common.journal_payload", entry_id=entry["id"], _external=True)
+        return jsonify(entries)
+
+    @bp.get("/journal/<int:entry_id>/payload")
+    def journal_payload(entry_id: int):
+        found = party_of().journal.payload(entry_id)
+        if found is None:
+            return jsonify(fout="Niet gevonden", melding=f"journaalregel {entry_id} bestaat niet"), 404
+        payload, content_type = found
+        return Response(payload, content_type=content_type)
+
+    @bp.get("/_beheer/klok")
+    def get_clock():
+        clock = party_of().clock
+        return jsonify(klok=clock.now().isoformat(), gesimuleerd=clock.simulated)
+
+    @bp.put("/_beheer/klok")
+    def set_clock():
+        party = party_of()
+        data = request.get_json(silent=True) or {}
+        try:
+            party.clock.set(datetime.fromisoformat(str(data.get("klok", ""))))
+        except ClockError as exc:
+            return jsonify(fout="Klok niet verzet", melding=str(exc)), 409
+        except ValueError:
+            return jsonify(fout="Ongeldige tijd", melding="geef 'klok' als ISO-tijd, "
+                           "bijvoorbeeld 2016-08-15T09:00:00"), 400
+        party.tasks.wake()
+        return jsonify(klok=party.clock.now().isoformat())
+
+    @bp.get("/_beheer/taken")
+    def tasks():
+        return jsonify(party_of().tasks.listing())
+
+    @bp.post("/_beheer/wacht")
+    def wait_idle():
+        """Wait until the party has no open task (at most ``seconden``, default 10)."""
+        seconds = min(float(request.args.get("seconden", 10)), 60.0)
+        start = time.monotonic()
+        idle = party_of().tasks.wait_idle(seconds)
+        return jsonify(rustig=idle, gewacht=round(time.monotonic() - start, 3)), (200 if idle else 504)
+
+    return bp

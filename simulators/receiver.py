@@ -1,0 +1,162 @@
+"""Receiving StUF messages the way an infrastructure party (GGk, RINIS) must.
+
+The checks of StUF 03.01 table 4.1 that can be made on the stuurgegevens are made
+*before* anything is stored, and a failure is answered at once with a Fo03; a message
+that passes them is handed to the party's handler and stored in the same transaction
+as its Bv03, so an acknowledged message is never lost. Duplicates are the receiving
+end's job: the same message again gets the same answer again and is not handled twice;
+another message with a used (zender, referentienummer) gets StUF016.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import stuf
+from .store import Entry, Journal, Store
+
+RECEIVER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS ontvangen (
+    zender TEXT NOT NULL,
+    referentienummer TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    antwoord BLOB NOT NULL,
+    status INTEGER NOT NULL,
+    PRIMARY KEY (zender, referentienummer)
+);
+"""
+
+ALL_BERICHTCODES = {
+    "Bv01", "Bv02", "Bv03", "Bv04", "Fo01", "Fo02", "Fo03", "Tr01", "Di01", "Di02",
+    "Du01", "Du02", "La01", "La02", "La03", "La04", "La05", "La06", "La07", "La08", "La09",
+    "La10", "La11", "La12", "La13", "La14", "Lk01", "Lk02", "Lk03", "Lk04", "Lk05", "Lk06",
+    "Lv01", "Lv02", "Lv03", "Lv04", "Lv05", "Lv06", "Lv07", "Lv08", "Lv09", "Lv10", "Lv11",
+    "Lv12", "Lv13", "Lv14", "Sa01", "Sa02", "Sa03", "Sa04", "Sh01", "Sh02", "Sh03", "Sh04",
+}
+
+Handler = Callable[[etree._Element, stuf.Stuurgegevens, sqlite3.Connection], str | None]
+"""Handles one accepted message inside the receiving transaction; returns the
+correlation reference for the journal, or raises StufFault to refuse it with a Fo03."""
+
+
+@dataclass
+class Receiver:
+    """The StUF endpoint of one party: checks, dedup, journal, Bv03/Fo03."""
+
+    party: str
+    peer: str
+    store: Store
+    journal: Journal
+    clock_tijdstip: Callable[[], str]
+    handlers: dict[str, Handler]
+    known_zenders: Container[str]
+    known_ontvangers: Container[str]
+    functies: Container[str] | None = None
+
+    def __post_init__(self) -> None:
+        with self.store.transaction() as db:
+            db.execute(RECEIVER_SCHEMA)
+
+    def receive(self, body: bytes) -> tuple[bytes, int]:
+        """Answer one HTTP request body: (SOAP bytes, HTTP status)."""
+        digest = hashlib.sha256(body).hexdigest()
+        message: etree._Element | None = None
+        sg: stuf.Stuurgegevens | None = None
+        try:
+            if len(body) > stuf.MAX_MESSAGE_BYTES:
+                raise stuf.StufFault("IB007", "Bericht te groot: een bericht is ten hoogste "
+                                     "25 MB", details=f"{len(body)} bytes ontvangen")
+            try:
+                message = stuf.unwrap(body)
+            except stuf.UnsafeXml as exc:
+                raise stuf.StufFault("StUF055", f"Bericht geweigerd: {exc}") from None
+            except stuf.NotXml as exc:
+                raise stuf.StufFault("StUF055", str(exc)[:200]) from None
+            sg = stuf.read_stuurgegevens(message)
+            self._check_berichtcode(sg.berichtcode)
+            stuf.require_valid(message)
+            if sg.zender.organisatie not in self.known_zenders:
+                raise stuf.stuf_fault("StUF013", f"zender '{sg.zender.organisatie}' is niet bekend")
+            if sg.ontvanger.organisatie not in self.known_ontvangers:
+                raise stuf.stuf_fault(
+                    "StUF010", f"ontvanger '{sg.ontvanger.organisatie}' is niet bekend")
+            if self.functies is not None and sg.functie is not None and sg.functie not in self.functies:
+                raise stuf.stuf_fault("StUF034", f"functie '{sg.functie}' is niet bekend")
+            return self._accept(message, sg, body, digest)
+        except stuf.StufFault as fault:
+            return self._refuse(fault, sg, body)
+
+    def _check_berichtcode(self, code: str) -> None:
+        if code not in ALL_BERICHTCODES:
+            raise stuf.stuf_fault("StUF022", f"'{code}' is geen StUF-berichtcode")
+        if code not in self.handlers:
+            raise stuf.stuf_fault("StUF025", f"{self.party} ontvangt hier geen {code}")
+
+    def _accept(self, message, sg: stuf.Stuurgegevens, body: bytes, digest: str) -> tuple[bytes, int]:
+        with self.store.transaction() as db:
+            seen = db.execute(
+                "SELECT sha256, antwoord, status FROM ontvangen WHERE zender = ? AND referentienummer = ?",
+                (sg.zender.organisatie, sg.referentienummer)).fetchone()
+            if seen is not None:
+                if seen["sha256"] == digest:  # identical resend: the same answer, not handled again
+                    self._journal_in(sg, body, None, db)
+                    self._journal_out(bytes(seen["antwoord"]), sg, None, db)
+                    return bytes(seen["antwoord"]), seen["status"]
+                raise stuf.stuf_fault(
+                    "StUF016", f"referentienummer {sg.referentienummer} is al gebruikt door "
+                    f"zender {sg.zender.organisatie} voor een ander bericht")
+            correlatie = self.handlers[sg.berichtcode](message, sg, db)
+            answer = stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))
+            payload = stuf.wrap(answer)
+            db.execute("INSERT INTO ontvangen VALUES (?,?,?,?,?)",
+                       (sg.zender.organisatie, sg.referentienummer, digest, payload, 200))
+            self._journal_in(sg, body, correlatie, db)
+            self._journal_out(payload, sg, correlatie, db)
+        return payload, 200
+
+    def _refuse(self, fault: stuf.StufFault, sg: stuf.Stuurgegevens | None, body: bytes) -> tuple[bytes, int]:
+        if sg is None or not sg.referentienummer:
+            sg = stuf.Stuurgegevens("", stuf.Systeem("onbekend", "onbekend"),
+                                    stuf.Systeem(self.party.upper(), self.party.upper()), "onbekend", "")
+        fo03 = stuf.build_antwoord("Fo03", self._answer_sg("Fo03", sg), fault.foutbericht)
+        if stuf.schema_errors(fo03):  # stuurgegevens unusable (too long, ...): answer anonymously
+            anon = stuf.Stuurgegevens("", stuf.Systeem("onbekend", "onbekend"),
+                                      stuf.Systeem(self.party.upper(), self.party.upper()),
+                                      "onbekend", "")
+            fo03 = stuf.build_antwoord("Fo03", self._answer_sg("Fo03", anon), fault.foutbericht)
+        payload = stuf.wrap_fault(fo03, fault.foutbericht.omschrijving)
+        with self.store.transaction() as db:
+            self._journal_in(sg, body, None, db)
+            self._journal_out(payload, sg, None, db, code="Fo03")
+        return payload, 500
+
+    def _answer_sg(self, code: str, sg: stuf.Stuurgegevens) -> stuf.Stuurgegevens:
+        return stuf.Stuurgegevens(
+            berichtcode=code, zender=_short(sg.ontvanger), ontvanger=_short(sg.zender),
+            referentienummer=stuf.new_referentienummer(), tijdstipBericht=self.clock_tijdstip(),
+            crossRefnummer=sg.referentienummer[:40] or "onbekend")
+
+    def _journal_in(self, sg, body: bytes, correlatie: str | None, db) -> None:
+        self.journal.record(Entry(
+            "in", self.peer, sg.berichtcode or "onleesbaar", body, "text/xml",
+            sg.berichtcode or None, sg.referentienummer or None, sg.crossRefnummer,
+            None, correlatie), db)
+
+    def _journal_out(self, payload: bytes, sg, correlatie, db, code: str = "Bv03") -> None:
+        self.journal.record(Entry(
+            "uit", self.peer, code, payload, "text/xml", code, None, sg.referentienummer or None,
+            None, correlatie), db)
+
+
+def _short(systeem: stuf.Systeem) -> stuf.Systeem:
+    """A zender/ontvanger fit for an answer: present, within the schema's lengths."""
+    organisatie = (systeem.organisatie or "onbekend")[:200]
+    applicatie = systeem.applicatie if 3 <= len(systeem.applicatie or "") <= 50 else "onbekend"
+    administratie = systeem.administratie[:50] if systeem.administratie else None
+    gebruiker = systeem.gebruiker[:100] if systeem.gebruiker else None
+    return stuf.Systeem(organisatie, applicatie, administratie, gebruiker)

@@ -1,0 +1,298 @@
+"""RINIS, the router between GGk and CBS: its rules.
+
+Towards CBS: RINIS acknowledges a GGk Di01, strips the envelope, pairs the file with
+its metadata record, names the file for CBS (the gemeentecode appended as free text,
+so names stay unique) and places both in CBS's inbox folder for that exchange type.
+Towards the gemeente: it takes what CBS places in its send folder, reads addressee
+and GGk reference from the agreed report name, and routes it to the GGk in a Du01
+answering the delivery's Di01 (a Di01 when there is nothing to answer).
+
+Where it differs from the real RINIS: its folder and exchange codes, its naming and
+the metadata pairing are not public; the choices here are documented in
+``docs/keten.md``. CBS is told of a new file by a call (the real CBS polls; so can
+CBS here, through the folder listing).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .. import stuf
+from ..gmsd import metagegevens, rapportnaam
+from ..gmsd.gemeenten import gemeenten
+from ..party import Party, PartyConfig
+from ..receiver import Receiver
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS berichten (
+    referentienummer TEXT PRIMARY KEY,   -- of the GGk Di01
+    functie TEXT NOT NULL,
+    gemeentecode TEXT NOT NULL,
+    bestandsnaam TEXT,                   -- tekstBestand's name, or NULL for xmlBestand
+    inhoud BLOB NOT NULL,
+    ontvangen TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'ontvangen', -- ontvangen, geplaatst, geweigerd
+    melding TEXT,
+    koppel TEXT,                         -- metadata: referentienummer of the file's Di01
+    correlatie TEXT                      -- the GGk reference (from the metadata)
+);
+CREATE TABLE IF NOT EXISTS mapbestanden (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    map TEXT NOT NULL,
+    naam TEXT NOT NULL,
+    inhoud BLOB NOT NULL,
+    geplaatst TEXT NOT NULL,
+    opgehaald TEXT,
+    metagegevens_id INTEGER,             -- the sidecar metadata record of a data file
+    referentienummer TEXT,               -- the Di01 it came in (inbox)
+    gemeentecode TEXT,
+    correlatie TEXT,
+    status TEXT NOT NULL DEFAULT 'nieuw', -- nieuw; send folder: doorgestuurd, onbestelbaar
+    melding TEXT
+);
+CREATE TABLE IF NOT EXISTS ggkreferenties (
+    referentie TEXT PRIMARY KEY,
+    referentienummer TEXT NOT NULL,      -- of the Di01 that carried the file
+    gemeentecode TEXT NOT NULL
+);
+"""
+
+FUNCTIE_AANLEVERING = "GMSD-AANLEVERING"
+FUNCTIE_METAGEGEVENS = "GMSD-METAGEGEVENS"
+FUNCTIE_RAPPORT = "GMSD-RAPPORT"
+
+DEFAULT_MAPPEN = {
+    "inbox": {FUNCTIE_AANLEVERING: "RGMSD001", FUNCTIE_METAGEGEVENS: "RGMSD001"},
+    "verzend": {"RGMSD101": FUNCTIE_RAPPORT},
+}
+"""RINIS code per exchange type: GMSD deliveries land in CBS inbox RGMSD001; CBS puts
+GMSD reports in send folder RGMSD101. Configurable through ``options['mappen']``."""
+
+
+class FolderError(ValueError):
+    def __init__(self, melding: str, status: int = 400) -> None:
+        super().__init__(melding)
+        self.status = status
+
+
+class Rinis(Party):
+    name = "rinis"
+    schema = SCHEMA
+
+    def __init__(self, config: PartyConfig) -> None:
+        super().__init__(config)
+        self.mappen = config.options.get("mappen", DEFAULT_MAPPEN)
+        self.systeem = stuf.Systeem("RINIS", "RINIS-router")
+        self.cbs_systeem = stuf.Systeem("CBS", "CBS-GMSD")
+        self.gemeenten = gemeenten()
+        self.receiver = Receiver(
+            party="rinis", peer="ggk", store=self.store, journal=self.journal,
+            clock_tijdstip=self.clock.stuf_tijdstip,
+            handlers={"Di01": self._receive_di01},
+            known_zenders=self.gemeenten, known_ontvangers={"CBS"},
+            functies=set(self.mappen["inbox"]),
+        )
+
+    def task_handlers(self):
+        return {"plaatsen": self._place, "cbs_melden": self._notify_cbs,
+                "routeren": self._route, "fo01": self._send_fo01}
+
+    def folders(self) -> dict[str, str]:
+        return {code: "inbox" for code in set(self.mappen["inbox"].values())} | {
+            code: "verzend" for code in self.mappen["verzend"]}
+
+    # ------------------------------------------------------------ from the GGk
+
+    def receive(self, body: bytes) -> tuple[bytes, int]:
+        return self.receiver.receive(body)
+
+    def _receive_di01(self, message, sg: stuf.Stuurgegevens, db: sqlite3.Connection) -> str | None:
+        envelop = stuf.read_envelop(message)
+        if sg.functie == FUNCTIE_AANLEVERING and not envelop.bestand.is_tekst:
+            raise stuf.stuf_fault("StUF055", "een aanlevering komt als tekstBestand")
+        if sg.functie == FUNCTIE_METAGEGEVENS and envelop.bestand.is_tekst:
+            raise stuf.stuf_fault("StUF055", "metagegevens komen als xmlBestand")
+        koppel = correlatie = None
+        if sg.functie == FUNCTIE_METAGEGEVENS:
+            try:
+                meta = metagegevens.from_xml(envelop.bestand.inhoud)
+                koppel, correlatie = meta.referentienummerBestand, meta.ggkReferenties[0][1]
+            except metagegevens.InvalidMetagegevens:
+                pass  # answered with a Fo01 when the task runs: the Bv03 says only "received"
+        else:
+            meta_row = db.execute("SELECT correlatie FROM berichten WHERE koppel = ?",
+                                  (sg.referentienummer,)).fetchone()
+            correlatie = meta_row["correlatie"] if meta_row else None
+        db.execute("INSERT INTO berichten (referentienummer, functie, gemeentecode, bestandsnaam,"
+                   " inhoud, ontvangen, koppel, correlatie) VALUES (?,?,?,?,?,?,?,?)",
+                   (sg.referentienummer, sg.functie, sg.zender.organisatie,
+                    envelop.bestand.bestandsnaam, envelop.bestand.inhoud,
+                    self.clock.now().isoformat(), koppel, correlatie))
+        self.tasks.add("plaatsen", {"referentienummer": sg.referentienummer}, db)
+        return correlatie
+
+    # -------------------------------------------------------- into CBS's inbox
+
+    def _place(self, data: dict) -> None:
+        """Pair a file with its metadata; once both are here, place them for CBS."""
+        row = self.store.one("SELECT * FROM berichten WHERE referentienummer = ?",
+                             (data["referentienummer"],))
+        if row is None or row["status"] != "ontvangen":
+            return
+        if row["functie"] == FUNCTIE_METAGEGEVENS:
+            meta_row = row
+            file_row = self.store.one("SELECT * FROM berichten WHERE referentienummer = ? AND"
+                                      " status = 'ontvangen'", (row["koppel"],))
+        else:
+            file_row = row
+            meta_row = self.store.one("SELECT * FROM berichten WHERE koppel = ? AND"
+                                      " status = 'ontvangen'", (row["referentienummer"],))
+        if meta_row is not None:
+            try:
+                meta = metagegevens.from_xml(bytes(meta_row["inhoud"]))
+            except metagegevens.InvalidMetagegevens as exc:
+                self._refuse(meta_row, "StUF055", f"Metagegevens niet conform schema: {exc}"[:200])
+                return
+        if file_row is None or meta_row is None:
+            return  # the other half has not arrived yet; its own task will pair them
+        if meta.gemeentecode != file_row["gemeentecode"]:
+            self._refuse(meta_row, "StUF055", "de gemeentecode in de metagegevens wijkt af van "
+                         "de zender van het bestand")
+            return
+        naam = cbs_name(meta.bestandsnaam, file_row["bestandsnaam"], meta.gemeentecode)
+        folder = self.mappen["inbox"][FUNCTIE_AANLEVERING]
+        correlatie = meta.ggkReferenties[0][1]
+        now = self.clock.now().isoformat()
+        with self.store.transaction() as db:
+            meta_id = db.execute(
+                "INSERT INTO mapbestanden (map, naam, inhoud, geplaatst, referentienummer,"
+                " gemeentecode, correlatie) VALUES (?,?,?,?,?,?,?)",
+                (folder, naam + ".metagegevens.xml", bytes(meta_row["inhoud"]), now,
+                 meta_row["referentienummer"], meta.gemeentecode, correlatie)).lastrowid
+            file_id = db.execute(
+                "INSERT INTO mapbestanden (map, naam, inhoud, geplaatst, metagegevens_id,"
+                " referentienummer, gemeentecode, correlatie) VALUES (?,?,?,?,?,?,?,?)",
+                (folder, naam, bytes(file_row["inhoud"]), now, meta_id,
+                 file_row["referentienummer"], meta.gemeentecode, correlatie)).lastrowid
+            for _bestand, referentie in meta.ggkReferenties:
+                db.execute("INSERT OR IGNORE INTO ggkreferenties VALUES (?,?,?)",
+                           (referentie, file_row["referentienummer"], meta.gemeentecode))
+            db.execute("UPDATE berichten SET status = 'geplaatst' WHERE referentienummer IN (?,?)",
+                       (file_row["referentienummer"], meta_row["referentienummer"]))
+            if "cbs" in self.config.urls:
+                self.tasks.add("cbs_melden", {"map": folder, "id": file_id, "naam": naam}, db)
+
+    def _refuse(self, row, code: str, omschrijving: str) -> None:
+        """A processing error after the Bv03: a Fo01 to the original sender, via the GGk."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE berichten SET status = 'geweigerd', melding = ? WHERE"
+                       " referentienummer = ?", (f"{code}: {omschrijving}", row["referentienummer"]))
+            self.tasks.add("fo01", {"referentienummer": row["referentienummer"], "code": code,
+                                    "omschrijving": omschrijving}, db)
+
+    def _send_fo01(self, data: dict) -> None:
+        row = self.store.one("SELECT gemeentecode, functie FROM berichten WHERE"
+                             " referentienummer = ?", (data["referentienummer"],))
+        fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
+            "Fo01", self.systeem, stuf.Systeem(row["gemeentecode"], "GGk"),
+            stuf.new_referentienummer(), self.clock.stuf_tijdstip(),
+            crossRefnummer=data["referentienummer"]),
+            stuf.Foutbericht(data["code"], "client", data["omschrijving"],
+                             details=f"{row['functie']}-00010000"))
+        answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", fo01)
+        if not answer.bevestigd:
+            raise RuntimeError(f"GGk weigerde de Fo01: {answer.fout.code} {answer.fout.omschrijving}")
+
+    def _notify_cbs(self, data: dict) -> None:
+        self.courier.request("POST", self.url("cbs") + "/rinis/nieuw", json=data)
+
+    # ---------------------------------------------------------------- folders
+
+    def listing(self, folder: str, only_new: bool = False) -> list[dict]:
+        self._require_folder(folder)
+        sql = ("SELECT id, naam, length(inhoud) AS grootte, geplaatst, opgehaald, metagegevens_id,"
+               " gemeentecode, correlatie, status, melding FROM mapbestanden WHERE map = ?")
+        if only_new:
+            sql += " AND opgehaald IS NULL AND naam NOT LIKE '%.metagegevens.xml'"
+        return [dict(r) for r in self.store.query(sql + " ORDER BY id", (folder,))]
+
+    def fetch(self, folder: str, file_id: int) -> tuple[str, bytes] | None:
+        self._require_folder(folder)
+        row = self.store.one("SELECT naam, inhoud FROM mapbestanden WHERE map = ? AND id = ?",
+                             (folder, file_id))
+        return None if row is None else (row["naam"], bytes(row["inhoud"]))
+
+    def mark_picked_up(self, folder: str, file_id: int) -> bool:
+        self._require_folder(folder)
+        now = self.clock.now().isoformat()
+        with self.store.transaction() as db:
+            changed = db.execute("UPDATE mapbestanden SET opgehaald = COALESCE(opgehaald, ?)"
+                                 " WHERE map = ? AND (id = ? OR id = (SELECT metagegevens_id FROM"
+                                 " mapbestanden WHERE id = ?))", (now, folder, file_id, file_id))
+        return changed.rowcount > 0
+
+    def put(self, folder: str, naam: str, inhoud: bytes) -> int:
+        """CBS places a file in a send folder; RINIS routes it on at once."""
+        if self._require_folder(folder) != "verzend":
+            raise FolderError(f"map {folder} is een inbox van CBS; CBS plaatst rapporten in "
+                              f"{', '.join(self.mappen['verzend'])}", 403)
+        if not stuf.BESTANDSNAAM.fullmatch(naam):
+            raise FolderError(f"'{naam}': een bestandsnaam bestaat uit 4-255 tekens A-Z a-z 0-9 . - _")
+        if not inhoud:
+            raise FolderError(f"'{naam}' is leeg")
+        parsed = rapportnaam.parse(naam)
+        with self.store.transaction() as db:
+            file_id = db.execute(
+                "INSERT INTO mapbestanden (map, naam, inhoud, geplaatst, gemeentecode, correlatie)"
+                " VALUES (?,?,?,?,?,?)", (folder, naam, inhoud, self.clock.now().isoformat(),
+                                          parsed.gemeentecode if parsed else None,
+                                          parsed.referentie if parsed else None)).lastrowid
+            self.tasks.add("routeren", {"id": file_id}, db)
+        return file_id
+
+    def _require_folder(self, folder: str) -> str:
+        kind = self.folders().get(folder)
+        if kind is None:
+            raise FolderError(f"map '{folder}' bestaat niet; mappen: "
+                              f"{', '.join(sorted(self.folders()))}", 404)
+        return kind
+
+    # ------------------------------------------------------------ to the GGk
+
+    def _route(self, data: dict) -> None:
+        row = self.store.one("SELECT * FROM mapbestanden WHERE id = ?", (data["id"],))
+        parsed = rapportnaam.parse(row["naam"])
+        if parsed is None or parsed.gemeentecode not in self.gemeenten:
+            self._mark(row["id"], "onbestelbaar", "de naam volgt de rapportconventie niet "
+                       "(CBS_<SOORT>_<gemeentecode>_<periode>_<GGk-referentie>.pdf)")
+            return
+        ref = self.store.one("SELECT referentienummer FROM ggkreferenties WHERE referentie = ?",
+                             (parsed.referentie,))
+        sg = stuf.Stuurgegevens(
+            "Du01" if ref else "Di01", self.cbs_systeem,
+            stuf.Systeem(parsed.gemeentecode, "GGk"), stuf.new_referentienummer(),
+            self.clock.stuf_tijdstip(), crossRefnummer=ref["referentienummer"] if ref else None,
+            functie=self.mappen["verzend"][row["map"]])
+        element = stuf.build_envelop(stuf.Envelop(sg, stuf.Bestand(bytes(row["inhoud"]), row["naam"])))
+        answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", element,
+                                        correlatie=parsed.referentie, bestandsnaam=row["naam"])
+        if answer.bevestigd:
+            self._mark(row["id"], "doorgestuurd", None)
+        else:
+            self._mark(row["id"], "geweigerd", f"{answer.fout.code}: {answer.fout.omschrijving}")
+
+    def _mark(self, file_id: int, status: str, melding: str | None) -> None:
+        self.store.execute("UPDATE mapbestanden SET status = ?, melding = ? WHERE id = ?",
+                           (status, melding, file_id))
+
+
+def cbs_name(original: str, envelop_name: str | None, gemeentecode: str) -> str:
+    """The name CBS sees: the gemeente's own name (spaces and all, when it can be a file
+    name) with ``_<gemeentecode>`` appended before the extension."""
+    base = original
+    if not base or any(c in base for c in "/\\\0") or base.startswith("."):
+        base = envelop_name or "bestand.csv"
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    return f"{stem}_{gemeentecode}" + (f".{ext}" if ext else "")

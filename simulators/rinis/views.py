@@ -1,0 +1,67 @@
+"""HTTP face of RINIS: the StUF endpoint for the GGk and the folder API for CBS."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..party import party_of
+from ..stuf import CONTENT_TYPE
+from .backend import FolderError
+
+bp = Blueprint("rinis", __name__)
+
+ENDPOINTS = {
+    "stuf": "POST /stuf/ontvang (SOAP 1.1: ggk_Di01)",
+    "mappen": "GET /mappen",
+    "map": "GET /mappen/<map>?nieuw=1",
+    "bestand": "GET /mappen/<map>/<id>",
+    "opgehaald": "POST /mappen/<map>/<id>/opgehaald",
+    "plaatsen": "PUT /mappen/<verzendmap>/<bestandsnaam>",
+}
+
+
+@bp.errorhandler(FolderError)
+def _folder_error(exc: FolderError):
+    return jsonify(fout="Map-fout", melding=str(exc)), exc.status
+
+
+@bp.post("/stuf/ontvang")
+def ontvang():
+    payload, status = party_of().receive(request.get_data())
+    return Response(payload, status=status, content_type=CONTENT_TYPE)
+
+
+@bp.get("/mappen")
+def mappen():
+    return jsonify(party_of().folders())
+
+
+@bp.get("/mappen/<folder>")
+def listing(folder: str):
+    return jsonify(party_of().listing(folder, request.args.get("nieuw") == "1"))
+
+
+@bp.get("/mappen/<folder>/<int:file_id>")
+def fetch(folder: str, file_id: int):
+    found = party_of().fetch(folder, file_id)
+    if found is None:
+        return jsonify(fout="Niet gevonden", melding=f"bestand {file_id} staat niet in {folder}"), 404
+    naam, inhoud = found
+    return Response(inhoud, content_type="application/octet-stream",
+                    headers={"X-Bestandsnaam": quote(naam),
+                             "Content-Disposition": "attachment"})
+
+
+@bp.post("/mappen/<folder>/<int:file_id>/opgehaald")
+def picked_up(folder: str, file_id: int):
+    if not party_of().mark_picked_up(folder, file_id):
+        return jsonify(fout="Niet gevonden", melding=f"bestand {file_id} staat niet in {folder}"), 404
+    return jsonify(opgehaald=True)
+
+
+@bp.put("/mappen/<folder>/<naam>")
+def put(folder: str, naam: str):
+    file_id = party_of().put(folder, naam, request.get_data())
+    return jsonify(id=file_id, naam=naam), 201

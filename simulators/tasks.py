@@ -1,0 +1,157 @@
+"""A party's durable to-do list and the one worker thread that works through it.
+
+Work that follows an acknowledged message (forward a file, check it, route a report)
+is first written to the ``taken`` table in the same transaction as the state it
+belongs to, and only then done. A party that stops mid-way finds its open tasks on
+start and does them then: nothing acknowledged is lost.
+
+Hand-offs are event-driven: adding a task wakes the worker at once; there is no
+polling interval. A task whose handler raises :class:`TransientError` (the next hop
+was unreachable or answered 5xx) is tried again after a short pause; any other error
+marks it failed, visible in ``/_beheer/taken``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .store import Store, dumps
+
+log = logging.getLogger(__name__)
+
+TASKS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS taken (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    soort TEXT NOT NULL,
+    data TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',   -- open, klaar, mislukt
+    pogingen INTEGER NOT NULL DEFAULT 0,
+    fout TEXT
+);
+"""
+
+Handler = Callable[[dict[str, Any]], None]
+
+
+class TransientError(Exception):
+    """The task could not be done now but may succeed later (connection error, 5xx)."""
+
+
+class Tasks:
+    """Durable tasks of one party, done in order by one worker thread."""
+
+    def __init__(
+        self,
+        store: Store,
+        handlers: dict[str, Handler],
+        retry_delays: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0),
+    ) -> None:
+        self.store = store
+        self.handlers = handlers
+        self.retry_delays = retry_delays
+        with store.transaction() as db:
+            db.execute(TASKS_SCHEMA)
+        self._cond = threading.Condition()
+        self._not_before: dict[int, float] = {}
+        self._busy = False
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def add(self, soort: str, data: dict[str, Any], db: sqlite3.Connection | None = None) -> int:
+        """Record a task; within ``db``'s transaction when given. Wakes the worker."""
+        if soort not in self.handlers:
+            raise KeyError(f"no handler for task {soort!r}")
+        sql, row = "INSERT INTO taken (soort, data) VALUES (?, ?)", (soort, dumps(data))
+        task_id = db.execute(sql, row).lastrowid if db is not None else self.store.execute(sql, row)
+        self.wake()
+        return task_id
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def start(self) -> None:
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="tasks", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def pending(self) -> int:
+        row = self.store.one("SELECT COUNT(*) AS n FROM taken WHERE status = 'open'")
+        return int(row["n"]) if row else 0
+
+    def listing(self) -> list[dict[str, Any]]:
+        rows = self.store.query("SELECT id, soort, data, status, pogingen, fout FROM taken ORDER BY id")
+        return [dict(r) | {"data": json.loads(r["data"])} for r in rows]
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until no task is open or running; False when ``timeout`` passed first."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._busy or self.pending():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.05))
+        return True
+
+    # ----------------------------------------------------------------- the worker
+
+    def _next(self) -> tuple[sqlite3.Row | None, float | None]:
+        now = time.monotonic()
+        wait: float | None = None
+        for row in self.store.query("SELECT * FROM taken WHERE status = 'open' ORDER BY id"):
+            not_before = self._not_before.get(row["id"], 0.0)
+            if not_before <= now:
+                return row, None
+            wait = min(wait or not_before - now, not_before - now)
+        return None, wait
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopping:
+                    return
+                row, wait = self._next()
+                if row is None:
+                    self._busy = False
+                    self._cond.notify_all()
+                    self._cond.wait(wait)
+                    continue
+                self._busy = True
+            self._do(row)
+
+    def _do(self, row: sqlite3.Row) -> None:
+        task_id, attempt = row["id"], row["pogingen"] + 1
+        try:
+            self.handlers[row["soort"]](json.loads(row["data"]))
+        except TransientError as exc:
+            if attempt > len(self.retry_delays):
+                self._finish(task_id, attempt, "mislukt", f"opgegeven na {attempt} pogingen: {exc}")
+            else:
+                self._not_before[task_id] = time.monotonic() + self.retry_delays[attempt - 1]
+                self.store.execute("UPDATE taken SET pogingen = ?, fout = ? WHERE id = ?",
+                                   (attempt, str(exc), task_id))
+            return
+        except Exception as exc:  # a bug or a refusal: keep it visible, do not retry
+            log.exception("task %s (%s) failed", task_id, row["soort"])
+            self._finish(task_id, attempt, "mislukt", f"{type(exc).__name__}: {exc}")
+            return
+        self._finish(task_id, attempt, "klaar", None)
+
+    def _finish(self, task_id: int, attempt: int, status: str, fout: str | None) -> None:
+        self._not_before.pop(task_id, None)
+        self.store.execute("UPDATE taken SET status = ?, pogingen = ?, fout = ? WHERE id = ?",
+                           (status, attempt, fout, task_id))
