@@ -6,7 +6,8 @@ A delivery is fetched as soon as RINIS reports it (or when the inbox is read), i
 technical check runs at once, and the technical report goes to the send folder.
 
 Where it differs from the real CBS: the check is the rule catalogue in ``check.py``
-(the real one is not public); reports follow the naming in ``gmsd.rapportnaam``.
+(the real one is not public); report names follow the convention agreed with RINIS
+(``report.rapport_bestandsnaam``; RINIS reads it with ``gmsd.rapportnaam``).
 A ZIP is unpacked and every CSV in it gets its own check and report.
 """
 
@@ -18,11 +19,11 @@ import zipfile
 from datetime import datetime
 from urllib.parse import unquote
 
-from ..gmsd import metagegevens, periodes, rapportnaam
+from ..gmsd import metagegevens, periodes
 from ..party import Party, PartyConfig
 from ..store import Entry
 from .check import check_file, parse_bestandsnaam
-from .report import technisch_rapport_pdf
+from .report import rapport_bestandsnaam, technisch_rapport_pdf
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS aanleveringen (
@@ -138,7 +139,7 @@ class Cbs(Party):
             periode = parsed["code_uitvraag"] if parsed else "ONBEKEND"
             gemaakt = self.clock.now()
             pdf = technisch_rapport_pdf(oordeel, row["gemeentecode"], referentie, ontvangen, gemaakt)
-            naam = str(rapportnaam.Rapportnaam("TECHNISCH", row["gemeentecode"], periode, referentie))
+            naam = rapport_bestandsnaam("TECHNISCH", row["gemeentecode"], periode, referentie)
             bevindingen = [{"regel": b.regel, "geslaagd": b.geslaagd, "melding": b.melding,
                             "regels": list(b.regels)} for b in oordeel.bevindingen]
             with self.store.transaction() as db:

@@ -23,15 +23,7 @@ class Rapportnaam:
     periode: str
     referentie: str
 
-    def __str__(self) -> str:
-        return f"CBS_{self.soort}_{self.gemeentecode}_{self.periode}_{self.referentie}.pdf"
-
 
 def parse(naam: str) -> Rapportnaam | None:
     match = PATTERN.fullmatch(naam)
     return Rapportnaam(**match.groupdict()) if match else None
-
-
-def safe(text: str) -> str:
-    """Only characters the envelope's bestandsnaam allows."""
-    return re.sub(r"[^A-Za-z0-9._-]", "-", text)

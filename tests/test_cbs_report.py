@@ -1,0 +1,92 @@
+"""The technical check report: a real PDF that says what was checked and the verdict."""
+
+import io
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader
+
+from simulators.cbs.check import check_file
+from simulators.cbs.report import rapport_bestandsnaam, technisch_rapport_pdf
+from simulators.gemeente.generator import generate_wmo_csv
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+GEMEENTE = "0363"
+NAAM = "WMO_H12016_regulier_0363.csv"
+REFERENTIE = "20160815-101500-001"
+ONTVANGEN = datetime(2016, 8, 15, 10, 15, tzinfo=AMSTERDAM)
+GEMAAKT = datetime(2016, 8, 16, 9, 30, tzinfo=AMSTERDAM)
+GOED = generate_wmo_csv(GEMEENTE, 2016, 1, 40, ONTVANGEN, seed=2)
+
+
+def _pdf(oordeel) -> bytes:
+    return technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT)
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_technisch_rapport_pdf_good_file_says_goedgekeurd():
+    pdf = _pdf(check_file(NAAM, GOED, GEMEENTE, {"H12016"}))
+    text = _text(pdf)
+    assert pdf.startswith(b"%PDF")
+    assert "Technisch controlerapport Gemeentelijke Monitor Sociaal Domein" in text
+    assert NAAM in text
+    assert GEMEENTE in text
+    assert REFERENTIE in text
+    assert "15-08-2016 10:15:00" in text
+    assert "Oordeel: goedgekeurd" in text
+    assert "afgekeurd" not in text
+    assert "TC06 - voldaan" in text
+
+
+def test_technisch_rapport_pdf_bad_file_says_afgekeurd_and_rule():
+    lines = GOED.split(b"\r\n")
+    short_row = b"\r\n".join([*lines[:2], b"20160815101500;0363", *lines[2:]])
+    oordeel = check_file(NAAM, short_row, GEMEENTE, {"H12016"})
+    assert not oordeel.goedgekeurd
+    text = _text(_pdf(oordeel))
+    assert "Oordeel: afgekeurd" in text
+    assert "goedgekeurd" not in text
+    assert "TC05 - niet voldaan" in text
+    assert "Regelnummers: 3" in text
+
+
+def test_technisch_rapport_pdf_is_a4_with_creation_date():
+    reader = PdfReader(io.BytesIO(_pdf(check_file(NAAM, GOED, GEMEENTE))))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    assert reader.metadata["/CreationDate"].startswith("D:20160816093000")
+
+
+def test_technisch_rapport_pdf_non_latin_name_still_renders():
+    oordeel = check_file("WMO_H12016_☃ €_0363.csv", GOED, GEMEENTE)
+    text = _text(_pdf(oordeel))
+    assert "WMO_H12016_? €_0363.csv" in text
+
+
+def test_technisch_rapport_pdf_same_inputs_identical_bytes():
+    oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
+    assert _pdf(oordeel) == _pdf(check_file(NAAM, GOED, GEMEENTE, {"H12016"}))
+
+
+def test_technisch_rapport_pdf_other_creation_time_other_bytes():
+    oordeel = check_file(NAAM, GOED, GEMEENTE)
+    later = technisch_rapport_pdf(
+        oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, datetime(2016, 8, 17, 9, 30, tzinfo=AMSTERDAM)
+    )
+    assert later != _pdf(oordeel)
+
+
+def test_rapport_bestandsnaam_follows_pattern():
+    naam = rapport_bestandsnaam("technisch", GEMEENTE, "H12016", REFERENTIE)
+    assert naam == "CBS_TECHNISCH_0363_H12016_20160815-101500-001.pdf"
+    assert re.fullmatch(r"CBS_[A-Z]+_\d{4}_H[12]\d{4}_[A-Za-z0-9.-]+\.pdf", naam)
+
+
+def test_rapport_bestandsnaam_unknown_period_and_odd_characters_replaced():
+    naam = rapport_bestandsnaam("TECHNISCH", GEMEENTE, "", "ref 1/2:ü")
+    assert naam == "CBS_TECHNISCH_0363_ONBEKEND_ref-1-2--.pdf"
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", naam)
