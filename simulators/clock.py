@@ -52,7 +52,7 @@ class WallClock(Clock):
     def now(self) -> datetime:
         return datetime.now(AMSTERDAM)
 
-    def set(self, moment: datetime) -> None:
+    def set(self, moment: datetime, allow_back: bool = False) -> None:
         raise ClockError("de klok volgt de echte tijd en kan niet verzet worden")
 
     def advance(self, delta: timedelta) -> None:
@@ -80,11 +80,14 @@ class SimulatedClock(Clock):
             self._last = candidate
             return candidate
 
-    def set(self, moment: datetime) -> None:
-        """Jump to ``moment``; the clock never goes back."""
+    def set(self, moment: datetime, allow_back: bool = False) -> None:
+        """Jump to ``moment``. The clock does not go back, unless a test harness starts a
+        new scenario (``allow_back``)."""
         moment = _aware(moment)
         with self._lock:
-            if moment < self._last:
+            if allow_back:
+                self._last = moment - timedelta(milliseconds=1)
+            elif moment < self._last:
                 raise ClockError(
                     f"de klok kan niet terug: het is al {self._last:%d-%m-%Y %H:%M}, "
                     f"gevraagd {moment:%d-%m-%Y %H:%M}"

@@ -151,7 +151,8 @@ def _common_blueprint() -> Blueprint:
         party = party_of()
         data = request.get_json(silent=True) or {}
         try:
-            party.clock.set(datetime.fromisoformat(str(data.get("klok", ""))))
+            party.clock.set(datetime.fromisoformat(str(data.get("klok", ""))),
+                            allow_back=bool(data.get("opnieuw")))
         except ClockError as exc:
             return jsonify(fout="Klok niet verzet", melding=str(exc)), 409
         except ValueError:

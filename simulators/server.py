@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from waitress import create_server
-from waitress import wasyncore
+from waitress import create_server, wasyncore
 
 
 class ServedApp:

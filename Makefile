@@ -1,0 +1,27 @@
+# Two commands: `make run` (the full ketentest on the embedded chain, ending in a report)
+# and `make test` (the whole test suite). Each creates .venv and installs the project.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test report up clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ketentest run --suite all --report reports
+	$(BIN)/ketentest report --report reports
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -p no:allure_pytest
+
+up: $(STAMP)
+	$(BIN)/ketentest up
+
+clean:
+	rm -rf $(VENV) reports .state .tools

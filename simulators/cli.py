@@ -1,0 +1,218 @@
+"""``ketentest``: start the simulated chain, deliver a file, run the suites, build the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import click
+import requests
+
+from .chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, Chain, app_factory
+from .clock import clock_from_setting
+from .party import PartyConfig, party_of
+from .resultaten import write_overview
+from .server import ServedApp
+
+SUITES = ("ketentest", "burentest", "all")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """ketentest - simulators and chain tests for the GMSD delivery
+    gemeente -> GGk -> RINIS -> CBS and back."""
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+@main.command()
+@click.option("--party", type=click.Choice(PARTIES), help="Start only this party "
+              "(its neighbours' URLs as --<buur>-url).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
+@click.option("--port", type=int, default=None, help="Port for --party (default: 810x; 0 = any "
+              "free port).")
+@click.option("--ports", type=click.Choice(["vast", "vrij"]), default="vast", show_default=True,
+              help="Whole chain: fixed ports 8101-8104, or any free ports.")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(".state"), show_default=True, help="Where parties keep their SQLite state.")
+@click.option("--klok", default="wall", show_default=True, help="'wall' for the real time, or an "
+              "ISO date/time to start a simulated calendar, e.g. 2016-08-15T09:00.")
+@click.option("--gemeente-url", help="With --party: the gemeente simulator's URL.")
+@click.option("--ggk-url", help="With --party: the GGk's URL.")
+@click.option("--rinis-url", help="With --party: RINIS's URL.")
+@click.option("--cbs-url", help="With --party: CBS's URL.")
+@click.option("--optie", "opties", multiple=True, metavar="PARTIJ.NAAM=WAARDE",
+              help="A party option, e.g. ggk.bestandsnaam_beleid=weigeren.")
+def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_url, cbs_url,
+       opties) -> None:
+    """Start the chain (or one party) and serve until interrupted.
+
+    Prints one line per party, '<party> <url>', as soon as it answers.
+    """
+    clock = clock_from_setting(klok)
+    options = _options(opties)
+    if party is None:
+        chain_ports = dict(DEFAULT_PORTS) if ports == "vast" else {}
+        with Chain(state_dir, clock, host, chain_ports, options) as chain:
+            for name, url in chain.urls.items():
+                click.echo(f"{name} {url}")
+            sys.stdout.flush()
+            _wait_for_signal()
+        return
+    given = {"gemeente": gemeente_url, "ggk": ggk_url, "rinis": rinis_url, "cbs": cbs_url}
+    urls = {n: given[n] for n in NEIGHBOURS[party] if given[n]}
+    config = PartyConfig(state_dir / f"{party}.sqlite3", clock, urls, options.get(party, {}))
+    app = app_factory(party)(config)
+    server = ServedApp(app, host, DEFAULT_PORTS[party] if port is None else port)
+    party_of(app).start()
+    server.start()
+    click.echo(f"{party} {server.url}")
+    missing = [n for n in NEIGHBOURS[party] if n not in urls]
+    if missing:
+        click.echo(f"# let op: geen URL voor {', '.join(missing)}; berichten daarheen blijven "
+                   "in de wachtrij", err=True)
+    sys.stdout.flush()
+    try:
+        _wait_for_signal()
+    finally:
+        server.stop()
+        party_of(app).stop()
+
+
+def _options(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    options: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        party, dot, name = key.partition(".")
+        if not sep or not dot or party not in PARTIES:
+            raise click.BadParameter(f"'{pair}': gebruik PARTIJ.NAAM=WAARDE", param_hint="--optie")
+        options.setdefault(party, {})[name] = value
+    return options
+
+
+@main.command()
+@click.option("--gemeente-url", required=True, help="URL of a running gemeente simulator.")
+@click.option("--gemeente", "gemeentecode", default="0363", show_default=True)
+@click.option("--soort", default="WMO", show_default=True, help="Kind of delivery (now: WMO).")
+@click.option("--rijen", default=25, show_default=True, help="Number of clients in the file.")
+@click.option("--seed", default=0, show_default=True)
+def deliver(gemeente_url, gemeentecode, soort, rijen, seed) -> None:
+    """Ask a running gemeente simulator to compose and upload one delivery.
+
+    Prints the GGk reference number of each CSV.
+    """
+    try:
+        response = requests.post(f"{gemeente_url.rstrip('/')}/api/v1/aanleveringen", json={
+            "gemeentecode": gemeentecode, "soort": soort, "rijen": rijen, "seed": seed},
+            timeout=30)
+    except requests.RequestException as exc:
+        raise click.ClickException(f"gemeente-simulator niet bereikbaar: {exc}") from None
+    answer = response.json()
+    if response.status_code != 201:
+        raise click.ClickException(f"{answer.get('fout')}: {answer.get('melding')}")
+    for upload in answer["uploads"]:
+        for ref in upload["referenties"]:
+            click.echo(f"{ref['referentie']} {ref['bestand']}")
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--suite", type=click.Choice(SUITES), default="all", show_default=True)
+@click.option("--tags", default=None, help="Marker expression, e.g. 'ketentest and not traag'.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="Where results are written.")
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def run(suite, tags, report_dir, pytest_args) -> None:
+    """Start the embedded chain and run the Gherkin suites against it.
+
+    Writes Allure results to REPORT/allure-results and JUnit XML to REPORT/junit.xml,
+    prints a summary, and exits non-zero when a scenario fails.
+    """
+    report_dir = report_dir.resolve()
+    results = report_dir / "allure-results"
+    if results.exists():
+        shutil.rmtree(results)
+    results.mkdir(parents=True)
+    marker = " or ".join(m for m in ("ketentest", "burentest") if suite in (m, "all"))
+    expression = f"({marker}) and ({tags})" if tags else marker
+    summary = report_dir / "samenvatting.json"
+    command = [sys.executable, "-m", "pytest", "tests/test_features.py", "-m", expression,
+               f"--alluredir={results}", f"--junitxml={report_dir / 'junit.xml'}",
+               "-p", "no:allure_pytest", "-q", *pytest_args]
+    env = os.environ | {"KETENTEST_SAMENVATTING": str(summary)}
+    code = subprocess.call(command, cwd=project_root(), env=env)
+    _print_summary(summary)
+    if code == 5:
+        raise click.ClickException(f"geen scenario's gevonden voor suite '{suite}'"
+                                   + (f" en tags '{tags}'" if tags else ""))
+    sys.exit(code)
+
+
+def _print_summary(path: Path) -> None:
+    if not path.exists():
+        return
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    click.echo("\nSamenvatting per suite en hop:")
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["suite"], row["hop"]), []).append(row)
+    for (suite, hop), items in sorted(groups.items()):
+        passed = sum(1 for i in items if i["uitkomst"] == "geslaagd")
+        click.echo(f"  {suite:<10} {hop:<18} geslaagd {passed:>3}  mislukt {len(items) - passed:>3}")
+        for item in items:
+            if item["uitkomst"] != "geslaagd":
+                click.echo(f"      x {item['scenario']}: {item['eerste_regel']}")
+
+
+@main.command()
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True)
+def report(report_dir) -> None:
+    """Turn REPORT/allure-results into one HTML file, REPORT/allure-report/index.html.
+
+    Uses Allure 3 (npm package 'allure') through npx; needs Node.js 18+ and npm.
+    """
+    results = report_dir / "allure-results"
+    if not results.is_dir():
+        raise click.ClickException(f"{results} bestaat niet: draai eerst 'ketentest run'")
+    overview = write_overview(results, report_dir / "resultaten.html")
+    click.echo(f"overzicht: {overview.resolve()}")
+    if shutil.which("npx") is None or shutil.which("npm") is None:
+        click.echo("Allure-rapport niet gemaakt: Node.js (18+) met npm ontbreekt. Installeer het "
+                   "(bijvoorbeeld 'apt-get install nodejs npm') en draai 'ketentest report' opnieuw; "
+                   "het overzicht hierboven werkt zonder.", err=True)
+        return
+    out = report_dir / "allure-report"
+    tools = project_root() / ".tools" / "allure"
+    tools.mkdir(parents=True, exist_ok=True)
+    binary = tools / "node_modules" / ".bin" / "allure"
+    try:
+        if not binary.exists():
+            subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tools),
+                            "allure@3"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([str(binary), "awesome", str(results), "-o", str(out), "--single-file",
+                        "--report-language", "nl"], check=True, stdout=subprocess.DEVNULL)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        click.echo(f"Allure-rapport niet gemaakt ({exc}); het overzicht hierboven is er wel.",
+                   err=True)
+        return
+    click.echo(f"rapport: {(out / 'index.html').resolve()}")
+
+
+if __name__ == "__main__":
+    main()
+

@@ -1,0 +1,120 @@
+"""HTTP drivers: what a step may ask of a party, in domain words.
+
+A driver knows URLs and endpoints; a step knows the business. Waiting is always
+bounded and named: a step that waits says until when, and fails saying what it saw.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import requests
+
+
+class ChainError(AssertionError):
+    """A party answered something a scenario did not expect."""
+
+
+@dataclass
+class Keten:
+    """The four parties of one chain, by URL; shared by all scenarios of a session."""
+
+    urls: dict[str, str]
+    session: requests.Session = field(default_factory=requests.Session, repr=False)
+    timeout: float = 10.0
+
+    def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
+        return f"Keten({', '.join(self.urls)})"
+
+    def url(self, party: str, path: str) -> str:
+        return self.urls[party].rstrip("/") + path
+
+    def get(self, party: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout + 5)
+        return self.session.get(self.url(party, path), **kwargs)
+
+    def post(self, party: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout + 5)
+        return self.session.post(self.url(party, path), **kwargs)
+
+    # ------------------------------------------------------------------ clock
+
+    def set_clock(self, moment: datetime) -> None:
+        """Set every party's clock (parties sharing one clock are set once each: harmless)."""
+        for party in self.urls:
+            response = self.session.put(self.url(party, "/_beheer/klok"),
+                                        json={"klok": moment.isoformat(), "opnieuw": True},
+                                        timeout=self.timeout)
+            if response.status_code != 200:
+                raise ChainError(f"klok van {party} niet gezet: {response.text}")
+
+    # ---------------------------------------------------------------- journal
+
+    def journal_marks(self) -> dict[str, int]:
+        """The last journal id of each party: what came before a scenario."""
+        marks = {}
+        for party in self.urls:
+            entries = self.get(party, "/journal").json()
+            marks[party] = entries[-1]["id"] if entries else 0
+        return marks
+
+    def journal_since(self, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+        return {party: self.get(party, "/journal", params={"na": marks.get(party, 0)}).json()
+                for party in self.urls}
+
+    def wait_idle(self, seconds: float | None = None) -> None:
+        """Wait until every party has finished the work it has (or fail, naming who)."""
+        deadline = time.monotonic() + (seconds or self.timeout)
+        for party in self.urls:
+            remaining = max(0.1, deadline - time.monotonic())
+            response = self.post(party, "/_beheer/wacht", params={"seconden": remaining})
+            if response.status_code != 200:
+                raise ChainError(f"{party} is na {seconds or self.timeout} s nog niet klaar: "
+                                 f"{self.get(party, '/_beheer/taken').text[:500]}")
+
+    # --------------------------------------------------------------- gemeente
+
+    def deliver(self, gemeentecode: str, files: list[tuple[str, bytes]]) -> requests.Response:
+        """Upload files through the gemeente simulator (it logs and uploads to the GGk)."""
+        return self.post("gemeente", "/api/v1/aanleveringen",
+                         data={"gemeentecode": gemeentecode},
+                         files=[("bestand", (name, data)) for name, data in files])
+
+    def compose_and_deliver(self, gemeentecode: str, **spec) -> requests.Response:
+        return self.post("gemeente", "/api/v1/aanleveringen",
+                         json={"gemeentecode": gemeentecode, **spec})
+
+    # -------------------------------------------------------------------- GGk
+
+    def downloads(self, gemeentecode: str, after: int = 0, wait: float = 0) -> list[dict]:
+        response = self.get("ggk", f"/api/v1/gemeenten/{gemeentecode}/downloads",
+                            params={"na": after, "wacht": wait})
+        response.raise_for_status()
+        return response.json()
+
+    def wait_for_download(self, gemeentecode: str, after: int, predicate, what: str) -> dict:
+        """Wait (long-poll, at most ``timeout`` s) for a download matching ``predicate``."""
+        deadline = time.monotonic() + self.timeout
+        seen: list[dict] = []
+        while (remaining := deadline - time.monotonic()) > 0:
+            new = self.downloads(gemeentecode, after, wait=remaining)
+            for item in new:
+                seen.append(item)
+                if predicate(item):
+                    return item
+            after = max([after, *(i["id"] for i in new)])
+        raise ChainError(f"binnen {self.timeout:.0f} s geen {what} in het downloadgebied van "
+                         f"{gemeentecode}; wel gezien: {[i['bestandsnaam'] for i in seen]}")
+
+    def download(self, gemeentecode: str, download_id: int) -> bytes:
+        response = self.get("ggk", f"/api/v1/gemeenten/{gemeentecode}/downloads/{download_id}")
+        response.raise_for_status()
+        return response.content
+
+    # -------------------------------------------------------------------- CBS
+
+    def cbs_deliveries(self) -> list[dict]:
+        return self.get("cbs", "/api/v1/aanleveringen").json()
