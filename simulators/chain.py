@@ -48,19 +48,17 @@ class Chain:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     servers: dict[str, ServedApp] = field(default_factory=dict, init=False)
 
+    _urls: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
+
     def start(self) -> Chain:
         self.state_dir = Path(self.state_dir)
-        urls: dict[str, dict[str, str]] = {name: {} for name in PARTIES}
+        self._urls = {name: {} for name in PARTIES}
         try:
             for name in PARTIES:
-                config = PartyConfig(state_path=self.state_dir / f"{name}.sqlite3",
-                                     clock=self.clock, urls=urls[name],
-                                     options=self.options.get(name, {}))
-                app = app_factory(name)(config)
-                self.servers[name] = ServedApp(app, self.host, self.ports.get(name, 0))
+                self.servers[name] = self._serve(name, self.ports.get(name, 0))
             for name, neighbours in NEIGHBOURS.items():
                 for neighbour in neighbours:
-                    urls[name][neighbour] = self.servers[neighbour].url
+                    self._urls[name][neighbour] = self.servers[neighbour].url
             for name in PARTIES:
                 party_of(self.servers[name].app).start()
                 self.servers[name].start()
@@ -68,6 +66,24 @@ class Chain:
             self.stop()
             raise
         return self
+
+    def _serve(self, name: str, port: int) -> ServedApp:
+        config = PartyConfig(state_path=self.state_dir / f"{name}.sqlite3", clock=self.clock,
+                             urls=self._urls[name], options=self.options.get(name, {}))
+        return ServedApp(app_factory(name)(config), self.host, port)
+
+    def stop_party(self, name: str) -> int:
+        """Stop one party (an outage); returns its port, to start it there again."""
+        server = self.servers.pop(name)
+        server.stop()
+        party_of(server.app).stop()
+        return server.port
+
+    def start_party(self, name: str, port: int) -> None:
+        """Start a party again on the same state path and port: it picks up where it was."""
+        server = self._serve(name, port)
+        party_of(server.app).start()
+        self.servers[name] = server.start()
 
     @property
     def urls(self) -> dict[str, str]:
