@@ -80,11 +80,12 @@ class Receiver:
             sg = stuf.read_stuurgegevens(message)
             self._check_berichtcode(sg.berichtcode)
             stuf.require_valid(message)
-            if sg.zender.organisatie not in self.known_zenders:
-                raise stuf.stuf_fault("StUF013", f"zender '{sg.zender.organisatie}' is niet bekend")
+            # table 4.1 order: StUF010 (ontvanger) before StUF013 (zender)
             if sg.ontvanger.organisatie not in self.known_ontvangers:
                 raise stuf.stuf_fault(
                     "StUF010", f"ontvanger '{sg.ontvanger.organisatie}' is niet bekend")
+            if sg.zender.organisatie not in self.known_zenders:
+                raise stuf.stuf_fault("StUF013", f"zender '{sg.zender.organisatie}' is niet bekend")
             if self.functies is not None and sg.functie is not None and sg.functie not in self.functies:
                 raise stuf.stuf_fault("StUF034", f"functie '{sg.functie}' is niet bekend")
             return self._accept(message, sg, body, digest)
@@ -110,7 +111,10 @@ class Receiver:
                 raise stuf.stuf_fault(
                     "StUF016", f"referentienummer {sg.referentienummer} is al gebruikt door "
                     f"zender {sg.zender.organisatie} voor een ander bericht")
-            correlatie = self.handlers[sg.berichtcode](message, sg, db)
+            try:
+                correlatie = self.handlers[sg.berichtcode](message, sg, db)
+            except sqlite3.IntegrityError as exc:  # a conflict in the party's own tables
+                raise stuf.stuf_fault("StUF046", str(exc)) from None
             answer = stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))
             payload = stuf.wrap(answer)
             db.execute("INSERT INTO ontvangen VALUES (?,?,?,?,?)",

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .model import GGK_NS, STUF_NS
+
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "stuf"
 GGK_XSD = SCHEMA_DIR / "ggk0210" / "ggkberichten" / "ggk0210_msg_ggkberichten.xsd"
 
@@ -74,5 +76,11 @@ def schema_errors(element: etree._Element) -> list[str]:
     schema = _ggk_schema()
     with _schema_lock:  # an lxml schema object keeps its error log: one user at a time
         ok = schema.validate(element)
-        errors = [] if ok else [f"regel {e.line}: {e.message}" for e in schema.error_log]
+        errors = [] if ok else [f"regel {e.line}: {_short_names(e.message)}" for e in schema.error_log]
     return errors
+
+
+def _short_names(message: str) -> str:
+    """``{namespace}name`` as ``StUF:name``/``GGK:name``: the full URIs crowd the element's
+    name out of a Fo03 omschrijving (200 characters)."""
+    return message.replace(f"{{{STUF_NS}}}", "StUF:").replace(f"{{{GGK_NS}}}", "GGK:")
