@@ -9,19 +9,28 @@ test harness uses and a real partner does not need.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from lxml import etree
 from werkzeug.exceptions import HTTPException
 
-from . import __version__
+from . import __version__, stuf
 from .clock import Clock, ClockError
 from .courier import Courier
 from .store import Journal, Store
 from .tasks import Handler, Tasks
+
+OUTGOING_SCHEMA = """
+CREATE TABLE IF NOT EXISTS uitgaand (
+    sleutel TEXT PRIMARY KEY,   -- what the message is for (a referentienummer, a task)
+    bericht BLOB NOT NULL       -- the serialised StUF message, sent as is on every try
+);
+"""
 
 
 @dataclass
@@ -47,13 +56,26 @@ class Party:
     def __init__(self, config: PartyConfig) -> None:
         self.config = config
         self.clock = config.clock
-        self.store = Store(config.state_path, self.schema)
+        self.store = Store(config.state_path, OUTGOING_SCHEMA + self.schema)
         self.journal = Journal(self.store, self.clock)
         self.courier = Courier(self.name, self.journal)
         self.tasks = Tasks(self.store, self.task_handlers())
 
     def task_handlers(self) -> dict[str, Handler]:
         return {}
+
+    def outgoing(self, key: str, build: Callable[[], etree._Element]) -> etree._Element:
+        """The message to send under ``key``: built once, then the same bytes on every retry.
+
+        A retry after a lost Bv03 must be the identical message (same referentienummer
+        and tijdstipBericht), or the receiver rightly answers StUF016.
+        """
+        row = self.store.one("SELECT bericht FROM uitgaand WHERE sleutel = ?", (key,))
+        if row is None:
+            self.store.execute("INSERT OR IGNORE INTO uitgaand VALUES (?, ?)",
+                               (key, stuf.to_bytes(build())))
+            row = self.store.one("SELECT bericht FROM uitgaand WHERE sleutel = ?", (key,))
+        return stuf.parse_xml(bytes(row["bericht"]))
 
     def url(self, neighbour: str) -> str:
         try:

@@ -122,7 +122,7 @@ def test_envelope_carries_the_file_base64_unchanged(chain):
     files = [m.find(".//{*}tekstBestand") for m in di01s]
     [tekst] = [f for f in files if f is not None]
     content = base64.b64decode(tekst.text)
-    assert content.startswith("Aanmaakdatum bestand;".encode()), content[:60]
+    assert content.startswith(b"Aanmaakdatum bestand;"), content[:60]
     cbs = requests.get(f"{chain.urls['cbs']}/api/v1/aanleveringen", timeout=10).json()
     assert cbs[0]["bestandsnaam"] == "WMO_H12016_regulier_0363.csv"
 
@@ -166,3 +166,20 @@ def test_open_task_survives_a_stop_and_runs_after_restart(tmp_path):
         chain.start_party("ggk", chain.stop_party("ggk"))
         item = wait_for_report(chain.urls)
         assert item["correlatie"] == referentie
+
+
+def test_retry_after_a_lost_bv03_resends_the_identical_message(chain):
+    """The GGk's Di01 reached RINIS but the Bv03 got lost: the retry must be the same
+    message (same referentienummer and tijdstipBericht), so RINIS answers Bv03 again."""
+    ggk = chain.party("ggk")
+    ggk.tasks.stop()
+    deliver(chain.urls)
+    [task] = [t for t in ggk.tasks.listing() if t["status"] == "open"]
+    ggk._forward(task["data"])  # first try: both Di01s delivered, Bv03s received
+    ggk.store.execute("UPDATE uploads SET status = 'ontvangen'")  # as if the Bv03 was lost
+    ggk._forward(task["data"])  # the retry
+    journal = requests.get(f"{chain.urls['rinis']}/journal", timeout=10).json()
+    answers = [e["soort"] for e in journal if e["richting"] == "uit" and e["peer"] == "ggk"]
+    assert answers[:4] == ["Bv03", "Bv03", "Bv03", "Bv03"], answers
+    rinis_rows = chain.party("rinis").store.query("SELECT COUNT(*) AS n FROM berichten")
+    assert rinis_rows[0]["n"] == 2, "metadata and file stored once each"

@@ -102,7 +102,8 @@ def test_rinis_valid_di01_stored_and_plaatsen_task(rinis):
     assert bytes(rows[0]["inhoud"]) == CSV, "the stored file should be the decoded payload"
     tasks = rinis.tasks.listing()
     assert [(t["soort"], t["data"], t["status"]) for t in tasks] == [
-        ("plaatsen", {"referentienummer": envelop.stuurgegevens.referentienummer}, "open")]
+        ("plaatsen", {"referentienummer": envelop.stuurgegevens.referentienummer,
+                      "gemeentecode": "0363"}, "open")]
 
 
 # ------------------------------------------------------------------- refused
@@ -201,9 +202,6 @@ def test_rinis_duplicate_referentienummer_other_content_fo03_stuf016(rinis):
     assert len(rinis.tasks.listing()) == 1, "the refused duplicate adds no task"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "rinis/backend.py keys 'berichten' on referentienummer alone, so the second zender's "
-    "message hits a UNIQUE constraint (answered StUF046); owner of rinis/backend.py to fix"))
 def test_rinis_same_referentienummer_other_zender_accepted(rinis):
     # Uniqueness is per (zender, referentienummer): StUF 03.01 and the receiver's own table.
     refnr = stuf.new_referentienummer()

@@ -236,10 +236,12 @@ class Ggk(Party):
         ]
         url = self.url("rinis") + "/stuf/ontvang"
         for refnr, functie, bestand in messages:
-            envelop = stuf.Envelop(stuf.Stuurgegevens(
-                "Di01", zender, ontvanger, refnr, self.clock.stuf_tijdstip(), functie=functie),
-                bestand)
-            element = stuf.build_envelop(envelop)
+            def build(refnr=refnr, functie=functie, bestand=bestand):
+                return stuf.build_envelop(stuf.Envelop(stuf.Stuurgegevens(
+                    "Di01", zender, ontvanger, refnr, self.clock.stuf_tijdstip(), functie=functie),
+                    bestand))
+
+            element = self.outgoing(refnr, build)
             answer = self.courier.send_stuf("rinis", url, element, correlatie=correlatie,
                                             bestandsnaam=bestand.bestandsnaam)
             if not answer.bevestigd:

@@ -25,7 +25,7 @@ from ..receiver import Receiver
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS berichten (
-    referentienummer TEXT PRIMARY KEY,   -- of the GGk Di01
+    referentienummer TEXT NOT NULL,      -- of the GGk Di01; unique per zender (gemeentecode)
     functie TEXT NOT NULL,
     gemeentecode TEXT NOT NULL,
     bestandsnaam TEXT,                   -- tekstBestand's name, or NULL for xmlBestand
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS berichten (
     status TEXT NOT NULL DEFAULT 'ontvangen', -- ontvangen, geplaatst, geweigerd
     melding TEXT,
     koppel TEXT,                         -- metadata: referentienummer of the file's Di01
-    correlatie TEXT                      -- the GGk reference (from the metadata)
+    correlatie TEXT,                     -- the GGk reference (from the metadata)
+    PRIMARY KEY (gemeentecode, referentienummer)
 );
 CREATE TABLE IF NOT EXISTS mapbestanden (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -120,33 +121,37 @@ class Rinis(Party):
             except metagegevens.InvalidMetagegevens:
                 pass  # answered with a Fo01 when the task runs: the Bv03 says only "received"
         else:
-            meta_row = db.execute("SELECT correlatie FROM berichten WHERE koppel = ?",
-                                  (sg.referentienummer,)).fetchone()
+            meta_row = db.execute("SELECT correlatie FROM berichten WHERE koppel = ? AND"
+                                  " gemeentecode = ?", (sg.referentienummer,
+                                                        sg.zender.organisatie)).fetchone()
             correlatie = meta_row["correlatie"] if meta_row else None
         db.execute("INSERT INTO berichten (referentienummer, functie, gemeentecode, bestandsnaam,"
                    " inhoud, ontvangen, koppel, correlatie) VALUES (?,?,?,?,?,?,?,?)",
                    (sg.referentienummer, sg.functie, sg.zender.organisatie,
                     envelop.bestand.bestandsnaam, envelop.bestand.inhoud,
                     self.clock.now().isoformat(), koppel, correlatie))
-        self.tasks.add("plaatsen", {"referentienummer": sg.referentienummer}, db)
+        self.tasks.add("plaatsen", {"referentienummer": sg.referentienummer,
+                                    "gemeentecode": sg.zender.organisatie}, db)
         return correlatie
 
     # -------------------------------------------------------- into CBS's inbox
 
     def _place(self, data: dict) -> None:
         """Pair a file with its metadata; once both are here, place them for CBS."""
-        row = self.store.one("SELECT * FROM berichten WHERE referentienummer = ?",
-                             (data["referentienummer"],))
+        row = self.store.one("SELECT * FROM berichten WHERE referentienummer = ? AND"
+                             " gemeentecode = ?", (data["referentienummer"], data["gemeentecode"]))
         if row is None or row["status"] != "ontvangen":
             return
         if row["functie"] == FUNCTIE_METAGEGEVENS:
             meta_row = row
             file_row = self.store.one("SELECT * FROM berichten WHERE referentienummer = ? AND"
-                                      " status = 'ontvangen'", (row["koppel"],))
+                                      " gemeentecode = ? AND status = 'ontvangen'",
+                                      (row["koppel"], row["gemeentecode"]))
         else:
             file_row = row
             meta_row = self.store.one("SELECT * FROM berichten WHERE koppel = ? AND"
-                                      " status = 'ontvangen'", (row["referentienummer"],))
+                                      " gemeentecode = ? AND status = 'ontvangen'",
+                                      (row["referentienummer"], row["gemeentecode"]))
         if meta_row is not None:
             try:
                 meta = metagegevens.from_xml(bytes(meta_row["inhoud"]))
@@ -177,8 +182,9 @@ class Rinis(Party):
             for _bestand, referentie in meta.ggkReferenties:
                 db.execute("INSERT OR IGNORE INTO ggkreferenties VALUES (?,?,?)",
                            (referentie, file_row["referentienummer"], meta.gemeentecode))
-            db.execute("UPDATE berichten SET status = 'geplaatst' WHERE referentienummer IN (?,?)",
-                       (file_row["referentienummer"], meta_row["referentienummer"]))
+            db.execute("UPDATE berichten SET status = 'geplaatst' WHERE gemeentecode = ? AND"
+                       " referentienummer IN (?,?)", (meta.gemeentecode, file_row["referentienummer"],
+                                                      meta_row["referentienummer"]))
             if "cbs" in self.config.urls:
                 self.tasks.add("cbs_melden", {"map": folder, "id": file_id, "naam": naam}, db)
 
@@ -186,19 +192,26 @@ class Rinis(Party):
         """A processing error after the Bv03: a Fo01 to the original sender, via the GGk."""
         with self.store.transaction() as db:
             db.execute("UPDATE berichten SET status = 'geweigerd', melding = ? WHERE"
-                       " referentienummer = ?", (f"{code}: {omschrijving}", row["referentienummer"]))
+                       " gemeentecode = ? AND referentienummer = ?",
+                       (f"{code}: {omschrijving}", row["gemeentecode"], row["referentienummer"]))
             self.tasks.add("fo01", {"referentienummer": row["referentienummer"], "code": code,
+                                    "gemeentecode": row["gemeentecode"],
                                     "omschrijving": omschrijving}, db)
 
     def _send_fo01(self, data: dict) -> None:
         row = self.store.one("SELECT gemeentecode, functie FROM berichten WHERE"
-                             " referentienummer = ?", (data["referentienummer"],))
-        fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
-            "Fo01", self.systeem, stuf.Systeem(row["gemeentecode"], "GGk"),
-            stuf.new_referentienummer(), self.clock.stuf_tijdstip(),
-            crossRefnummer=data["referentienummer"]),
-            stuf.Foutbericht(data["code"], "client", data["omschrijving"],
-                             details=f"{row['functie']}-00010000"))
+                             " referentienummer = ? AND gemeentecode = ?",
+                             (data["referentienummer"], data["gemeentecode"]))
+
+        def build():
+            return stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
+                "Fo01", self.systeem, stuf.Systeem(row["gemeentecode"], "GGk"),
+                stuf.new_referentienummer(), self.clock.stuf_tijdstip(),
+                crossRefnummer=data["referentienummer"]),
+                stuf.Foutbericht(data["code"], "client", data["omschrijving"],
+                                 details=f"{row['functie']}-00010000"))
+
+        fo01 = self.outgoing(f"fo01:{row['gemeentecode']}:{data['referentienummer']}", build)
         answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", fo01)
         if not answer.bevestigd:
             raise RuntimeError(f"GGk weigerde de Fo01: {answer.fout.code} {answer.fout.omschrijving}")
@@ -268,12 +281,16 @@ class Rinis(Party):
             return
         ref = self.store.one("SELECT referentienummer FROM ggkreferenties WHERE referentie = ?",
                              (parsed.referentie,))
-        sg = stuf.Stuurgegevens(
-            "Du01" if ref else "Di01", self.cbs_systeem,
-            stuf.Systeem(parsed.gemeentecode, "GGk"), stuf.new_referentienummer(),
-            self.clock.stuf_tijdstip(), crossRefnummer=ref["referentienummer"] if ref else None,
-            functie=self.mappen["verzend"][row["map"]])
-        element = stuf.build_envelop(stuf.Envelop(sg, stuf.Bestand(bytes(row["inhoud"]), row["naam"])))
+
+        def build():
+            sg = stuf.Stuurgegevens(
+                "Du01" if ref else "Di01", self.cbs_systeem,
+                stuf.Systeem(parsed.gemeentecode, "GGk"), stuf.new_referentienummer(),
+                self.clock.stuf_tijdstip(), crossRefnummer=ref["referentienummer"] if ref else None,
+                functie=self.mappen["verzend"][row["map"]])
+            return stuf.build_envelop(stuf.Envelop(sg, stuf.Bestand(bytes(row["inhoud"]), row["naam"])))
+
+        element = self.outgoing(f"route:{row['id']}", build)
         answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", element,
                                         correlatie=parsed.referentie, bestandsnaam=row["naam"])
         if answer.bevestigd:
