@@ -73,9 +73,9 @@ class Cbs(Party):
 
     # -------------------------------------------------------------- the inbox
 
-    def announce(self, folder: str, rinis_id: int) -> None:
+    def announce(self, folder: str, rinis_id: int, meta_id: int | None = None) -> None:
         """RINIS reports a new file: fetch it (as a task, so the call returns at once)."""
-        self.tasks.add("ophalen", {"map": folder, "id": int(rinis_id)})
+        self.tasks.add("ophalen", {"map": folder, "id": int(rinis_id), "metagegevens_id": meta_id})
 
     def read_inbox(self) -> int:
         """Poll the inbox for files not yet picked up; returns how many were found."""
@@ -84,7 +84,8 @@ class Cbs(Party):
         response.raise_for_status()
         new = response.json()
         for item in new:
-            self.tasks.add("ophalen", {"map": self.inbox, "id": item["id"]})
+            self.tasks.add("ophalen", {"map": self.inbox, "id": item["id"],
+                                       "metagegevens_id": item["metagegevens_id"]})
         return len(new)
 
     def _get(self, folder: str, file_id: int) -> tuple[str, bytes]:
@@ -97,12 +98,15 @@ class Cbs(Party):
         if self.store.one("SELECT id FROM aanleveringen WHERE map = ? AND rinis_id = ?",
                           (folder, file_id)):
             return  # announced twice: fetched once
-        listing = self.courier.request("GET", f"{self.url('rinis')}/mappen/{folder}").json()
-        item = next((i for i in listing if i["id"] == file_id), None)
-        if item is None or item["metagegevens_id"] is None:
+        meta_id = data.get("metagegevens_id")
+        if meta_id is None:  # found by reading the inbox: the listing names the sidecar
+            listing = self.courier.request("GET", f"{self.url('rinis')}/mappen/{folder}").json()
+            item = next((i for i in listing if i["id"] == file_id), None)
+            meta_id = item["metagegevens_id"] if item else None
+        if meta_id is None:
             raise RuntimeError(f"bestand {file_id} in {folder} heeft geen metagegevens")
         naam, inhoud = self._get(folder, file_id)
-        meta_naam, meta_xml = self._get(folder, item["metagegevens_id"])
+        meta_naam, meta_xml = self._get(folder, meta_id)
         meta = metagegevens.from_xml(meta_xml)
         correlatie = meta.ggkReferenties[0][1]
         with self.store.transaction() as db:

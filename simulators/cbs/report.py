@@ -154,8 +154,15 @@ def _bevinding(pdf: FPDF, bevinding: Bevinding, max_regels: int) -> None:
 
 
 def _regel(pdf: FPDF, tekst: str) -> None:
-    """Text over the full width, wrapped, then back to the left margin."""
-    pdf.multi_cell(0, _REGELHOOGTE, _tekst(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    """Text over the full width, wrapped, then back to the left margin.
+
+    A line that fits goes through ``cell`` (fpdf2's line breaking in ``multi_cell``
+    costs ten times more, and most lines are short)."""
+    tekst = _tekst(tekst)
+    if pdf.get_string_width(tekst) < pdf.epw - 2 * pdf.c_margin:
+        pdf.cell(0, _REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    else:
+        pdf.multi_cell(0, _REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _tekst(tekst: str) -> str:

@@ -9,7 +9,7 @@ from ..party import party_of
 bp = Blueprint("cbs", __name__)
 
 ENDPOINTS = {
-    "nieuw": "POST /rinis/nieuw (JSON: map, id) - RINIS meldt een nieuw bestand",
+    "nieuw": "POST /rinis/nieuw (JSON: map, id, metagegevens_id) - RINIS meldt een nieuw bestand",
     "inbox_lezen": "POST /api/v1/inbox/lezen - lees de RINIS-inbox nu",
     "aanleveringen": "GET /api/v1/aanleveringen",
 }
@@ -21,7 +21,8 @@ def nieuw():
     if not isinstance(data.get("id"), int) or not isinstance(data.get("map"), str):
         return jsonify(fout="Ongeldige melding", melding="verwacht JSON met 'map' (tekst) en "
                        "'id' (getal) van het nieuwe bestand"), 400
-    party_of().announce(data["map"], data["id"])
+    meta_id = data.get("metagegevens_id")
+    party_of().announce(data["map"], data["id"], meta_id if isinstance(meta_id, int) else None)
     return jsonify(ontvangen=True), 202
 
 

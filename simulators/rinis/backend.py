@@ -186,7 +186,8 @@ class Rinis(Party):
                        " referentienummer IN (?,?)", (meta.gemeentecode, file_row["referentienummer"],
                                                       meta_row["referentienummer"]))
             if "cbs" in self.config.urls:
-                self.tasks.add("cbs_melden", {"map": folder, "id": file_id, "naam": naam}, db)
+                self.tasks.add("cbs_melden", {"map": folder, "id": file_id, "naam": naam,
+                                              "metagegevens_id": meta_id}, db)
 
     def _refuse(self, row, code: str, omschrijving: str) -> None:
         """A processing error after the Bv03: a Fo01 to the original sender, via the GGk."""
