@@ -24,7 +24,7 @@ scenario slow. The bare relay gives a machine-independent yardstick, so the rati
 A benchmark reports, it does not fail: the exit code is 0 whatever the figures are,
 but 1 when a round trip does not complete (no report after 10 s: a broken chain).
 
-Run: ``cd /work/main && PYTHONPATH=. .venv/bin/python bench/roundtrip.py [--n 50]
+Run (from the repository root): ``PYTHONPATH=. .venv/bin/python bench/roundtrip.py [--n 50]
 [--json PATH]``.
 """
 
