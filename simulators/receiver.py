@@ -133,7 +133,7 @@ class Receiver:
                                       stuf.Systeem(self.party.upper(), self.party.upper()),
                                       "onbekend", "")
             fo03 = stuf.build_antwoord("Fo03", self._answer_sg("Fo03", anon), fault.foutbericht)
-        payload = stuf.wrap_fault(fo03, fault.foutbericht.omschrijving)
+        payload = stuf.wrap_fault(fo03, fault.foutbericht.omschrijving, fault.foutbericht.plek)
         with self.store.transaction() as db:
             self._journal_in(sg, body, None, db)
             self._journal_out(payload, sg, None, db, code="Fo03")

@@ -321,3 +321,13 @@ def test_stuf_tijdstip_frozen_clock_strictly_increasing_17_digits(clock):
     assert all(a < b for a, b in pairwise(values)), "not strictly increasing"
     assert values[0] == "20160815090000000", f"the first value is the clock's start: {values[0]}"
     assert all(v.startswith("20160815090000") for v in values), "left the frozen second"
+
+
+def test_fault_code_follows_plek():
+    from lxml import etree as _etree
+
+    from simulators.stuf import wrap_fault
+    for plek, expected in (("client", "soap:Client"), ("server", "soap:Server")):
+        fo03 = _etree.Element("{http://www.egem.nl/StUF/StUF0301}Fo03Bericht")
+        envelope = _etree.fromstring(wrap_fault(fo03, "tekst", plek))
+        assert envelope.findtext(".//faultcode") == expected, plek

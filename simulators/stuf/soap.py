@@ -28,12 +28,13 @@ def wrap(message: etree._Element) -> bytes:
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 
-def wrap_fault(fo03: etree._Element, faultstring: str) -> bytes:
-    """A SOAP 1.1 fault carrying a Fo03 in its ``detail``."""
+def wrap_fault(fo03: etree._Element, faultstring: str, plek: str = "client") -> bytes:
+    """A SOAP 1.1 fault carrying a Fo03 in its ``detail``; the faultcode follows the
+    Fo03's plek (``soap:Client`` or ``soap:Server``)."""
     envelope = etree.Element(f"{{{SOAP_NS}}}Envelope", nsmap={"soap": SOAP_NS})
     body = etree.SubElement(envelope, f"{{{SOAP_NS}}}Body")
     fault = etree.SubElement(body, f"{{{SOAP_NS}}}Fault")
-    etree.SubElement(fault, "faultcode").text = "soap:Client"
+    etree.SubElement(fault, "faultcode").text = "soap:Server" if plek == "server" else "soap:Client"
     etree.SubElement(fault, "faultstring").text = faultstring
     etree.SubElement(fault, "detail").append(fo03)
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
