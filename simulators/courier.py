@@ -28,6 +28,7 @@ class Courier:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            session.trust_env = False  # loopback partners: no proxy lookup on every call
             session.headers["User-Agent"] = f"ketentest-{self.party}"
         return session
 

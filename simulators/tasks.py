@@ -60,6 +60,7 @@ class Tasks:
         self._cond = threading.Condition()
         self._not_before: dict[int, float] = {}
         self._busy = False
+        self._woken = False
         self._stopping = False
         self._thread: threading.Thread | None = None
 
@@ -74,6 +75,7 @@ class Tasks:
 
     def wake(self) -> None:
         with self._cond:
+            self._woken = True
             self._cond.notify_all()
 
     def start(self) -> None:
@@ -99,13 +101,16 @@ class Tasks:
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no task is open or running; False when ``timeout`` passed first."""
         deadline = time.monotonic() + timeout
-        with self._cond:
-            while self._busy or self.pending():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
+        while True:
+            with self._cond:
+                busy = self._busy
+            if not busy and not self.pending():  # the store is read without holding _cond
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            with self._cond:
                 self._cond.wait(min(remaining, 0.05))
-        return True
 
     # ----------------------------------------------------------------- the worker
 
@@ -120,16 +125,22 @@ class Tasks:
         return None, wait
 
     def _run(self) -> None:
+        # Lock order: the store's lock is never taken while holding _cond (a request
+        # thread holds the store's lock inside a transaction when it calls wake()).
         while True:
             with self._cond:
                 if self._stopping:
                     return
-                row, wait = self._next()
-                if row is None:
+                self._woken = False
+            row, wait = self._next()
+            if row is None:
+                with self._cond:
                     self._busy = False
                     self._cond.notify_all()
-                    self._cond.wait(wait)
-                    continue
+                    if not self._woken and not self._stopping:
+                        self._cond.wait(wait)
+                continue
+            with self._cond:
                 self._busy = True
             self._do(row)
 
