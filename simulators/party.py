@@ -77,6 +77,15 @@ class Party:
             row = self.store.one("SELECT bericht FROM uitgaand WHERE sleutel = ?", (key,))
         return stuf.parse_xml(bytes(row["bericht"]))
 
+    def reset(self, settle: float = 2.0) -> bool:
+        """Forget everything: every table emptied, open tasks dropped. For a test harness
+        between scenarios, so one scenario's deliveries never leak into the next.
+        Returns whether the party was idle before (False: running work was cut off)."""
+        idle = self.tasks.wait_idle(settle)
+        self.store.wipe()
+        self.tasks.forget()
+        return idle
+
     def url(self, neighbour: str) -> str:
         try:
             return self.config.urls[neighbour].rstrip("/")
@@ -155,6 +164,11 @@ def _common_blueprint() -> Blueprint:
             entry["payload"] = url_for("common.journal_payload", entry_id=entry["id"], _external=True)
         return jsonify(entries)
 
+    @bp.get("/journal/stand")
+    def journal_position():
+        """The id of the last journal line: cheap to ask before a scenario begins."""
+        return jsonify(laatste=party_of().journal.last_id())
+
     @bp.get("/journal/<int:entry_id>/payload")
     def journal_payload(entry_id: int):
         found = party_of().journal.payload(entry_id)
@@ -182,6 +196,12 @@ def _common_blueprint() -> Blueprint:
                            "bijvoorbeeld 2016-08-15T09:00:00"), 400
         party.tasks.wake()
         return jsonify(klok=party.clock.now().isoformat())
+
+    @bp.post("/_beheer/reset")
+    def reset():
+        """Empty the party's state (a test harness's call between scenarios)."""
+        idle = party_of().reset()
+        return jsonify(gereset=True, was_rustig=idle)
 
     @bp.get("/_beheer/taken")
     def tasks():

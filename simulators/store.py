@@ -76,6 +76,14 @@ class Store:
         with self.transaction() as db:
             return db.execute(sql, params).lastrowid
 
+    def wipe(self) -> None:
+        """Delete every row of every table (the schema stays, and ids keep counting up)."""
+        with self.transaction() as db:
+            tables = [row["name"] for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            for table in tables:
+                db.execute(f'DELETE FROM "{table}"')
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -126,6 +134,10 @@ class Journal:
             sql += " AND correlatie = ?"
             params.append(correlatie)
         return [dict(row) for row in self.store.query(sql + " ORDER BY id", tuple(params))]
+
+    def last_id(self) -> int:
+        row = self.store.one("SELECT MAX(id) AS laatste FROM journal")
+        return int(row["laatste"] or 0) if row else 0
 
     def payload(self, entry_id: int) -> tuple[bytes, str] | None:
         row = self.store.one("SELECT payload, content_type FROM journal WHERE id = ?", (entry_id,))

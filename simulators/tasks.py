@@ -90,6 +90,11 @@ class Tasks:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def forget(self) -> None:
+        """Drop the in-memory retry schedule (the tasks themselves live in the store)."""
+        with self._cond:
+            self._not_before.clear()
+
     def pending(self) -> int:
         row = self.store.one("SELECT COUNT(*) AS n FROM taken WHERE status = 'open'")
         return int(row["n"]) if row else 0

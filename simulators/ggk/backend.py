@@ -29,6 +29,7 @@ from ..gmsd import metagegevens
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
+from ..store import Entry
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS uploads (
@@ -149,6 +150,8 @@ class Ggk(Party):
                      moment.isoformat(), data)).lastrowid
                 refs = tuple((csv, self._new_reference(db, moment, upload_id, csv))
                              for csv in csv_names)
+                self.journal.record(Entry("in", "gemeente", "upload", data, _content_type(name),
+                                          bestandsnaam=name, correlatie=refs[0][1]), db)
                 self.tasks.add("doorsturen", {"upload_id": upload_id}, db)
                 results.append(UploadResult(name, envelop_name, refnr, refs))
         return results
@@ -360,3 +363,7 @@ class Ggk(Party):
             self.courier.request("POST", self.url("gemeente") + "/notificaties", json={
                 "gemeentecode": row["gemeentecode"], "download_id": row["id"],
                 "soort": row["soort"], "bestandsnaam": row["bestandsnaam"], "tekst": tekst})
+
+
+def _content_type(name: str) -> str:
+    return "application/zip" if name.lower().endswith(".zip") else "text/csv"

@@ -22,6 +22,7 @@ from ..gmsd import metagegevens, rapportnaam
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
+from ..store import Entry
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS berichten (
@@ -231,10 +232,16 @@ class Rinis(Party):
         return [dict(r) for r in self.store.query(sql + " ORDER BY id", (folder,))]
 
     def fetch(self, folder: str, file_id: int) -> tuple[str, bytes] | None:
+        """A file CBS fetches from a folder; journalled, as every hand-over is."""
         self._require_folder(folder)
-        row = self.store.one("SELECT naam, inhoud FROM mapbestanden WHERE map = ? AND id = ?",
+        row = self.store.one("SELECT naam, inhoud, correlatie FROM mapbestanden WHERE map = ? AND id = ?",
                              (folder, file_id))
-        return None if row is None else (row["naam"], bytes(row["inhoud"]))
+        if row is None:
+            return None
+        inhoud = bytes(row["inhoud"])
+        self.journal.record(Entry("uit", "cbs", "bestand", inhoud, _content_type(row["naam"]),
+                                  bestandsnaam=row["naam"], correlatie=row["correlatie"]))
+        return row["naam"], inhoud
 
     def mark_picked_up(self, folder: str, file_id: int) -> bool:
         self._require_folder(folder)
@@ -256,6 +263,8 @@ class Rinis(Party):
             raise FolderError(f"'{naam}' is leeg")
         parsed = rapportnaam.parse(naam)
         with self.store.transaction() as db:
+            self.journal.record(Entry("in", "cbs", "rapport", inhoud, "application/pdf", bestandsnaam=naam,
+                                      correlatie=parsed.referentie if parsed else None), db)
             file_id = db.execute(
                 "INSERT INTO mapbestanden (map, naam, inhoud, geplaatst, gemeentecode, correlatie)"
                 " VALUES (?,?,?,?,?,?)", (folder, naam, inhoud, self.clock.now().isoformat(),
@@ -314,3 +323,12 @@ def cbs_name(original: str, envelop_name: str | None, gemeentecode: str) -> str:
     if not dot:
         stem, ext = base, ""
     return f"{stem}_{gemeentecode}" + (f".{ext}" if ext else "")
+
+
+def _content_type(name: str) -> str:
+    lower = name.lower()
+    if lower.endswith(".xml"):
+        return "application/xml"
+    if lower.endswith(".zip"):
+        return "application/zip"
+    return "text/csv"
