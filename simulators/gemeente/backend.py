@@ -12,7 +12,7 @@ from ..gmsd import periodes
 from ..party import Party, PartyConfig
 from ..store import Entry
 from ..tasks import TransientError
-from .generator import generate_wmo_csv, wmo_bestandsnaam
+from .generator import SOORTEN, bestandsnaam, generate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS aanleveringen (
@@ -60,16 +60,18 @@ class Gemeente(Party):
     def task_handlers(self):
         return {"rapport_ophalen": self._fetch_report}
 
-    def compose_wmo(self, gemeentecode: str | None = None, rijen: int = 25,
-                    jaar: int | None = None, halfjaar: int | None = None,
-                    vrije_tekst: str = "regulier", seed: int = 0) -> tuple[str, bytes]:
-        """A WMO file for the current verslagperiode unless a period is named."""
+    def compose(self, soort: str = "WMO", gemeentecode: str | None = None, rijen: int = 25,
+                jaar: int | None = None, halfjaar: int | None = None,
+                vrije_tekst: str | None = None, seed: int = 0) -> tuple[str, bytes]:
+        """A WMO, SBO or JEUGD file for the current verslagperiode unless a period is named."""
+        if soort not in SOORTEN:
+            raise ValueError(f"soort '{soort}' is onbekend; kies uit {', '.join(SOORTEN)}")
         gemeentecode = gemeentecode or self.default_gemeentecode
         now = self.clock.now()
         if jaar is None or halfjaar is None:
             jaar, halfjaar = periodes.current(now.date())
-        data = generate_wmo_csv(gemeentecode, jaar, halfjaar, rijen, now, seed=seed)
-        return wmo_bestandsnaam(jaar, halfjaar, vrije_tekst), data
+        data = generate(soort, gemeentecode, jaar, halfjaar, now, rows=rijen, seed=seed)
+        return bestandsnaam(soort, jaar, halfjaar, vrije_tekst), data
 
     def deliver(self, files: list[tuple[str, bytes]], gemeentecode: str | None = None,
                 gebruiker: str | None = None) -> dict:

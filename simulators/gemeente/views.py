@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..party import party_of
 from .backend import DeliveryRefused
+from .generator import SOORTEN
 
 bp = Blueprint("gemeente", __name__)
 
@@ -28,9 +29,9 @@ def aanleveren():
     else:
         data = request.get_json(silent=True) or {}
         soort = str(data.get("soort", "WMO")).upper()
-        if soort != "WMO":
+        if soort not in SOORTEN:
             return jsonify(fout="Onbekende soort", melding=(
-                f"de gemeente-simulator stelt nu alleen WMO-bestanden samen, niet '{soort}'; "
+                f"de gemeente-simulator stelt WMO-, SBO- en JEUGD-bestanden samen, niet '{soort}'; "
                 "stuur een eigen bestand mee als multipart 'bestand'")), 400
         try:
             rijen = int(data.get("rijen", 25))
@@ -45,8 +46,9 @@ def aanleveren():
                            "1 en 1.000.000"), 400
         gemeentecode = data.get("gemeentecode")
         gebruiker = data.get("gebruiker")
-        files = [gemeente.compose_wmo(gemeentecode, rijen, jaar, halfjaar,
-                                      str(data.get("vrije_tekst", "regulier")), seed)]
+        vrije_tekst = data.get("vrije_tekst")
+        files = [gemeente.compose(soort, gemeentecode, rijen, jaar, halfjaar,
+                                  None if vrije_tekst is None else str(vrije_tekst), seed)]
     try:
         answer = gemeente.deliver(files, gemeentecode, gebruiker)
     except DeliveryRefused as exc:
