@@ -5,11 +5,18 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from pypdf import PdfReader
 
-from simulators.cbs.check import check_file
-from simulators.cbs.report import rapport_bestandsnaam, technisch_rapport_pdf
+from simulators.cbs.check import Bevinding, Oordeel, check_file
+from simulators.cbs.report import (
+    RAPPORTSOORTEN,
+    OnbekendeRapportsoort,
+    rapport_bestandsnaam,
+    technisch_rapport_pdf,
+)
 from simulators.gemeente.generator import generate_wmo_csv
+from simulators.gmsd import rapportnaam
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 GEMEENTE = "0363"
@@ -90,3 +97,89 @@ def test_rapport_bestandsnaam_unknown_period_and_odd_characters_replaced():
     naam = rapport_bestandsnaam("TECHNISCH", GEMEENTE, "", "ref 1/2:ü")
     assert naam == "CBS_TECHNISCH_0363_ONBEKEND_ref-1-2--.pdf"
     assert re.fullmatch(r"[A-Za-z0-9._-]+", naam)
+
+
+def _bevinding(regel, geslaagd, ernst="fout", regels=()):
+    return Bevinding(regel, f"Omschrijving van {regel}", geslaagd, f"Melding bij {regel}", regels, ernst)
+
+
+def test_technisch_rapport_pdf_lists_every_rule_of_the_check():
+    oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
+    text = _text(_pdf(oordeel))
+    assert oordeel.bevindingen
+    for bevinding in oordeel.bevindingen:
+        assert f"{bevinding.regel} - voldaan" in text, bevinding.regel
+        assert bevinding.omschrijving[:40] in text, bevinding.regel
+
+
+def test_technisch_rapport_pdf_failed_warning_rule_says_waarschuwing_and_keeps_verdict():
+    oordeel = Oordeel("WMO_H12016_0363.csv", (
+        _bevinding("TC01", True),
+        _bevinding("TC90", False, ernst="waarschuwing", regels=(4, 7)),
+    ))
+    text = _text(_pdf(oordeel))
+    assert "TC01 - voldaan" in text
+    assert "TC90 - waarschuwing" in text
+    assert "TC90 - niet voldaan" not in text
+    assert "Melding: Melding bij TC90" in text
+    assert "Regelnummers: 4, 7" in text
+    assert "Waarschuwingen: TC90." in text
+    assert "Oordeel: goedgekeurd" in text
+
+
+def test_technisch_rapport_pdf_failed_error_and_warning_both_listed():
+    oordeel = Oordeel("WMO_H12016_0363.csv", (
+        _bevinding("TC05", False, regels=(3,)),
+        _bevinding("TC90", False, ernst="waarschuwing"),
+    ))
+    text = _text(_pdf(oordeel))
+    assert "Oordeel: afgekeurd" in text
+    assert "Niet voldaan aan: TC05." in text
+    assert "Waarschuwingen: TC90." in text
+    assert "TC05 - niet voldaan" in text
+
+
+def test_technisch_rapport_pdf_shows_at_most_max_regels_line_numbers():
+    oordeel = Oordeel("WMO_H12016_0363.csv", (_bevinding("TC06", False, regels=tuple(range(2, 32))),))
+    pdf = technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT, max_regels=5)
+    text = _text(pdf)
+    assert "Regelnummers: 2, 3, 4, 5, 6 (de eerste 5 van 30)" in text
+    assert "6, 7" not in text
+
+
+def test_technisch_rapport_pdf_soort_and_aanmaakdatum_shown_when_given():
+    oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
+    pdf = technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT,
+                                soort="WMO", aanmaakdatum="20160815101500")
+    text = _text(pdf)
+    assert "Soort aanlevering: WMO" in text
+    assert "Aanmaakdatum bestand: 15-08-2016 10:15:00" in text
+    plain = _text(_pdf(oordeel))
+    assert "Soort aanlevering" not in plain
+    assert "Aanmaakdatum bestand:" not in plain
+
+
+def test_technisch_rapport_pdf_aanmaakdatum_not_a_timestamp_shown_as_given():
+    oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
+    pdf = technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT, aanmaakdatum="gisteren")
+    assert "Aanmaakdatum bestand: gisteren" in _text(pdf)
+
+
+def test_rapport_bestandsnaam_every_soort_parses_back_for_rinis():
+    assert set(RAPPORTSOORTEN) == {"TECHNISCH", "OPORDE", "SPIEGEL2"}
+    for soort in RAPPORTSOORTEN:
+        naam = rapport_bestandsnaam(soort, GEMEENTE, "H12016", REFERENTIE)
+        assert naam == f"CBS_{soort}_0363_H12016_20160815-101500-001.pdf"
+        assert rapportnaam.parse(naam) == rapportnaam.Rapportnaam(soort, GEMEENTE, "H12016", REFERENTIE)
+
+
+def test_rapport_bestandsnaam_unknown_soort_rejected():
+    with pytest.raises(OnbekendeRapportsoort, match="SPIEGEL3"):
+        rapport_bestandsnaam("spiegel3", GEMEENTE, "H12016", REFERENTIE)
+
+
+def test_rapport_bestandsnaam_other_template_and_soorten():
+    naam = rapport_bestandsnaam("extra", GEMEENTE, "H12016", "ref/1",
+                                sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
+                                soorten={"EXTRA": "Extra rapport"})
+    assert naam == "0363-EXTRA-ref-1.pdf"

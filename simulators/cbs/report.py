@@ -1,19 +1,24 @@
-"""CBS's technical check report: the PDF the gemeente downloads, and its file name.
+"""CBS's reports on paper: the technical check report, report file names, the shared page.
 
-This module owns how an :class:`~simulators.cbs.check.Oordeel` looks on paper. It
-makes a real A4 PDF with fpdf2 (Dutch text, core font Helvetica in Windows-1252, plain
-``cell``/``multi_cell`` for speed) and does no I/O. The PDF's creation date is the
-``gemaakt`` passed in, so the same inputs give the same bytes; a naive datetime is
-read as Europe/Amsterdam time, never as the machine's local time.
+This module owns how an :class:`~simulators.cbs.check.Oordeel` looks on paper and how
+every CBS report is named; :mod:`simulators.cbs.spiegel` draws the op-orde rapport and
+the spiegelrapporten on the same page (:func:`nieuw_document`). It makes real A4 PDFs
+with fpdf2 (Dutch text, core font Helvetica in Windows-1252, plain ``cell`` calls for
+speed) and does no I/O. A PDF's creation date is the ``gemaakt`` passed in, so the
+same inputs give the same bytes; a naive datetime is read as Europe/Amsterdam time,
+never as the machine's local time.
 
 The report naming was "to be agreed between CBS and RINIS" (DOMAIN.md); the simulator's
-convention is ``CBS_<SOORT>_<gemeentecode>_<code uitvraag>_<ggk referentie>.pdf``, with
-``ONBEKEND`` for a code uitvraag that could not be read, and only ``[A-Za-z0-9._-]``.
+convention is :data:`NAAMSJABLOON`, ``CBS_<SOORT>_<gemeentecode>_<code uitvraag>_<ggk
+referentie>.pdf``, with ``ONBEKEND`` for a code uitvraag that could not be read, and
+only ``[A-Za-z0-9._-]``. RINIS reads that shape back (``simulators.gmsd.rapportnaam``).
+See docs/rapporten.md.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,15 +27,39 @@ from fpdf.enums import XPos, YPos
 
 from simulators.cbs.check import Bevinding, Oordeel
 
-TITEL = "Technisch controlerapport Gemeentelijke Monitor Sociaal Domein"
+__all__ = [
+    "MAX_REGELS_IN_RAPPORT",
+    "NAAMSJABLOON",
+    "RAPPORTSOORTEN",
+    "OnbekendeRapportsoort",
+    "rapport_bestandsnaam",
+    "technisch_rapport_pdf",
+]
+
+MONITOR = "Gemeentelijke Monitor Sociaal Domein"
+RAPPORTSOORTEN: Mapping[str, str] = {
+    "TECHNISCH": "Technisch controlerapport",
+    "OPORDE": "Op-orde rapport / Spiegelrapport I",
+    "SPIEGEL2": "Spiegelrapport II",
+}
+"""Report kind as written in the file name -> its Dutch title."""
+
+TITEL = f"{RAPPORTSOORTEN['TECHNISCH']} {MONITOR}"
 AFZENDER = "Centraal Bureau voor de Statistiek"
 MAX_REGELS_IN_RAPPORT = 20
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NAAMSJABLOON = "CBS_{soort}_{gemeentecode}_{periode}_{referentie}.pdf"
+"""The report file name; every part is cleaned to ``[A-Za-z0-9._-]`` first."""
 
-_FONT = "Helvetica"
-_REGELHOOGTE = 6
+FONT = "Helvetica"
+REGELHOOGTE = 6
 _LABELBREEDTE = 48
 _NIET_IN_NAAM = re.compile(r"[^A-Za-z0-9._-]")
+_AANMAAKDATUM = re.compile(r"\d{14}")
+
+
+class OnbekendeRapportsoort(ValueError):
+    """The report kind is not one of the known soorten: use a key of RAPPORTSOORTEN."""
 
 
 class _Rapport(FPDF):
@@ -38,7 +67,7 @@ class _Rapport(FPDF):
 
     def footer(self) -> None:
         self.set_y(-15)
-        self.set_font(_FONT, size=8)
+        self.set_font(FONT, size=8)
         self.cell(0, 10, f"{AFZENDER} - pagina {self.page_no()} van {{nb}}", align="C")
 
 
@@ -49,39 +78,74 @@ def technisch_rapport_pdf(
     ontvangen: datetime,
     gemaakt: datetime,
     max_regels: int = MAX_REGELS_IN_RAPPORT,
+    *,
+    soort: str | None = None,
+    aanmaakdatum: datetime | str | None = None,
 ) -> bytes:
     """The technical check report for one file, as PDF bytes.
 
     Lists the file, the gemeente, the GGk reference number and when CBS received the
-    file, then every rule with "voldaan" or "niet voldaan", its message and at most
-    ``max_regels`` offending line numbers, and the line "Oordeel: <verdict>".
+    file (and the soort WMO/SBO/JEUGD and the file's "Aanmaakdatum bestand" when
+    given), the line "Oordeel: <verdict>", then every rule with "voldaan", "niet
+    voldaan" or, for a failed warning rule, "waarschuwing", its message and at most
+    ``max_regels`` offending line numbers.
     """
-    pdf = _nieuw_document(gemaakt)
-    _kop(pdf)
-    _gegevens(pdf, oordeel, gemeentecode, ggk_referentie, ontvangen, gemaakt)
+    pdf = nieuw_document(TITEL, gemaakt)
+    kop(pdf, TITEL)
+    gegevens = [("Bestandsnaam", oordeel.bestandsnaam)]
+    if soort:
+        gegevens.append(("Soort aanlevering", soort))
+    gegevens += [
+        ("Gemeentecode", gemeentecode),
+        ("GGk-referentienummer", ggk_referentie),
+        ("Ontvangen door CBS", tijdstip(ontvangen)),
+    ]
+    if aanmaakdatum:
+        gegevens.append(("Aanmaakdatum bestand", _aanmaakdatum(aanmaakdatum)))
+    gegevens.append(("Rapport gemaakt", tijdstip(gemaakt)))
+    gegevensblok(pdf, gegevens)
     _oordeel(pdf, oordeel)
     _controles(pdf, oordeel.bevindingen, max_regels)
     return bytes(pdf.output())
 
 
 def rapport_bestandsnaam(
-    soort: str, gemeentecode: str, code_uitvraag: str | None, ggk_referentie: str
+    soort: str,
+    gemeentecode: str,
+    code_uitvraag: str | None,
+    ggk_referentie: str,
+    *,
+    sjabloon: str = NAAMSJABLOON,
+    soorten: Mapping[str, str] = RAPPORTSOORTEN,
 ) -> str:
     """``CBS_TECHNISCH_0363_H12016_20160815-101500-001.pdf`` for those parts.
 
-    ``soort`` is the kind of report (TECHNISCH, OPORDE, ...), written in upper case;
-    an empty ``code_uitvraag`` becomes ONBEKEND; any character outside
-    ``[A-Za-z0-9._-]`` becomes ``-``.
+    ``soort`` is the kind of report, a key of ``soorten`` (TECHNISCH, OPORDE,
+    SPIEGEL2), in any case; an unknown one raises :class:`OnbekendeRapportsoort`. An
+    empty ``code_uitvraag`` becomes ONBEKEND; any character outside ``[A-Za-z0-9._-]``
+    becomes ``-``. ``sjabloon`` may reorder the parts; RINIS parses only the default.
     """
-    delen = ["CBS", soort.upper(), gemeentecode, code_uitvraag or "ONBEKEND", ggk_referentie]
-    return "_".join(_NIET_IN_NAAM.sub("-", deel) for deel in delen) + ".pdf"
+    soort = soort.upper()
+    if soort not in soorten:
+        raise OnbekendeRapportsoort(f"onbekende rapportsoort {soort!r}; bekend: {', '.join(soorten)}")
+    delen = {
+        "soort": soort,
+        "gemeentecode": gemeentecode,
+        "periode": code_uitvraag or "ONBEKEND",
+        "referentie": ggk_referentie,
+    }
+    return sjabloon.format(**{sleutel: _NIET_IN_NAAM.sub("-", deel) for sleutel, deel in delen.items()})
 
 
-def _nieuw_document(gemaakt: datetime) -> FPDF:
+# ---------------------------------------------------------------- shared page parts
+
+
+def nieuw_document(titel: str, gemaakt: datetime) -> FPDF:
+    """An empty A4 report with its first page, metadata and creation date set."""
     pdf = _Rapport(orientation="portrait", unit="mm", format="A4")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_creation_date(gemaakt if gemaakt.tzinfo else gemaakt.replace(tzinfo=AMSTERDAM))
-    pdf.set_title(TITEL)
+    pdf.set_title(pdf_tekst(titel))
     pdf.set_author(AFZENDER)
     pdf.set_creator("ketentest CBS-simulator")
     pdf.set_lang("nl-NL")
@@ -90,87 +154,105 @@ def _nieuw_document(gemaakt: datetime) -> FPDF:
     return pdf
 
 
-def _kop(pdf: FPDF) -> None:
-    pdf.set_font(_FONT, size=9)
-    _regel(pdf, AFZENDER)
-    pdf.set_font(_FONT, style="B", size=14)
-    pdf.multi_cell(0, 8, TITEL, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+def kop(pdf: FPDF, titel: str, ondertitel: str = "") -> None:
+    """The sender in small print, then the title in bold (and a subtitle)."""
+    pdf.set_font(FONT, size=9)
+    regel(pdf, AFZENDER)
+    pdf.set_font(FONT, style="B", size=14)
+    pdf.multi_cell(0, 8, pdf_tekst(titel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if ondertitel:
+        pdf.set_font(FONT, size=11)
+        regel(pdf, ondertitel)
     pdf.ln(4)
 
 
-def _gegevens(
-    pdf: FPDF,
-    oordeel: Oordeel,
-    gemeentecode: str,
-    ggk_referentie: str,
-    ontvangen: datetime,
-    gemaakt: datetime,
-) -> None:
-    for label, waarde in (
-        ("Bestandsnaam", oordeel.bestandsnaam),
-        ("Gemeentecode", gemeentecode),
-        ("GGk-referentienummer", ggk_referentie),
-        ("Ontvangen door CBS", _tijdstip(ontvangen)),
-        ("Rapport gemaakt", _tijdstip(gemaakt)),
-    ):
-        pdf.set_font(_FONT, style="B", size=10)
-        pdf.cell(_LABELBREEDTE, _REGELHOOGTE, _tekst(f"{label}:"))
-        pdf.set_font(_FONT, size=10)
-        pdf.multi_cell(0, _REGELHOOGTE, _tekst(waarde), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+def gegevensblok(pdf: FPDF, gegevens: list[tuple[str, str]]) -> None:
+    """Label-value lines: the label in bold in a fixed column, the value wrapped."""
+    for label, waarde in gegevens:
+        pdf.set_font(FONT, style="B", size=10)
+        pdf.cell(_LABELBREEDTE, REGELHOOGTE, pdf_tekst(f"{label}:"))
+        pdf.set_font(FONT, size=10)
+        pdf.multi_cell(0, REGELHOOGTE, pdf_tekst(waarde), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
 
-def _oordeel(pdf: FPDF, oordeel: Oordeel) -> None:
-    pdf.set_font(_FONT, style="B", size=12)
-    _regel(pdf, f"Oordeel: {oordeel.verdict}")
-    pdf.set_font(_FONT, size=10)
-    afgekeurd = [b.regel for b in oordeel.bevindingen if not b.geslaagd]
-    if afgekeurd:
-        _regel(pdf, f"Niet voldaan aan: {', '.join(afgekeurd)}.")
-    else:
-        _regel(pdf, "Het bestand voldoet aan alle technische controles.")
-    pdf.ln(3)
-
-
-def _controles(pdf: FPDF, bevindingen: tuple[Bevinding, ...], max_regels: int) -> None:
-    pdf.set_font(_FONT, style="B", size=12)
-    _regel(pdf, "Controles")
-    for bevinding in bevindingen:
-        _bevinding(pdf, bevinding, max_regels)
-
-
-def _bevinding(pdf: FPDF, bevinding: Bevinding, max_regels: int) -> None:
-    pdf.ln(2)
-    pdf.set_font(_FONT, style="B", size=10)
-    uitslag = "voldaan" if bevinding.geslaagd else "niet voldaan"
-    _regel(pdf, f"{bevinding.regel} - {uitslag}")
-    pdf.set_font(_FONT, size=10)
-    _regel(pdf, bevinding.omschrijving)
-    if bevinding.melding:
-        _regel(pdf, f"Melding: {bevinding.melding}")
-    if bevinding.regels and max_regels > 0:
-        getoond = ", ".join(map(str, bevinding.regels[:max_regels]))
-        _regel(pdf, f"Regelnummers: {getoond}")
-
-
-def _regel(pdf: FPDF, tekst: str) -> None:
+def regel(pdf: FPDF, tekst: str) -> None:
     """Text over the full width, wrapped, then back to the left margin.
 
     A line that fits goes through ``cell`` (fpdf2's line breaking in ``multi_cell``
     costs ten times more, and most lines are short)."""
-    tekst = _tekst(tekst)
+    tekst = pdf_tekst(tekst)
     if pdf.get_string_width(tekst) < pdf.epw - 2 * pdf.c_margin:
-        pdf.cell(0, _REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     else:
-        pdf.multi_cell(0, _REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _tekst(tekst: str) -> str:
+def pdf_tekst(tekst: str) -> str:
     """Text the core font can draw: control characters and anything outside
     Windows-1252 (possible in a file name or header from the file) become ``?``."""
     zichtbaar = "".join("?" if ord(teken) < 32 or ord(teken) == 127 else teken for teken in tekst)
     return zichtbaar.encode("cp1252", errors="replace").decode("cp1252")
 
 
-def _tijdstip(moment: datetime) -> str:
+def tijdstip(moment: datetime) -> str:
     return moment.strftime("%d-%m-%Y %H:%M:%S")
+
+
+# ---------------------------------------------------------------- technical report
+
+
+def _aanmaakdatum(waarde: datetime | str) -> str:
+    """A datetime or the file's ``YYYYMMDDhhmmss`` as a Dutch time; anything else as given."""
+    if isinstance(waarde, datetime):
+        return tijdstip(waarde)
+    if _AANMAAKDATUM.fullmatch(waarde):
+        try:
+            return tijdstip(datetime.strptime(waarde, "%Y%m%d%H%M%S"))
+        except ValueError:
+            pass
+    return waarde
+
+
+def _oordeel(pdf: FPDF, oordeel: Oordeel) -> None:
+    pdf.set_font(FONT, style="B", size=12)
+    regel(pdf, f"Oordeel: {oordeel.verdict}")
+    pdf.set_font(FONT, size=10)
+    mislukt = [b for b in oordeel.bevindingen if not b.geslaagd]
+    fouten = [b.regel for b in mislukt if b.ernst != "waarschuwing"]
+    waarschuwingen = [b.regel for b in mislukt if b.ernst == "waarschuwing"]
+    if fouten:
+        regel(pdf, f"Niet voldaan aan: {', '.join(fouten)}.")
+    if waarschuwingen:
+        regel(pdf, f"Waarschuwingen: {', '.join(waarschuwingen)}.")
+    if not mislukt:
+        regel(pdf, "Het bestand voldoet aan alle technische controles.")
+    pdf.ln(3)
+
+
+def _controles(pdf: FPDF, bevindingen: tuple[Bevinding, ...], max_regels: int) -> None:
+    pdf.set_font(FONT, style="B", size=12)
+    regel(pdf, "Controles")
+    for bevinding in bevindingen:
+        _bevinding(pdf, bevinding, max_regels)
+
+
+def _uitslag(bevinding: Bevinding) -> str:
+    if bevinding.geslaagd:
+        return "voldaan"
+    return "waarschuwing" if bevinding.ernst == "waarschuwing" else "niet voldaan"
+
+
+def _bevinding(pdf: FPDF, bevinding: Bevinding, max_regels: int) -> None:
+    pdf.ln(2)
+    pdf.set_font(FONT, style="B", size=10)
+    regel(pdf, f"{bevinding.regel} - {_uitslag(bevinding)}")
+    pdf.set_font(FONT, size=10)
+    regel(pdf, bevinding.omschrijving)
+    if bevinding.melding:
+        regel(pdf, f"Melding: {bevinding.melding}")
+    if bevinding.regels and max_regels > 0:
+        getoond = ", ".join(map(str, bevinding.regels[:max_regels]))
+        if len(bevinding.regels) > max_regels:
+            getoond += f" (de eerste {max_regels} van {len(bevinding.regels)})"
+        regel(pdf, f"Regelnummers: {getoond}")
