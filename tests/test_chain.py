@@ -139,7 +139,8 @@ def test_rinis_outage_delays_but_loses_no_delivery(chain):
 
 def test_restarted_party_keeps_deliveries_and_reports(chain):
     referentie = deliver(chain.urls)
-    wait_for_report(chain.urls)
+    technisch = wait_for_report(chain.urls)
+    wait_for_report(chain.urls, after=technisch["id"])  # the op-orde rapport follows it
     assert chain.wait_idle(10)
     before = {p: requests.get(f"{chain.urls[p]}/journal", timeout=10).json() for p in PARTIES}
     for party in PARTIES:
@@ -148,11 +149,12 @@ def test_restarted_party_keeps_deliveries_and_reports(chain):
         after = requests.get(f"{chain.urls[party]}/journal", timeout=10).json()
         assert [e["id"] for e in after] == [e["id"] for e in before[party]], party
     items = requests.get(f"{chain.urls['ggk']}/api/v1/gemeenten/0363/downloads", timeout=10).json()
-    assert [i["correlatie"] for i in items] == [referentie]
+    assert [i["correlatie"] for i in items] == [referentie, referentie]
+    assert [i["bestandsnaam"].split("_")[1] for i in items] == ["TECHNISCH", "OPORDE"]
     cbs = requests.get(f"{chain.urls['cbs']}/api/v1/aanleveringen", timeout=10).json()
     assert cbs[0]["rapporten"][0]["oordeel"] == "goedgekeurd"
     reports = requests.get(f"{chain.urls['gemeente']}/api/v1/rapporten", timeout=10).json()
-    assert len(reports) == 1
+    assert len(reports) == 2
 
 
 def test_open_task_survives_a_stop_and_runs_after_restart(tmp_path):

@@ -22,8 +22,10 @@ from datetime import datetime
 from urllib.parse import unquote
 
 from ..gmsd import metagegevens, periodes
+from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..store import Entry
+from . import leveringen as lv
 from .check import check_file, parse_bestandsnaam
 
 SCHEMA = """
@@ -42,7 +44,8 @@ CREATE TABLE IF NOT EXISTS aanleveringen (
 CREATE TABLE IF NOT EXISTS rapporten (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     aanlevering_id INTEGER NOT NULL REFERENCES aanleveringen(id),
-    soort TEXT NOT NULL,                 -- TECHNISCH
+    levering_id INTEGER REFERENCES leveringen(id),
+    soort TEXT NOT NULL,                 -- TECHNISCH, OPORDE, SPIEGEL2
     bestand TEXT NOT NULL,               -- the CSV the report is about
     ggk_referentie TEXT NOT NULL,
     oordeel TEXT NOT NULL,               -- goedgekeurd, afgekeurd
@@ -60,17 +63,21 @@ VERZEND = "RGMSD101"
 
 class Cbs(Party):
     name = "cbs"
-    schema = SCHEMA
+    schema = SCHEMA + lv.SCHEMA
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
         self.inbox = config.options.get("inbox", INBOX)
         self.verzend = config.options.get("verzend", VERZEND)
         self.fixed_periodes = config.options.get("verslagperiodes")
+        self.vrije_tekst_sbo_jeugd = bool(config.options.get("vrije_tekst_sbo_jeugd", False))
+        self.leveringen = lv.Leveringen(self.store, self.clock)
+        self.oporde_direct = bool(config.options.get("oporde_direct", True))
 
     def task_handlers(self):
         return {"ophalen": self._fetch, "controleren": self._check,
-                "rapport_plaatsen": self._place_report}
+                "rapport_plaatsen": self._place_report, "oporde": self._op_orde,
+                "spiegel2": self._spiegel2}
 
     def start(self) -> None:
         # fpdf2 takes ~0.2 s to import: load it beside the start-up, not in its way.
@@ -143,24 +150,36 @@ class Cbs(Party):
         references = dict(meta.ggkReferenties)
         ontvangen = datetime.fromisoformat(row["ontvangen"])
         valid_periods = self.verslagperiodes(ontvangen)
-        for csv_name, name_for_check, inhoud in self._csv_files(row["bestandsnaam"],
-                                                                bytes(row["inhoud"]), meta):
+        gemeentecode = row["gemeentecode"]
+        for csv_name, name_for_check, inhoud in self._csv_files(
+                row["bestandsnaam"], bytes(row["inhoud"]), meta):
             referentie = references.get(csv_name) or meta.ggkReferenties[0][1]
-            oordeel = check_file(name_for_check, inhoud, row["gemeentecode"], valid_periods)
-            parsed = parse_bestandsnaam(name_for_check, row["gemeentecode"])
+            oordeel = check_file(name_for_check, inhoud, gemeentecode, valid_periods,
+                                 vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
+            parsed = parse_bestandsnaam(name_for_check, gemeentecode,
+                                        vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
             periode = parsed["code_uitvraag"] if parsed else "ONBEKEND"
+            soort = parsed["soort"] if parsed else "ONBEKEND"
             gemaakt = self.clock.now()
-            pdf = technisch_rapport_pdf(oordeel, row["gemeentecode"], referentie, ontvangen, gemaakt)
-            naam = rapport_bestandsnaam("TECHNISCH", row["gemeentecode"], periode, referentie)
-            bevindingen = [{"regel": b.regel, "geslaagd": b.geslaagd, "melding": b.melding,
-                            "regels": list(b.regels)} for b in oordeel.bevindingen]
+            pdf = technisch_rapport_pdf(oordeel, gemeentecode, referentie, ontvangen, gemaakt)
+            naam = rapport_bestandsnaam("TECHNISCH", gemeentecode, periode, referentie)
+            bevindingen = [{"regel": b.regel, "geslaagd": b.geslaagd, "ernst": b.ernst,
+                            "melding": b.melding, "regels": list(b.regels)}
+                           for b in oordeel.bevindingen]
             with self.store.transaction() as db:
+                levering_id = self.leveringen.ontvangen(
+                    db, aanlevering_id=row["id"], gemeentecode=gemeentecode, periode=periode,
+                    soort=soort, bestand=name_for_check, ggk_referentie=referentie,
+                    aanmaakdatum=_aanmaakdatum(inhoud), inhoud=inhoud)
+                actueel = self.leveringen.beoordeeld(db, levering_id, oordeel.goedgekeurd)
                 rapport_id = db.execute(
-                    "INSERT INTO rapporten (aanlevering_id, soort, bestand, ggk_referentie, oordeel,"
-                    " bevindingen, naam, pdf, gemaakt) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (row["id"], "TECHNISCH", name_for_check, referentie, oordeel.verdict,
+                    "INSERT INTO rapporten (aanlevering_id, levering_id, soort, bestand, ggk_referentie,"
+                    " oordeel, bevindingen, naam, pdf, gemaakt) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (row["id"], levering_id, "TECHNISCH", name_for_check, referentie, oordeel.verdict,
                      _json(bevindingen), naam, pdf, gemaakt.isoformat())).lastrowid
                 self.tasks.add("rapport_plaatsen", {"rapport_id": rapport_id}, db)
+                if actueel and self.oporde_direct:
+                    self.tasks.add("oporde", {"levering_id": levering_id}, db)
 
     def _csv_files(self, naam: str, inhoud: bytes, meta: metagegevens.Metagegevens):
         """(name in the metadata, name to check, bytes) of each CSV in a delivery."""
@@ -180,6 +199,69 @@ class Cbs(Party):
                     continue
                 stem, _, ext = member.rpartition(".")
                 yield member, f"{stem}{suffix}.{ext}", archive.read(info)
+
+    # ------------------------------------------------ op-orde and spiegelrapport II
+
+    def _op_orde(self, data: dict) -> None:
+        """The op-orde rapport (spiegelrapport I) for a current, approved delivery."""
+        levering = self.leveringen.get(data["levering_id"])
+        if levering is None or not levering["actueel"]:
+            return  # superseded before its report was made: the newer one gets its own
+        self._spiegel_report(levering, "OPORDE", lv.OPORDE_VERZONDEN)
+
+    def spiegelrapporten2(self, periode: str) -> int:
+        """Send spiegelrapport II for every current delivery of ``periode``; returns how many."""
+        rows = [r for r in self.leveringen.actuele(periode) if r["status"] == lv.OPORDE_VERZONDEN]
+        with self.store.transaction() as db:
+            for row in rows:
+                self.tasks.add("spiegel2", {"levering_id": row["id"]}, db)
+        return len(rows)
+
+    def _spiegel2(self, data: dict) -> None:
+        levering = self.leveringen.get(data["levering_id"])
+        if levering is not None and levering["actueel"]:
+            self._spiegel_report(levering, "SPIEGEL2", lv.SPIEGEL2_VERZONDEN)
+
+    def _spiegel_report(self, levering, rapportsoort: str, status: str) -> None:
+        from . import spiegel
+        from .report import rapport_bestandsnaam
+        soort, periode, gemeentecode = levering["soort"], levering["periode"], levering["gemeentecode"]
+        cijfers = spiegel.cijfers_uit_bestand(soort, bytes(levering["inhoud"]))
+        andere = [(r["gemeentecode"], spiegel.cijfers_uit_bestand(soort, bytes(r["inhoud"])))
+                  for r in self.leveringen.actuele(periode, soort)
+                  if r["gemeentecode"] != gemeentecode]
+        eerder = None
+        if rapportsoort == "SPIEGEL2":
+            eerder = self._cijfers_op_orde(levering)
+        gemaakt = self.clock.now()
+        pdf = spiegel.spiegelrapport_pdf(
+            "I" if rapportsoort == "OPORDE" else "II", soort, gemeentecode,
+            self.gemeentenaam(gemeentecode), periode, cijfers,
+            spiegel.inwoners(gemeentecode),
+            spiegel.vergelijkingsgroep(gemeentecode, soort, periode, andere=andere),
+            gemaakt, levering["ggk_referentie"], eerder=eerder,
+            groep=spiegel.groepsomschrijving(gemeentecode, andere), bestandsnaam=levering["bestand"])
+        naam = rapport_bestandsnaam(rapportsoort, gemeentecode, periode, levering["ggk_referentie"])
+        with self.store.transaction() as db:
+            rapport_id = db.execute(
+                "INSERT INTO rapporten (aanlevering_id, levering_id, soort, bestand, ggk_referentie,"
+                " oordeel, bevindingen, naam, pdf, gemaakt) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (levering["aanlevering_id"], levering["id"], rapportsoort, levering["bestand"],
+                 levering["ggk_referentie"], "-", _json(cijfers), naam, pdf,
+                 gemaakt.isoformat())).lastrowid
+            self.leveringen.status(db, levering["id"], status, naam)
+            self.tasks.add("rapport_plaatsen", {"rapport_id": rapport_id}, db)
+
+    def _cijfers_op_orde(self, levering) -> dict | None:
+        """The figures the op-orde rapport of this gemeente, period and set showed, if any."""
+        row = self.store.one(
+            "SELECT r.bevindingen FROM rapporten r JOIN leveringen l ON l.id = r.levering_id"
+            " WHERE r.soort = 'OPORDE' AND l.gemeentecode = ? AND l.periode = ? AND l.soort = ?"
+            " ORDER BY r.id DESC", (levering["gemeentecode"], levering["periode"], levering["soort"]))
+        return json.loads(row["bevindingen"]) if row else None
+
+    def gemeentenaam(self, gemeentecode: str) -> str:
+        return gemeenten().get(gemeentecode, gemeentecode)
 
     def _place_report(self, data: dict) -> None:
         row = self.store.one("SELECT * FROM rapporten WHERE id = ?", (data["rapport_id"],))
@@ -202,11 +284,27 @@ class Cbs(Party):
                                 " FROM aanleveringen ORDER BY id")
         result = []
         for row in rows:
-            reports = self.store.query("SELECT id, bestand, ggk_referentie, oordeel, naam, gemaakt,"
+            reports = self.store.query("SELECT id, soort, bestand, ggk_referentie, oordeel, naam, gemaakt,"
                                        " geplaatst FROM rapporten WHERE aanlevering_id = ?"
                                        " ORDER BY id", (row["id"],))
             result.append(dict(row) | {"rapporten": [dict(r) for r in reports]})
         return result
+
+
+def _aanmaakdatum(inhoud: bytes) -> str | None:
+    """"Aanmaakdatum bestand" of the first data row, when the file can be read that far."""
+    try:
+        lines = inhoud.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        return None
+    if len(lines) < 2:
+        return None
+    header, first = lines[0].split(";"), lines[1].split(";")
+    if "Aanmaakdatum bestand" not in header:
+        return None
+    index = header.index("Aanmaakdatum bestand")
+    value = first[index].strip() if index < len(first) else ""
+    return value if value.isdigit() and len(value) == 14 else None
 
 
 def _json(value) -> str:

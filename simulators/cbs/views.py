@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, jsonify, request
 
 from ..party import party_of
 
 bp = Blueprint("cbs", __name__)
+PERIODE = re.compile(r"H[12]\d{4}")
 
 ENDPOINTS = {
     "nieuw": "POST /rinis/nieuw (JSON: map, id, metagegevens_id) - RINIS meldt een nieuw bestand",
     "inbox_lezen": "POST /api/v1/inbox/lezen - lees de RINIS-inbox nu",
     "aanleveringen": "GET /api/v1/aanleveringen",
+    "status": "GET /api/v1/status[?gemeente=&periode=&soort=] - leveringen en hun status",
+    "spiegelrapporten2": "POST /api/v1/spiegelrapporten2 (JSON: periode) - verstuur spiegelrapport II",
 }
 
 
@@ -34,3 +39,19 @@ def inbox_lezen():
 @bp.get("/api/v1/aanleveringen")
 def aanleveringen():
     return jsonify(party_of().aanleveringen())
+
+
+@bp.get("/api/v1/status")
+def status():
+    args = request.args
+    return jsonify(party_of().leveringen.overzicht(args.get("gemeente"), args.get("periode"),
+                                                   args.get("soort")))
+
+
+@bp.post("/api/v1/spiegelrapporten2")
+def spiegelrapporten2():
+    periode = str((request.get_json(silent=True) or {}).get("periode", ""))
+    if not PERIODE.fullmatch(periode):
+        return jsonify(fout="Ongeldige periode", melding="geef 'periode' als code uitvraag, "
+                       "bijvoorbeeld H12016"), 400
+    return jsonify(periode=periode, verzonden=party_of().spiegelrapporten2(periode)), 202

@@ -1,0 +1,171 @@
+"""CBS's register of deliveries: one *levering* per checked CSV, and its status history.
+
+A gemeente delivers a set (WMO, SBO or JEUGD) for a verslagperiode, and may deliver
+it again to correct it. CBS keeps every delivery (nothing superseded is deleted) and
+tells them apart by "Aanmaakdatum bestand" (seed 000 ch.7): an approved delivery whose
+Aanmaakdatum is newer than the current one's supersedes it, which then gets the
+status *gecorrigeerd*. A delivery that is not newer is kept but does not replace the
+current one, so an old file sent late cannot undo a correction.
+
+Statuses, in the order a delivery passes them: ontvangen, technisch afgekeurd or
+technisch goedgekeurd, op-orde verzonden, spiegelrapport II verzonden; gecorrigeerd
+when superseded. Opt-in, opt-out and ingetrokken come with the timelines issue.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from ..clock import Clock
+from ..store import Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS leveringen (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    aanlevering_id INTEGER NOT NULL,
+    gemeentecode TEXT NOT NULL,
+    periode TEXT NOT NULL,              -- code uitvraag, or ONBEKEND
+    soort TEXT NOT NULL,                -- WMO, SBO, JEUGD, or ONBEKEND
+    bestand TEXT NOT NULL,              -- the name CBS checked
+    ggk_referentie TEXT NOT NULL,
+    aanmaakdatum TEXT,                  -- "Aanmaakdatum bestand", YYYYMMDDhhmmss, if readable
+    inhoud BLOB NOT NULL,
+    status TEXT NOT NULL,
+    actueel INTEGER NOT NULL DEFAULT 0, -- 1: the delivery CBS uses for this gemeente/periode/soort
+    vervangen_door INTEGER,
+    opmerking TEXT
+);
+CREATE TABLE IF NOT EXISTS statussen (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    levering_id INTEGER NOT NULL REFERENCES leveringen(id),
+    status TEXT NOT NULL,
+    tijdstip TEXT NOT NULL,
+    toelichting TEXT
+);
+"""
+
+ONTVANGEN = "ontvangen"
+AFGEKEURD = "technisch afgekeurd"
+GOEDGEKEURD = "technisch goedgekeurd"
+OPORDE_VERZONDEN = "op-orde verzonden"
+GECORRIGEERD = "gecorrigeerd"
+SPIEGEL2_VERZONDEN = "spiegelrapport II verzonden"
+STATUSSEN = (ONTVANGEN, AFGEKEURD, GOEDGEKEURD, OPORDE_VERZONDEN, GECORRIGEERD, SPIEGEL2_VERZONDEN)
+
+
+@dataclass(frozen=True)
+class Levering:
+    id: int
+    gemeentecode: str
+    periode: str
+    soort: str
+    bestand: str
+    ggk_referentie: str
+    aanmaakdatum: str | None
+    status: str
+    actueel: bool
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Levering:
+        return cls(row["id"], row["gemeentecode"], row["periode"], row["soort"], row["bestand"],
+                   row["ggk_referentie"], row["aanmaakdatum"], row["status"], bool(row["actueel"]))
+
+
+class Leveringen:
+    """The delivery register, kept in the party's store."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def ontvangen(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
+                  periode: str, soort: str, bestand: str, ggk_referentie: str,
+                  aanmaakdatum: str | None, inhoud: bytes) -> int:
+        levering_id = db.execute(
+            "INSERT INTO leveringen (aanlevering_id, gemeentecode, periode, soort, bestand,"
+            " ggk_referentie, aanmaakdatum, inhoud, status) VALUES (?,?,?,?,?,?,?,?,?)",
+            (aanlevering_id, gemeentecode, periode, soort, bestand, ggk_referentie, aanmaakdatum,
+             inhoud, ONTVANGEN)).lastrowid
+        self._history(db, levering_id, ONTVANGEN, None)
+        return levering_id
+
+    def beoordeeld(self, db: sqlite3.Connection, levering_id: int, goedgekeurd: bool) -> bool:
+        """Record the technical verdict; an approved, newer delivery becomes the current one.
+
+        Returns whether this delivery is now the current one (and so gets an op-orde report).
+        """
+        if not goedgekeurd:
+            self._set(db, levering_id, AFGEKEURD, None)
+            return False
+        self._set(db, levering_id, GOEDGEKEURD, None)
+        row = db.execute("SELECT * FROM leveringen WHERE id = ?", (levering_id,)).fetchone()
+        current = db.execute(
+            "SELECT * FROM leveringen WHERE gemeentecode = ? AND periode = ? AND soort = ?"
+            " AND actueel = 1 AND id != ?",
+            (row["gemeentecode"], row["periode"], row["soort"], levering_id)).fetchone()
+        if current is not None and not _newer(row["aanmaakdatum"], current["aanmaakdatum"]):
+            db.execute("UPDATE leveringen SET opmerking = ? WHERE id = ?", (
+                f"niet nieuwer dan levering {current['id']} (Aanmaakdatum bestand "
+                f"{row['aanmaakdatum'] or 'onleesbaar'} tegen {current['aanmaakdatum']}): "
+                "die blijft de actuele levering", levering_id))
+            return False
+        if current is not None:
+            db.execute("UPDATE leveringen SET actueel = 0, vervangen_door = ? WHERE id = ?",
+                       (levering_id, current["id"]))
+            self._set(db, current["id"], GECORRIGEERD,
+                      f"vervangen door levering {levering_id} ({row['bestand']})")
+        db.execute("UPDATE leveringen SET actueel = 1 WHERE id = ?", (levering_id,))
+        return True
+
+    def status(self, db: sqlite3.Connection, levering_id: int, status: str,
+               toelichting: str | None = None) -> None:
+        self._set(db, levering_id, status, toelichting)
+
+    def get(self, levering_id: int) -> sqlite3.Row | None:
+        return self.store.one("SELECT * FROM leveringen WHERE id = ?", (levering_id,))
+
+    def actuele(self, periode: str, soort: str | None = None) -> list[sqlite3.Row]:
+        sql, params = "SELECT * FROM leveringen WHERE actueel = 1 AND periode = ?", [periode]
+        if soort:
+            sql += " AND soort = ?"
+            params.append(soort)
+        return self.store.query(sql + " ORDER BY gemeentecode, soort", tuple(params))
+
+    def overzicht(self, gemeentecode: str | None = None, periode: str | None = None,
+                  soort: str | None = None) -> list[dict]:
+        """Every delivery matching the filters, newest first, with its status history."""
+        sql, params = "SELECT * FROM leveringen WHERE 1 = 1", []
+        for column, value in (("gemeentecode", gemeentecode), ("periode", periode), ("soort", soort)):
+            if value:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        result = []
+        for row in self.store.query(sql + " ORDER BY id DESC", tuple(params)):
+            history = self.store.query("SELECT status, tijdstip, toelichting FROM statussen"
+                                       " WHERE levering_id = ? ORDER BY id", (row["id"],))
+            result.append({
+                "id": row["id"], "gemeentecode": row["gemeentecode"], "periode": row["periode"],
+                "soort": row["soort"], "bestand": row["bestand"],
+                "ggk_referentie": row["ggk_referentie"], "aanmaakdatum": row["aanmaakdatum"],
+                "status": row["status"], "actueel": bool(row["actueel"]),
+                "vervangen_door": row["vervangen_door"], "opmerking": row["opmerking"],
+                "historie": [dict(h) for h in history],
+            })
+        return result
+
+    def _set(self, db: sqlite3.Connection, levering_id: int, status: str, toelichting: str | None) -> None:
+        db.execute("UPDATE leveringen SET status = ? WHERE id = ?", (status, levering_id))
+        self._history(db, levering_id, status, toelichting)
+
+    def _history(self, db: sqlite3.Connection, levering_id: int, status: str,
+                 toelichting: str | None) -> None:
+        db.execute("INSERT INTO statussen (levering_id, status, tijdstip, toelichting) VALUES (?,?,?,?)",
+                   (levering_id, status, self.clock.now().isoformat(), toelichting))
+
+
+def _newer(candidate: str | None, current: str | None) -> bool:
+    """Whether Aanmaakdatum ``candidate`` is later than ``current`` (an unreadable one never is)."""
+    if not candidate:
+        return False
+    return not current or candidate > current
