@@ -8,39 +8,94 @@ it is attached to the Allure report.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import allure
 import pytest
+import requests
 
+from simulators.allure_omgeving import categorieen_json, schrijf_omgeving
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
+from simulators.reis import reis_html, sequentiediagram_svg, stappen
 from steps.drivers import Keten
 
-pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.rapporten"]
+pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
+                  "steps.rapporten", "steps.status", "steps.fouten"]
 
 START = datetime(2016, 8, 15, 9, 0)
+FEATURES = Path(__file__).resolve().parent / "features"
+SUITES = tuple(sorted(d.name for d in FEATURES.iterdir() if d.is_dir() and not d.name.startswith(".")))
+"""A suite is a folder of features/; its scenarios carry the folder's name as a tag."""
 _summary: list[dict] = []
 
 
 @pytest.fixture(scope="session")
-def keten(tmp_path_factory) -> Keten:
+def keten(request, tmp_path_factory) -> Keten:
     """The chain the scenarios drive, over HTTP only."""
     given = os.environ.get("KETENTEST_URLS")
     if given:
-        yield Keten(json.loads(given))
+        keten = Keten(json.loads(given))
+        _describe_environment(request, keten, simulated=set())
+        yield keten
         return
     with Chain(tmp_path_factory.mktemp("keten"), SimulatedClock(START)) as chain:
-        yield Keten(chain.urls)
+        keten = Keten(chain.urls)
+        _describe_environment(request, keten, simulated=set(chain.urls))
+        yield keten
+
+
+def _describe_environment(request, keten: Keten, simulated: set[str]) -> None:
+    """Allure's environment (which parties were simulated, where) and failure categories."""
+    alluredir = request.config.getoption("--alluredir", default=None)
+    if not alluredir:
+        return
+    partijen = []
+    for party, url in keten.urls.items():
+        try:
+            versie = keten.get(party, "/health", timeout=5).json().get("version", "?")
+        except (requests.RequestException, ValueError):
+            versie = "onbekend (geen /health)"
+        partijen.append({"naam": party, "url": url, "versie": versie,
+                         "soort": "gesimuleerd" if party in simulated else "echt"})
+    schrijf_omgeving(Path(alluredir), partijen)
+    categorieen_json(Path(alluredir))
+
+
+ERNST = {"blokkerend": "blocker", "kritiek": "critical", "normaal": "normal", "klein": "minor",
+         "triviaal": "trivial"}
+
+
+def pytest_configure(config):
+    """Every suite folder is a marker, so a new suite needs a folder and a tag, no code."""
+    for suite in SUITES:
+        config.addinivalue_line("markers", f"{suite}: scenarios of features/{suite}/")
 
 
 def pytest_bdd_apply_tag(tag, function):
-    """``@hop:ggk-rinis`` becomes the marker ``hop("ggk-rinis")`` (a marker name has no colon)."""
+    """Tags with a value become markers with an argument (a marker name has no colon), and
+    Allure labels: ``@hop:ggk-rinis`` → ``hop("ggk-rinis")`` and the label hop; the suite
+    tags also name the Allure suite; ``@ernst:kritiek`` sets the Allure severity."""
     if tag.startswith("hop:"):
-        pytest.mark.hop(tag.split(":", 1)[1])(function)
+        hop = tag.split(":", 1)[1]
+        pytest.mark.hop(hop)(function)
+        allure.label("hop", hop)(function)
+        allure.sub_suite(hop)(function)
+        return True
+    if tag.startswith("ernst:"):
+        ernst = tag.split(":", 1)[1]
+        if ernst not in ERNST:
+            raise ValueError(f"@ernst:{ernst} is onbekend; kies uit {', '.join(ERNST)}")
+        allure.severity(ERNST[ernst])(function)
+        return True
+    if tag in SUITES:
+        getattr(pytest.mark, tag)(function)
+        allure.suite(tag)(function)
         return True
     return None
 
@@ -49,7 +104,8 @@ def pytest_bdd_before_scenario(request, feature, scenario):
     if not scenario.steps:  # a misspelt keyword makes steps into description: never pass that
         pytest.fail(f"scenario '{scenario.name}' heeft geen stappen (spelfout in een sleutelwoord?)")
     keten = request.getfixturevalue("keten")
-    request.node.stash[_MARKS] = keten.journal_marks()
+    keten.reset()
+    keten.marks = request.node.stash[_MARKS] = keten.journal_marks()
 
 
 _MARKS = pytest.StashKey[dict]()
@@ -64,11 +120,38 @@ def pytest_bdd_after_scenario(request, feature, scenario):
         keten.wait_idle(5)
     except AssertionError:
         pass  # attach what there is; the scenario's own steps judge the outcome
-    for party, entries in keten.journal_since(marks).items():
+    journals = keten.journal_since(marks)
+    _attach_journey(scenario.name, journals)
+    for party, entries in journals.items():
         for entry in entries:
             body = keten.session.get(entry["payload"], timeout=10).content
             name = _attachment_name(party, entry)
+            if "zip" in entry["content_type"]:
+                allure.attach(zip_listing(body), name=f"{name} · inhoud",
+                              attachment_type=allure.attachment_type.TEXT)
+                allure.attach(body, name=name, extension="zip")
+                continue
             allure.attach(body, name=name, attachment_type=_attachment_type(entry["content_type"]))
+
+
+def _attach_journey(titel: str, journals: dict[str, list[dict]]) -> None:
+    """The scenario's messages as a sequence diagram: who sent what to whom, in order."""
+    reis = stappen(journals)
+    if not reis:
+        return
+    allure.attach(sequentiediagram_svg(reis, titel), name="reis · sequentiediagram",
+                  attachment_type=allure.attachment_type.SVG)
+    allure.attach(reis_html(reis, titel), name="reis · tabel", attachment_type=allure.attachment_type.HTML)
+
+
+def zip_listing(data: bytes) -> str:
+    """What a ZIP holds, readable in the report: name, size and date of every member."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(f"{info.filename}\t{info.file_size} bytes\t"
+                             f"{datetime(*info.date_time):%d-%m-%Y %H:%M:%S}" for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return f"geen leesbare ZIP ({len(data)} bytes)"
 
 
 def _attachment_name(party: str, entry: dict) -> str:
@@ -95,20 +178,23 @@ def _attachment_type(content_type: str):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     marker = item.get_closest_marker("hop")
-    outcome.get_result().hop = marker.args[0] if marker and marker.args else "-"
+    # user_properties travel with the report from an xdist worker to the controller
+    outcome.get_result().user_properties.append(("hop", marker.args[0] if marker and marker.args else "-"))
 
 
 def pytest_runtest_logreport(report):
     if report.when != "call" and not (report.when == "setup" and report.failed):
         return
     markers = report.keywords
-    suite = next((m for m in ("ketentest", "burentest") if m in markers), None)
+    suite = next((m for m in SUITES if m in markers), None)
     if suite is None:
         return
-    hop = getattr(report, "hop", "-")
+    hop = dict(report.user_properties).get("hop", "-")
     first = ""
     if report.failed:
-        first = (report.longreprtext.strip().splitlines() or [""])[-1][:200]
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = crash.message if crash is not None else report.longreprtext.strip()
+        first = (message.strip().splitlines() or [""])[0][:200]
     _summary.append({"suite": suite, "hop": hop, "scenario": report.nodeid.split("::")[-1],
                      "uitkomst": "geslaagd" if report.passed else "mislukt",
                      "eerste_regel": first})
@@ -116,5 +202,5 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session):
     target = os.environ.get("KETENTEST_SAMENVATTING")
-    if target:
+    if target and not hasattr(session.config, "workerinput"):  # the controller writes it once
         Path(target).write_text(json.dumps(_summary, ensure_ascii=False, indent=1), encoding="utf-8")

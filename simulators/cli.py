@@ -20,7 +20,12 @@ from .party import PartyConfig, party_of
 from .resultaten import write_overview
 from .server import ServedApp
 
-SUITES = ("ketentest", "burentest", "all")
+
+def suites() -> tuple[str, ...]:
+    """The suites: one per folder of features/ (its scenarios carry the folder's name as tag)."""
+    features = Path(__file__).resolve().parent.parent / "features"
+    found = sorted(d.name for d in features.iterdir() if d.is_dir() and not d.name.startswith("."))
+    return (*found, "all")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +109,8 @@ def _options(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @main.command()
 @click.option("--gemeente-url", required=True, help="URL of a running gemeente simulator.")
 @click.option("--gemeente", "gemeentecode", default="0363", show_default=True)
-@click.option("--soort", default="WMO", show_default=True, help="Kind of delivery (now: WMO).")
+@click.option("--soort", type=click.Choice(["WMO", "SBO", "JEUGD"]), default="WMO", show_default=True,
+              help="Kind of delivery.")
 @click.option("--rijen", default=25, show_default=True, help="Number of clients in the file.")
 @click.option("--seed", default=0, show_default=True)
 def deliver(gemeente_url, gemeentecode, soort, rijen, seed) -> None:
@@ -131,28 +137,31 @@ def project_root() -> Path:
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.option("--suite", type=click.Choice(SUITES), default="all", show_default=True)
+@click.option("--suite", type=click.Choice(suites()), default="all", show_default=True,
+              help="A folder of features/, or all.")
 @click.option("--tags", default=None, help="Marker expression, e.g. 'ketentest and not traag'.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports"), show_default=True, help="Where results are written.")
+@click.option("-n", "workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Run in N parallel processes (pytest-xdist), each with its own chain on its own ports.")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def run(suite, tags, report_dir, pytest_args) -> None:
+def run(suite, tags, report_dir, workers, pytest_args) -> None:
     """Start the embedded chain and run the Gherkin suites against it.
 
     Writes Allure results to REPORT/allure-results and JUnit XML to REPORT/junit.xml,
-    prints a summary, and exits non-zero when a scenario fails.
+    prints a summary per suite and hop, and exits non-zero when a scenario fails.
     """
     report_dir = report_dir.resolve()
     results = report_dir / "allure-results"
     if results.exists():
         shutil.rmtree(results)
     results.mkdir(parents=True)
-    marker = " or ".join(m for m in ("ketentest", "burentest") if suite in (m, "all"))
+    marker = " or ".join(m for m in suites() if m != "all" and suite in (m, "all"))
     expression = f"({marker}) and ({tags})" if tags else marker
     summary = report_dir / "samenvatting.json"
     command = [sys.executable, "-m", "pytest", "tests/test_features.py", "-m", expression,
                f"--alluredir={results}", f"--junitxml={report_dir / 'junit.xml'}",
-               "-p", "no:allure_pytest", "-q", *pytest_args]
+               "-p", "no:allure_pytest", "-q", *(["-n", str(workers)] if workers else []), *pytest_args]
     env = os.environ | {"KETENTEST_SAMENVATTING": str(summary)}
     code = subprocess.call(command, cwd=project_root(), env=env)
     _print_summary(summary)
@@ -176,6 +185,15 @@ def _print_summary(path: Path) -> None:
         for item in items:
             if item["uitkomst"] != "geslaagd":
                 click.echo(f"      x {item['scenario']}: {item['eerste_regel']}")
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print as Markdown (the source of docs/steps.md).")
+def steps(markdown) -> None:
+    """List every step sentence with its parameters and an example."""
+    sys.path.insert(0, str(project_root()))
+    from steps.catalogus import als_markdown, als_tekst
+    click.echo(als_markdown() if markdown else als_tekst(), nl=False)
 
 
 @main.command()

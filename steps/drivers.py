@@ -25,6 +25,8 @@ class Keten:
     urls: dict[str, str]
     session: requests.Session = field(default_factory=requests.Session, repr=False)
     timeout: float = 10.0
+    marks: dict[str, int] = field(default_factory=dict)
+    """Each party's last journal id before the running scenario began."""
 
     def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
         return f"Keten({', '.join(self.urls)})"
@@ -42,11 +44,12 @@ class Keten:
 
     # ------------------------------------------------------------------ clock
 
-    def set_clock(self, moment: datetime) -> None:
-        """Set every party's clock (parties sharing one clock are set once each: harmless)."""
+    def set_clock(self, moment: datetime, terug: bool = True) -> None:
+        """Set every party's clock (parties sharing one clock are set once each: harmless).
+        ``terug`` allows setting it back, as a new scenario does."""
         for party in self.urls:
             response = self.session.put(self.url(party, "/_beheer/klok"),
-                                        json={"klok": moment.isoformat(), "opnieuw": True},
+                                        json={"klok": moment.isoformat(), "opnieuw": terug},
                                         timeout=self.timeout)
             if response.status_code != 200:
                 raise ChainError(f"klok van {party} niet gezet: {response.text}")
@@ -55,11 +58,14 @@ class Keten:
 
     def journal_marks(self) -> dict[str, int]:
         """The last journal id of each party: what came before a scenario."""
-        marks = {}
+        return {party: self.get(party, "/journal/stand").json()["laatste"] for party in self.urls}
+
+    def reset(self) -> None:
+        """Empty every party's state so a scenario starts from nothing."""
         for party in self.urls:
-            entries = self.get(party, "/journal").json()
-            marks[party] = entries[-1]["id"] if entries else 0
-        return marks
+            response = self.post(party, "/_beheer/reset")
+            if response.status_code != 200:
+                raise ChainError(f"{party} kon niet worden leeggemaakt: {response.text[:300]}")
 
     def journal_since(self, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
         return {party: self.get(party, "/journal", params={"na": marks.get(party, 0)}).json()
@@ -118,3 +124,32 @@ class Keten:
 
     def cbs_deliveries(self) -> list[dict]:
         return self.get("cbs", "/api/v1/aanleveringen").json()
+
+    def cbs_status(self, **filters: str) -> list[dict]:
+        response = self.get("cbs", "/api/v1/status", params=filters)
+        response.raise_for_status()
+        return response.json()
+
+    def cbs_spiegelrapporten2(self, periode: str) -> int:
+        response = self.post("cbs", "/api/v1/spiegelrapporten2", json={"periode": periode})
+        if response.status_code != 202:
+            raise ChainError(f"CBS verstuurde geen spiegelrapport II: {response.text[:300]}")
+        return response.json()["verzonden"]
+
+    # ------------------------------------------------------------------ RINIS
+
+    def folder(self, folder: str) -> list[dict]:
+        response = self.get("rinis", f"/mappen/{folder}")
+        response.raise_for_status()
+        return response.json()
+
+    def place_in_folder(self, folder: str, naam: str, inhoud: bytes) -> requests.Response:
+        return self.session.put(self.url("rinis", f"/mappen/{folder}/{naam}"), data=inhoud,
+                                headers={"Content-Type": "application/pdf"}, timeout=self.timeout)
+
+    def upload_to_ggk(self, gemeentecode: str, files: list[tuple[str, bytes]],
+                      gebruiker: str = "harness@ketentest.nl") -> requests.Response:
+        """Upload straight to the GGk web service, as a gemeente's own software would."""
+        return self.post("ggk", "/api/v1/uploads", data={"gemeentecode": gemeentecode,
+                                                         "gebruiker": gebruiker},
+                         files=[("bestand", (name, data)) for name, data in files])

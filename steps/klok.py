@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from pytest_bdd import given, parsers
+from pytest_bdd import given, parsers, when
 
 MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december")
@@ -27,7 +27,20 @@ def parse_datum(text: str) -> datetime:
 
 @given(parsers.parse("het is {datum}"), target_fixture="nu")
 def _(keten, datum: str) -> datetime:
-    """Zet de klok van alle partijen. Voorbeeld: Gegeven het is maandag 15 augustus 2016"""
+    """Zet de klok van alle partijen aan het begin van een scenario.
+    Voorbeeld: Gegeven het is maandag 15 augustus 2016
+    """
     moment = parse_datum(datum)
     keten.set_clock(moment)
+    return moment
+
+
+@when(parsers.parse("de klok naar {datum} gaat"), target_fixture="nu")
+def _(keten, datum: str) -> datetime:
+    """Zet de klok van alle partijen vooruit (terug kan niet midden in een scenario).
+    Voorbeeld: Als de klok naar dinsdag 16 augustus 2016 gaat
+    """
+    moment = parse_datum(datum)
+    keten.wait_idle()
+    keten.set_clock(moment, terug=False)
     return moment

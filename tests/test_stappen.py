@@ -1,0 +1,49 @@
+"""The step vocabulary: every step documented with an example it matches, and
+docs/steps.md exactly what ``ketentest steps --markdown`` prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from simulators.cli import main
+from steps.catalogus import als_markdown, leesbaar, stappen
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "steps.md"
+
+
+def test_every_step_has_a_description_and_an_example_it_matches():
+    found = stappen()
+    assert len(found) >= 30
+    for stap in found:
+        assert stap.uitleg, f"{stap.zin}: geen uitleg in de docstring"
+        assert stap.voorbeeld.split(" ", 1)[0] in ("Gegeven", "Als", "Dan"), (
+            f"{stap.zin}: voorbeeld begint niet met Gegeven/Als/Dan: {stap.voorbeeld!r}")
+        assert stap.past_voorbeeld(), f"het voorbeeld '{stap.voorbeeld}' past niet bij '{stap.zin}'"
+
+
+def test_every_step_module_is_a_plugin_of_the_suites():
+    conftest = (Path(__file__).resolve().parent.parent / "conftest.py").read_text(encoding="utf-8")
+    for module in {stap.module for stap in stappen()}:
+        assert f'"{module}"' in conftest, f"{module} staat niet in pytest_plugins van conftest.py"
+
+
+def test_docs_steps_md_is_generated_from_the_code():
+    assert DOCS.read_text(encoding="utf-8") == als_markdown(), (
+        "docs/steps.md loopt achter: draai 'ketentest steps --markdown > docs/steps.md'")
+
+
+def test_cli_lists_the_steps():
+    result = CliRunner().invoke(main, ["steps"])
+    assert result.exit_code == 0, result.output
+    assert "Gegeven het is <datum>" in result.output
+    assert "voorbeeld: Gegeven gemeente Amsterdam (0363)" in result.output
+    markdown = CliRunner().invoke(main, ["steps", "--markdown"])
+    assert markdown.output == als_markdown()
+
+
+def test_readable_sentences_from_regexes():
+    assert leesbaar(r"gemeente (?P<naam>[^()]+) \((?P<code>\d{4})\)") == "gemeente <naam> (<code>)"
+    assert leesbaar(r"een (?P<soort>Wmo|SBO)-bestand( met (?P<n>\d+) cliënten)? klaar") == (
+        "een <soort: Wmo|SBO>-bestand[ met <n> cliënten] klaar")
