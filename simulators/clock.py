@@ -31,6 +31,10 @@ class Clock:
     def now(self) -> datetime:
         raise NotImplementedError
 
+    def peek(self) -> datetime:
+        """The time, without taking a timestamp of it (a simulated clock does not tick on)."""
+        return self.now()
+
     def on_advance(self, listener: Listener) -> None:
         """Call ``listener(new_time)`` each time the clock is moved."""
         with self._lock:
@@ -80,6 +84,10 @@ class SimulatedClock(Clock):
             self._last = candidate
             return candidate
 
+    def peek(self) -> datetime:
+        with self._lock:
+            return max(self._base, self._last)
+
     def set(self, moment: datetime, allow_back: bool = False) -> None:
         """Jump to ``moment``. The clock does not go back, unless a test harness starts a
         new scenario (``allow_back``)."""
@@ -89,7 +97,7 @@ class SimulatedClock(Clock):
                 self._last = moment - timedelta(milliseconds=1)
             elif moment == self._base:
                 return  # already there: parties sharing one clock are each told once
-            elif moment < self._last:
+            elif moment < self._base:
                 raise ClockError(
                     f"de klok kan niet terug: het is al {self._last:%d-%m-%Y %H:%M}, "
                     f"gevraagd {moment:%d-%m-%Y %H:%M}"

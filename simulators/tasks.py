@@ -6,7 +6,11 @@ belongs to, and only then done. A party that stops mid-way finds its open tasks 
 start and does them then: nothing acknowledged is lost.
 
 Hand-offs are event-driven: adding a task wakes the worker at once; there is no
-polling interval. A task whose handler raises :class:`TransientError` (the next hop
+polling interval. A task may be due later (``niet_voor``, a moment on the party's
+clock: a report due in three working days): it waits until the clock gets there, and
+on a simulated clock moving the clock wakes the worker.
+
+A task whose handler raises :class:`TransientError` (the next hop
 was unreachable or answered 5xx) is tried again after a short pause; any other error
 marks it failed, visible in ``/_beheer/taken``.
 """
@@ -19,8 +23,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+from .clock import Clock
 from .store import Store, dumps
 
 log = logging.getLogger(__name__)
@@ -32,7 +38,8 @@ CREATE TABLE IF NOT EXISTS taken (
     data TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'open',   -- open, klaar, mislukt
     pogingen INTEGER NOT NULL DEFAULT 0,
-    fout TEXT
+    fout TEXT,
+    niet_voor TEXT                          -- due moment on the clock, UTC ISO; NULL: at once
 );
 """
 
@@ -51,12 +58,19 @@ class Tasks:
         store: Store,
         handlers: dict[str, Handler],
         retry_delays: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0),
+        clock: Clock | None = None,
     ) -> None:
         self.store = store
         self.handlers = handlers
         self.retry_delays = retry_delays
+        self.clock = clock
         with store.transaction() as db:
             db.execute(TASKS_SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(taken)")}
+            if "niet_voor" not in columns:  # state from before due tasks existed
+                db.execute("ALTER TABLE taken ADD COLUMN niet_voor TEXT")
+        if clock is not None:
+            clock.on_advance(lambda _moment: self.wake())
         self._cond = threading.Condition()
         self._not_before: dict[int, float] = {}
         self._busy = False
@@ -64,11 +78,16 @@ class Tasks:
         self._stopping = False
         self._thread: threading.Thread | None = None
 
-    def add(self, soort: str, data: dict[str, Any], db: sqlite3.Connection | None = None) -> int:
-        """Record a task; within ``db``'s transaction when given. Wakes the worker."""
+    def add(self, soort: str, data: dict[str, Any], db: sqlite3.Connection | None = None,
+            niet_voor: datetime | None = None) -> int:
+        """Record a task; within ``db``'s transaction when given. Wakes the worker.
+        ``niet_voor``: not before this moment on the clock (needs a clock)."""
         if soort not in self.handlers:
             raise KeyError(f"no handler for task {soort!r}")
-        sql, row = "INSERT INTO taken (soort, data) VALUES (?, ?)", (soort, dumps(data))
+        if niet_voor is not None and self.clock is None:
+            raise ValueError("a task with niet_voor needs a clock")
+        sql = "INSERT INTO taken (soort, data, niet_voor) VALUES (?, ?, ?)"
+        row = (soort, dumps(data), _utc(niet_voor) if niet_voor is not None else None)
         task_id = db.execute(sql, row).lastrowid if db is not None else self.store.execute(sql, row)
         self.wake()
         return task_id
@@ -96,11 +115,23 @@ class Tasks:
             self._not_before.clear()
 
     def pending(self) -> int:
-        row = self.store.one("SELECT COUNT(*) AS n FROM taken WHERE status = 'open'")
+        """Open tasks that are due now (a task due later does not keep a party busy)."""
+        row = self.store.one("SELECT COUNT(*) AS n FROM taken WHERE status = 'open'"
+                             " AND (niet_voor IS NULL OR niet_voor <= ?)", (self._now(),))
         return int(row["n"]) if row else 0
 
+    def later(self) -> list[dict[str, Any]]:
+        """Open tasks due later, earliest first: what moving the clock will set off."""
+        rows = self.store.query("SELECT id, soort, data, niet_voor FROM taken WHERE status = 'open'"
+                                " AND niet_voor > ? ORDER BY niet_voor, id", (self._now(),))
+        return [dict(r) | {"data": json.loads(r["data"])} for r in rows]
+
+    def _now(self) -> str:
+        return _utc(self.clock.peek()) if self.clock is not None else "9999"
+
     def listing(self) -> list[dict[str, Any]]:
-        rows = self.store.query("SELECT id, soort, data, status, pogingen, fout FROM taken ORDER BY id")
+        rows = self.store.query("SELECT id, soort, data, status, pogingen, fout, niet_voor FROM taken"
+                                " ORDER BY id")
         return [dict(r) | {"data": json.loads(r["data"])} for r in rows]
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -121,8 +152,10 @@ class Tasks:
 
     def _next(self) -> tuple[sqlite3.Row | None, float | None]:
         now = time.monotonic()
-        wait: float | None = None
-        for row in self.store.query("SELECT * FROM taken WHERE status = 'open' ORDER BY id"):
+        wait: float | None = self._until_due()
+        rows = self.store.query("SELECT * FROM taken WHERE status = 'open' AND (niet_voor IS NULL"
+                                " OR niet_voor <= ?) ORDER BY COALESCE(niet_voor, ''), id", (self._now(),))
+        for row in rows:
             not_before = self._not_before.get(row["id"], 0.0)
             if not_before <= now:
                 return row, None
@@ -149,6 +182,18 @@ class Tasks:
                 self._busy = True
             self._do(row)
 
+    def _until_due(self) -> float | None:
+        """Seconds until the next task due later, on a wall clock; None on a simulated
+        one (moving it wakes the worker) or when nothing waits."""
+        if self.clock is None or self.clock.simulated:
+            return None
+        row = self.store.one("SELECT MIN(niet_voor) AS eerst FROM taken WHERE status = 'open'"
+                             " AND niet_voor > ?", (self._now(),))
+        if row is None or row["eerst"] is None:
+            return None
+        due = datetime.fromisoformat(row["eerst"])
+        return max(0.01, (due - self.clock.peek()).total_seconds())
+
     def _do(self, row: sqlite3.Row) -> None:
         task_id, attempt = row["id"], row["pogingen"] + 1
         try:
@@ -171,3 +216,8 @@ class Tasks:
         self._not_before.pop(task_id, None)
         self.store.execute("UPDATE taken SET status = ?, pogingen = ?, fout = ? WHERE id = ?",
                            (status, attempt, fout, task_id))
+
+
+def _utc(moment: datetime) -> str:
+    """A moment as UTC ISO text: it sorts as time does, across summer and winter time."""
+    return moment.astimezone(UTC).isoformat()
