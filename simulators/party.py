@@ -8,6 +8,7 @@ test harness uses and a real partner does not need.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,13 +23,19 @@ from werkzeug.exceptions import HTTPException
 from . import __version__, stuf
 from .clock import Clock, ClockError
 from .courier import Courier
+from .kalender import Werkdagkalender
 from .store import Journal, Store
 from .tasks import Handler, Tasks
+from .tijdlijn import Tijdlijn, TijdlijnFout
 
 OUTGOING_SCHEMA = """
 CREATE TABLE IF NOT EXISTS uitgaand (
     sleutel TEXT PRIMARY KEY,   -- what the message is for (a referentienummer, a task)
     bericht BLOB NOT NULL       -- the serialised StUF message, sent as is on every try
+);
+CREATE TABLE IF NOT EXISTS instellingen (
+    sleutel TEXT PRIMARY KEY,   -- e.g. 'tijdlijn'
+    waarde TEXT NOT NULL        -- JSON
 );
 """
 
@@ -59,7 +66,7 @@ class Party:
         self.store = Store(config.state_path, OUTGOING_SCHEMA + self.schema)
         self.journal = Journal(self.store, self.clock)
         self.courier = Courier(self.name, self.journal)
-        self.tasks = Tasks(self.store, self.task_handlers())
+        self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock)
 
     def task_handlers(self) -> dict[str, Handler]:
         return {}
@@ -76,6 +83,26 @@ class Party:
                                (key, stuf.to_bytes(build())))
             row = self.store.one("SELECT bericht FROM uitgaand WHERE sleutel = ?", (key,))
         return stuf.parse_xml(bytes(row["bericht"]))
+
+    @property
+    def tijdlijn(self) -> Tijdlijn | None:
+        """The timeline this party follows, if one was loaded (persisted: survives a restart)."""
+        row = self.store.one("SELECT waarde FROM instellingen WHERE sleutel = 'tijdlijn'")
+        return Tijdlijn.from_json(json.loads(row["waarde"])) if row else None
+
+    def set_tijdlijn(self, tijdlijn: Tijdlijn) -> None:
+        with self.store.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO instellingen VALUES ('tijdlijn', ?)",
+                       (json.dumps(tijdlijn.to_json(), ensure_ascii=False),))
+            self.on_tijdlijn(tijdlijn, db)
+
+    def on_tijdlijn(self, tijdlijn: Tijdlijn, db) -> None:
+        """A party schedules what the timeline makes due (within the same transaction)."""
+
+    @property
+    def kalender(self) -> Werkdagkalender:
+        tijdlijn = self.tijdlijn
+        return tijdlijn.kalender if tijdlijn else Werkdagkalender()
 
     def reset(self, settle: float = 2.0) -> bool:
         """Forget everything: every table emptied, open tasks dropped. For a test harness
@@ -197,6 +224,21 @@ def _common_blueprint() -> Blueprint:
         party.tasks.wake()
         return jsonify(klok=party.clock.now().isoformat())
 
+    @bp.get("/_beheer/tijdlijn")
+    def get_tijdlijn():
+        tijdlijn = party_of().tijdlijn
+        return jsonify(tijdlijn.to_json() if tijdlijn else None)
+
+    @bp.put("/_beheer/tijdlijn")
+    def put_tijdlijn():
+        """Follow this timeline (the JSON form of a fixtures/timelines file)."""
+        try:
+            tijdlijn = Tijdlijn.from_json(request.get_json(silent=True) or {})
+        except (TijdlijnFout, ValueError) as exc:
+            return jsonify(fout="Ongeldige tijdlijn", melding=str(exc)), 400
+        party_of().set_tijdlijn(tijdlijn)
+        return jsonify(tijdlijn=tijdlijn.naam)
+
     @bp.post("/_beheer/reset")
     def reset():
         """Empty the party's state (a test harness's call between scenarios)."""
@@ -206,6 +248,11 @@ def _common_blueprint() -> Blueprint:
     @bp.get("/_beheer/taken")
     def tasks():
         return jsonify(party_of().tasks.listing())
+
+    @bp.get("/_beheer/taken/later")
+    def tasks_later():
+        """Work that falls due when the clock moves on, earliest first."""
+        return jsonify(party_of().tasks.later())
 
     @bp.post("/_beheer/wacht")
     def wait_idle():

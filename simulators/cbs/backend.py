@@ -77,7 +77,7 @@ class Cbs(Party):
     def task_handlers(self):
         return {"ophalen": self._fetch, "controleren": self._check,
                 "rapport_plaatsen": self._place_report, "oporde": self._op_orde,
-                "spiegel2": self._spiegel2}
+                "spiegel2": self._spiegel2, "spiegel2_periode": self._spiegel2_periode}
 
     def start(self) -> None:
         # fpdf2 takes ~0.2 s to import: load it beside the start-up, not in its way.
@@ -177,9 +177,11 @@ class Cbs(Party):
                     " oordeel, bevindingen, naam, pdf, gemaakt) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (row["id"], levering_id, "TECHNISCH", name_for_check, referentie, oordeel.verdict,
                      _json(bevindingen), naam, pdf, gemaakt.isoformat())).lastrowid
-                self.tasks.add("rapport_plaatsen", {"rapport_id": rapport_id}, db)
+                self.tasks.add("rapport_plaatsen", {"rapport_id": rapport_id}, db,
+                               niet_voor=self._technisch_verzenden(ontvangen))
                 if actueel and self.oporde_direct:
-                    self.tasks.add("oporde", {"levering_id": levering_id}, db)
+                    self.tasks.add("oporde", {"levering_id": levering_id}, db,
+                                   niet_voor=self._oporde_verzenden(periode, ontvangen))
 
     def _csv_files(self, naam: str, inhoud: bytes, meta: metagegevens.Metagegevens):
         """(name in the metadata, name to check, bytes) of each CSV in a delivery."""
@@ -199,6 +201,42 @@ class Cbs(Party):
                     continue
                 stem, _, ext = member.rpartition(".")
                 yield member, f"{stem}{suffix}.{ext}", archive.read(info)
+
+    # ------------------------------------------------------------- the timeline
+
+    def _technisch_verzenden(self, ontvangen: datetime) -> datetime | None:
+        """When the technical report goes out: at once, or at 09:00 on the working day the
+        timeline's delay points to."""
+        tijdlijn = self.tijdlijn
+        if tijdlijn is None or tijdlijn.sla.technisch_rapport_vertraging <= 0:
+            return None
+        dag = tijdlijn.kalender.plus_werkdagen(ontvangen, tijdlijn.sla.technisch_rapport_vertraging)
+        return _om_negen(dag, ontvangen)
+
+    def _oporde_verzenden(self, periode: str, ontvangen: datetime) -> datetime | None:
+        """After the technical report: with it, or on the period's spiegelrapport I date
+        when the timeline has one ahead."""
+        technisch = self._technisch_verzenden(ontvangen)
+        tijdlijn = self.tijdlijn
+        dates = tijdlijn.periode(periode) if tijdlijn else None
+        if dates is None or dates.spiegelrapport_1 is None:
+            return technisch
+        spiegel = _om_negen(dates.spiegelrapport_1, ontvangen)
+        if spiegel <= ontvangen:
+            return technisch
+        return max(spiegel, technisch) if technisch else spiegel
+
+    def on_tijdlijn(self, tijdlijn, db) -> None:
+        """Spiegelrapport II goes out on each period's date (replacing what an earlier
+        timeline scheduled)."""
+        db.execute("DELETE FROM taken WHERE soort = 'spiegel2_periode' AND status = 'open'")
+        for periode in tijdlijn.perioden:
+            if periode.spiegelrapport_2:
+                self.tasks.add("spiegel2_periode", {"periode": periode.code}, db,
+                               niet_voor=_om_negen(periode.spiegelrapport_2, self.clock.peek()))
+
+    def _spiegel2_periode(self, data: dict) -> None:
+        self.spiegelrapporten2(data["periode"])
 
     # ------------------------------------------------ op-orde and spiegelrapport II
 
@@ -289,6 +327,11 @@ class Cbs(Party):
                                        " ORDER BY id", (row["id"],))
             result.append(dict(row) | {"rapporten": [dict(r) for r in reports]})
         return result
+
+
+def _om_negen(dag, voorbeeld: datetime) -> datetime:
+    """09:00 on ``dag`` in the clock's time zone: when CBS sends a report due that day."""
+    return datetime(dag.year, dag.month, dag.day, 9, 0, tzinfo=voorbeeld.tzinfo)
 
 
 def _aanmaakdatum(inhoud: bytes) -> str | None:

@@ -20,7 +20,7 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from lxml import etree
 
@@ -93,6 +93,7 @@ class UploadResult:
     bestandsnaam_envelop: str
     referentienummer: str
     referenties: tuple[tuple[str, str], ...]  # (CSV name, GGk reference)
+    te_laat: bool = False  # accepted after the regular deadline, within the correction window
 
 
 class Ggk(Party):
@@ -138,6 +139,7 @@ class Ggk(Party):
         prepared = [(name, data, self._envelope_name(name), self._csv_names(name, data))
                     for name, data in files]
         moment = self.clock.now()
+        late = {name: self._window(csv_names, moment.date()) for name, _d, _e, csv_names in prepared}
         results: list[UploadResult] = []
         with self.store.transaction() as db:
             for name, data, envelop_name, csv_names in prepared:
@@ -153,8 +155,38 @@ class Ggk(Party):
                 self.journal.record(Entry("in", "gemeente", "upload", data, _content_type(name),
                                           bestandsnaam=name, correlatie=refs[0][1]), db)
                 self.tasks.add("doorsturen", {"upload_id": upload_id}, db)
-                results.append(UploadResult(name, envelop_name, refnr, refs))
+                results.append(UploadResult(name, envelop_name, refnr, refs, late[name]))
         return results
+
+    def _window(self, csv_names: list[str], today: date) -> bool:
+        """Refuse a file outside its period's delivery window; True when it is late.
+
+        Only under a timeline: without one the GGk passes every period on and CBS's
+        check judges it. A name without a code uitvraag is left to CBS as well.
+        """
+        tijdlijn = self.tijdlijn
+        if tijdlijn is None:
+            return False
+        late = False
+        for csv in csv_names:
+            found = CODE_UITVRAAG.search(csv.upper())
+            if not found:
+                continue
+            code = found.group(1)
+            periode = tijdlijn.periode(code)
+            if periode is None:
+                open_ = ", ".join(p.code for p in tijdlijn.perioden)
+                raise UploadRefused(f"'{csv}': voor verslagperiode {code} kan nu niet worden aangeleverd; "
+                                    f"wel voor {open_}", 422)
+            if periode.levering_open and today < periode.levering_open:
+                raise UploadRefused(f"'{csv}': de aanlevering voor {code} opent op "
+                                    f"{_dag(periode.levering_open)}", 422)
+            if periode.laat_tot and today > periode.laat_tot:
+                raise UploadRefused(f"'{csv}': de aanlevering voor {code} is gesloten sinds "
+                                    f"{_dag(periode.laat_tot)} (de laatste dag)", 422)
+            if periode.regulier_tot and today > periode.regulier_tot:
+                late = True
+        return late
 
     def _envelope_name(self, name: str) -> str:
         if not name or "/" in name or "\\" in name:
@@ -363,6 +395,15 @@ class Ggk(Party):
             self.courier.request("POST", self.url("gemeente") + "/notificaties", json={
                 "gemeentecode": row["gemeentecode"], "download_id": row["id"],
                 "soort": row["soort"], "bestandsnaam": row["bestandsnaam"], "tekst": tekst})
+
+
+CODE_UITVRAAG = re.compile(r"_(H[12]\d{4})(?![0-9])")
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december")
+
+
+def _dag(dag: date) -> str:
+    return f"{dag.day} {MAANDEN[dag.month - 1]} {dag.year}"
 
 
 def _content_type(name: str) -> str:
