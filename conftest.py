@@ -26,7 +26,8 @@ from simulators.reis import reis_html, sequentiediagram_svg, stappen
 from steps.drivers import Keten
 
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
-                  "steps.rapporten", "steps.status", "steps.fouten"]
+                  "steps.rapporten", "steps.status", "steps.fouten",
+                  "steps.tijdlijn"]  # after the modules it imports (pytest rewrites plugins on import)
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"
@@ -48,6 +49,13 @@ def keten(request, tmp_path_factory) -> Keten:
         keten = Keten(chain.urls)
         _describe_environment(request, keten, simulated=set(chain.urls))
         yield keten
+
+
+@pytest.fixture
+def nu(keten) -> datetime:
+    """The chain's time, for steps that need it when no step has moved the clock yet
+    (a clock step's ``target_fixture`` replaces this value)."""
+    return keten.clock().replace(tzinfo=None)
 
 
 def _describe_environment(request, keten: Keten, simulated: set[str]) -> None:
@@ -109,6 +117,19 @@ def pytest_bdd_before_scenario(request, feature, scenario):
 
 
 _MARKS = pytest.StashKey[dict]()
+DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+@pytest.hookimpl(tryfirst=True)  # before Allure's listener closes the step
+def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func_args):
+    """Each step shows the simulated moment it ended at (a timeline run reads as a diary)."""
+    keten = request.getfixturevalue("keten")
+    try:
+        moment = keten.clock()
+    except (requests.RequestException, KeyError, ValueError):
+        return
+    allure.attach(moment.isoformat(), name=f"klok: {DAGEN[moment.weekday()]} {moment:%d-%m-%Y %H:%M}",
+                  attachment_type=allure.attachment_type.TEXT)
 
 
 def pytest_bdd_after_scenario(request, feature, scenario):

@@ -18,6 +18,7 @@ from pytest_bdd.steps import step_function_context_registry
 
 MODULES: tuple[tuple[str, str], ...] = (
     ("steps.klok", "Klok en kalender"),
+    ("steps.tijdlijn", "Tijdlijnen en termijnen"),
     ("steps.aanlevering", "Aanlevering"),
     ("steps.berichten", "Berichten en envelop"),
     ("steps.mappen", "RINIS-mappen"),

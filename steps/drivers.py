@@ -13,6 +13,8 @@ from typing import Any
 
 import requests
 
+from simulators.clock import AMSTERDAM
+
 
 class ChainError(AssertionError):
     """A party answered something a scenario did not expect."""
@@ -54,6 +56,43 @@ class Keten:
             if response.status_code != 200:
                 raise ChainError(f"klok van {party} niet gezet: {response.text}")
 
+    def clock(self) -> datetime:
+        """The chain's time, as the first party tells it."""
+        party = next(iter(self.urls))
+        return datetime.fromisoformat(self.get(party, "/_beheer/klok").json()["klok"])
+
+    def advance_to(self, moment: datetime) -> None:
+        """Move every party's clock forward to ``moment``, stopping at each moment some
+        party has work due and letting the whole chain finish it before going on: so a
+        report due on Tuesday reaches the gemeente before a reminder due on Wednesday."""
+        self.wait_idle()
+        now = self.clock().replace(tzinfo=None)
+        if moment < now:
+            raise ChainError(f"de klok kan niet terug: het is al {now:%d-%m-%Y %H:%M}")
+        target = moment.replace(tzinfo=AMSTERDAM)
+        while (due := self.next_due()) is not None and due <= target:
+            self.set_clock(due.astimezone(AMSTERDAM).replace(tzinfo=None), terug=False)
+            self.wait_idle()
+        self.set_clock(moment, terug=False)
+        self.wait_idle()
+
+    def next_due(self) -> datetime | None:
+        """The earliest moment any party has work waiting for (None: nothing waits)."""
+        found = []
+        for party in self.urls:
+            response = self.get(party, "/_beheer/taken/later")
+            if response.status_code == 200 and response.json():
+                found.append(datetime.fromisoformat(response.json()[0]["niet_voor"]))
+        return min(found) if found else None
+
+    def apply_timeline(self, tijdlijn: dict) -> None:
+        """Every party follows this timeline (its JSON form)."""
+        for party in self.urls:
+            response = self.session.put(self.url(party, "/_beheer/tijdlijn"), json=tijdlijn,
+                                        timeout=self.timeout)
+            if response.status_code != 200:
+                raise ChainError(f"{party} nam de tijdlijn niet aan: {response.text[:300]}")
+
     # ---------------------------------------------------------------- journal
 
     def journal_marks(self) -> dict[str, int]:
@@ -72,14 +111,28 @@ class Keten:
                 for party in self.urls}
 
     def wait_idle(self, seconds: float | None = None) -> None:
-        """Wait until every party has finished the work it has (or fail, naming who)."""
-        deadline = time.monotonic() + (seconds or self.timeout)
-        for party in self.urls:
-            remaining = max(0.1, deadline - time.monotonic())
-            response = self.post(party, "/_beheer/wacht", params={"seconden": remaining})
-            if response.status_code != 200:
-                raise ChainError(f"{party} is na {seconds or self.timeout} s nog niet klaar: "
-                                 f"{self.get(party, '/_beheer/taken').text[:500]}")
+        """Wait until the whole chain is quiet (or fail, naming who is not).
+
+        One pass in chain order is not enough: the return channel runs backwards (CBS's
+        report makes work for RINIS after RINIS looked idle). So passes repeat until one
+        finds every party idle and no journal grew during it.
+        """
+        limit = seconds or self.timeout
+        deadline = time.monotonic() + limit
+        before = self.journal_marks()
+        while True:
+            for party in self.urls:
+                remaining = max(0.1, deadline - time.monotonic())
+                response = self.post(party, "/_beheer/wacht", params={"seconden": remaining})
+                if response.status_code != 200:
+                    raise ChainError(f"{party} is na {limit} s nog niet klaar: "
+                                     f"{self.get(party, '/_beheer/taken').text[:500]}")
+            after = self.journal_marks()
+            if after == before:
+                return
+            if time.monotonic() > deadline:
+                raise ChainError(f"de keten werd binnen {limit} s niet rustig: journalen groeiden nog")
+            before = after
 
     # --------------------------------------------------------------- gemeente
 

@@ -37,10 +37,11 @@ def _(keten, datum: str) -> datetime:
 
 @when(parsers.parse("de klok naar {datum} gaat"), target_fixture="nu")
 def _(keten, datum: str) -> datetime:
-    """Zet de klok van alle partijen vooruit (terug kan niet midden in een scenario).
+    """Zet de klok van alle partijen vooruit, dag voor dag, zodat elke partij het werk doet
+    dat onderweg aan de beurt komt (terug kan niet midden in een scenario).
     Voorbeeld: Als de klok naar dinsdag 16 augustus 2016 gaat
     """
     moment = parse_datum(datum)
     keten.wait_idle()
-    keten.set_clock(moment, terug=False)
+    keten.advance_to(moment)
     return moment

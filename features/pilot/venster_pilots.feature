@@ -1,0 +1,34 @@
+# language: nl
+@pilot @hop:gemeente-ggk
+Functionaliteit: De aanleververnsters van de pilots van 2017 en 2018, tot op de dag
+  In de pilot van 2017 volgt na de burentest (januari) de aanlevering vanaf woensdag
+  1 februari 2017. In pilot fase II (2018) loopt de reguliere aanlevering van maandag
+  12 februari tot en met vrijdag 9 maart 2018; daarna kan alleen nog worden ingetrokken.
+
+  Scenario: De dag vóór de opening weigert het GGk de aanlevering
+    Gegeven de tijdlijn "pilot 2017"
+    En gemeente Rotterdam (0599)
+    Als de klok naar dinsdag 31 januari 2017 gaat
+    En de gemeente een Wmo-bestand aanlevert als "WMO_H22016_pilot.csv"
+    Dan weigert het GGk de upload met HTTP 422 en een melding met "opent op 1 februari 2017"
+
+  Scenario: Op de dag van de opening neemt het GGk de aanlevering aan
+    Gegeven de tijdlijn "pilot 2017"
+    En gemeente Rotterdam (0599)
+    Als de klok naar woensdag 1 februari 2017 gaat
+    En de gemeente een Wmo-bestand aanlevert als "WMO_H22016_pilot.csv"
+    Dan neemt het GGk de upload op tijd aan
+
+  Scenario: Op de laatste dag van pilot fase II neemt het GGk de aanlevering aan
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Utrecht (0344)
+    Als de klok naar vrijdag 9 maart 2018 om 17:00 gaat
+    En de gemeente een Jeugd-bestand aanlevert als "JEUGD_H22017.csv"
+    Dan neemt het GGk de upload op tijd aan
+
+  Scenario: De eerste werkdag na pilot fase II weigert het GGk de aanlevering
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Utrecht (0344)
+    Als de klok naar maandag 12 maart 2018 gaat
+    En de gemeente een Jeugd-bestand aanlevert als "JEUGD_H22017.csv"
+    Dan weigert het GGk de upload met HTTP 422 en een melding met "gesloten sinds 9 maart 2018"
