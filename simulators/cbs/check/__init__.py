@@ -1,0 +1,83 @@
+"""CBS's technical check of a delivered GMSD file: the rule catalogue and the verdict.
+
+This package owns what CBS decides about one file as RINIS hands it over (the
+gemeentecode appended to the name): each rule of :data:`RULES` gives a
+:class:`Bevinding`, and together they make the :class:`Oordeel` that the technical
+report prints. It does no I/O and knows no other party: it keeps its own copy of the
+columns and code lists of ``docs/bestanden.md`` instead of importing the gemeente's
+generator, because CBS and the gemeente's software must be able to disagree.
+``docs/controles.md`` lists the catalogue with example messages.
+
+The real check was not published; each module says where the simulator chooses.
+A ``.zip`` is not handled here: the caller hands in one CSV file at a time.
+
+Modules, each importing only those listed before it:
+
+* :mod:`.kolommen` — the columns and code lists per soort;
+* :mod:`.oordeel` — Bevinding and Oordeel, what the check hands back;
+* :mod:`.waarden` — whether a value is a date, a moment, a BSN;
+* :mod:`.bestandsnaam` — the file name convention (TC01);
+* :mod:`.inlezen` — the bytes read into an Aanlevering;
+* :mod:`.meldingen` — a rule's Uitkomst and the wording of its message;
+* :mod:`.regels_bestand`, :mod:`.regels_velden` — the rules' tests, TC01–TC06 and TC07–TC16;
+* :mod:`.catalogus` — Regel, :data:`RULES` and :func:`catalogus`.
+"""
+
+from __future__ import annotations
+
+from .bestandsnaam import parse_bestandsnaam
+from .catalogus import RULES, Catalogusregel, Regel, catalogus
+from .inlezen import Aanlevering, lees_aanlevering
+from .kolommen import JEUGD_HEADER, KOLOMMEN, KOPREGELS, ONBEKEND, SBO_HEADER, SOORTEN, WMO_HEADER, Kolom
+from .meldingen import Uitkomst
+from .oordeel import FOUT, MAX_REGELS, WAARSCHUWING, Bevinding, Oordeel
+from .waarden import bsn_geldig
+
+
+def check_file(
+    bestandsnaam: str,
+    inhoud: bytes,
+    gemeentecode: str,
+    verslagperiodes: set[str] | None = None,
+    *,
+    vrije_tekst_sbo_jeugd: bool = False,
+) -> Oordeel:
+    """CBS's technical check of one file as received from RINIS.
+
+    ``bestandsnaam`` carries the gemeentecode RINIS appended; ``verslagperiodes``
+    holds the codes uitvraag that may be delivered now (current and previous period);
+    without it the period is not checked. ``vrije_tekst_sbo_jeugd`` allows free text
+    after the code uitvraag in SBO and JEUGD names. Each rule that applies to the
+    file's soort gives one Bevinding, in catalogue order.
+    """
+    aanlevering = lees_aanlevering(
+        bestandsnaam, inhoud, gemeentecode, verslagperiodes, vrije_tekst_sbo_jeugd
+    )
+    bevindingen = tuple(regel.pas_toe(aanlevering) for regel in RULES if regel.geldt_voor(aanlevering.soort))
+    return Oordeel(bestandsnaam=bestandsnaam, bevindingen=bevindingen)
+
+
+__all__ = [
+    "FOUT",
+    "JEUGD_HEADER",
+    "KOLOMMEN",
+    "KOPREGELS",
+    "MAX_REGELS",
+    "ONBEKEND",
+    "RULES",
+    "SBO_HEADER",
+    "SOORTEN",
+    "WAARSCHUWING",
+    "WMO_HEADER",
+    "Aanlevering",
+    "Bevinding",
+    "Catalogusregel",
+    "Kolom",
+    "Oordeel",
+    "Regel",
+    "Uitkomst",
+    "bsn_geldig",
+    "catalogus",
+    "check_file",
+    "parse_bestandsnaam",
+]
