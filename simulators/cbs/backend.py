@@ -9,6 +9,10 @@ Where it differs from the real CBS: the check is the rule catalogue in ``check.p
 (the real one is not public); report names follow the convention agreed with RINIS
 (``report.rapport_bestandsnaam``; RINIS reads it with ``gmsd.rapportnaam``).
 A ZIP is unpacked and every CSV in it gets its own check and report.
+
+A file without metadata whose name begins with ``OPTIN_`` or ``INTREKKING_`` is a
+gemeente's opt-in or withdrawal (``docs/optin.md``): fetched the same way, then read
+and recorded by ``optin.py``. Any other file without metadata is an error, as before.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..store import Entry
 from . import leveringen as lv
+from . import optin
 from .check import check_file, parse_bestandsnaam
 
 SCHEMA = """
@@ -63,7 +68,7 @@ VERZEND = "RGMSD101"
 
 class Cbs(Party):
     name = "cbs"
-    schema = SCHEMA + lv.SCHEMA
+    schema = SCHEMA + lv.SCHEMA + optin.SCHEMA
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
@@ -113,10 +118,13 @@ class Cbs(Party):
                           (folder, file_id)):
             return  # announced twice: fetched once
         meta_id = data.get("metagegevens_id")
-        if meta_id is None:  # found by reading the inbox: the listing names the sidecar
+        if meta_id is None:  # an opt-in, or found by reading the inbox: the listing tells
             listing = self.courier.request("GET", f"{self.url('rinis')}/mappen/{folder}").json()
             item = next((i for i in listing if i["id"] == file_id), None)
             meta_id = item["metagegevens_id"] if item else None
+            if meta_id is None and item is not None and optin.is_optin_naam(item["naam"]):
+                self._fetch_optin(folder, file_id, item.get("gemeentecode"))
+                return
         if meta_id is None:
             raise RuntimeError(f"bestand {file_id} in {folder} heeft geen metagegevens")
         naam, inhoud = self._get(folder, file_id)
@@ -135,6 +143,24 @@ class Cbs(Party):
                  self.clock.now().isoformat(), correlatie)).lastrowid
             self.tasks.add("controleren", {"aanlevering_id": aanlevering_id}, db)
         self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
+
+    def _fetch_optin(self, folder: str, file_id: int, gemeentecode: str | None) -> None:
+        """An opt-in or withdrawal file: fetched, journalled, read and recorded at once."""
+        if self.store.one("SELECT id FROM optin_berichten WHERE map = ? AND rinis_id = ?",
+                          (folder, file_id)):
+            return  # announced twice: fetched once
+        naam, inhoud = self._get(folder, file_id)
+        with self.store.transaction() as db:
+            self.journal.record(Entry("in", "rinis", "bestand", inhoud, "text/csv",
+                                      bestandsnaam=naam, correlatie=naam), db)
+            optin.registreer(db, self.leveringen, folder=folder, rinis_id=file_id, bestandsnaam=naam,
+                             inhoud=inhoud, gemeentecode=gemeentecode,
+                             ontvangen=self.clock.now().isoformat())
+        self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
+
+    def optin_berichten(self) -> list[dict]:
+        """Every opt-in/withdrawal file received, with its rows and outcome."""
+        return optin.overzicht(self.store)
 
     # ------------------------------------------------------- technical check
 
@@ -249,7 +275,10 @@ class Cbs(Party):
 
     def spiegelrapporten2(self, periode: str) -> int:
         """Send spiegelrapport II for every current delivery of ``periode``; returns how many."""
-        rows = [r for r in self.leveringen.actuele(periode) if r["status"] == lv.OPORDE_VERZONDEN]
+        # by history, not status: an opt-in/opt-out after the op-orde rapport is now the status
+        rows = [r for r in self.leveringen.actuele(periode)
+                if self.leveringen.bereikt(r["id"], lv.OPORDE_VERZONDEN)
+                and not self.leveringen.bereikt(r["id"], lv.SPIEGEL2_VERZONDEN)]
         with self.store.transaction() as db:
             for row in rows:
                 self.tasks.add("spiegel2", {"levering_id": row["id"]}, db)
@@ -264,8 +293,8 @@ class Cbs(Party):
         from . import spiegel
         from .report import rapport_bestandsnaam
         soort, periode, gemeentecode = levering["soort"], levering["periode"], levering["gemeentecode"]
-        cijfers = spiegel.cijfers_uit_bestand(soort, bytes(levering["inhoud"]))
-        andere = [(r["gemeentecode"], spiegel.cijfers_uit_bestand(soort, bytes(r["inhoud"])))
+        cijfers = self.leveringen.cijfers(levering, spiegel.cijfers_uit_bestand)
+        andere = [(r["gemeentecode"], self.leveringen.cijfers(r, spiegel.cijfers_uit_bestand))
                   for r in self.leveringen.actuele(periode, soort)
                   if r["gemeentecode"] != gemeentecode]
         eerder = None

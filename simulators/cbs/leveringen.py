@@ -9,11 +9,19 @@ current one, so an old file sent late cannot undo a correction.
 
 Statuses, in the order a delivery passes them: ontvangen, technisch afgekeurd or
 technisch goedgekeurd, op-orde verzonden, spiegelrapport II verzonden; gecorrigeerd
-when superseded. Opt-in, opt-out and ingetrokken come with the timelines issue.
+when superseded.
+
+The gemeente's decision on publication (``docs/optin.md``) is a status too: opt-in,
+opt-out or ingetrokken, set on the current delivery of that set by :meth:`besluit`; a
+later decision replaces an earlier one as status, the history keeps both. A decision
+on a set CBS holds no current delivery of is kept on a *levering without a file*
+(``aanlevering_id`` 0, empty ``inhoud``: ``zonder_bestand`` in the overview), one per
+set, never current: no report and no peer group ever reads it.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -34,7 +42,8 @@ CREATE TABLE IF NOT EXISTS leveringen (
     status TEXT NOT NULL,
     actueel INTEGER NOT NULL DEFAULT 0, -- 1: the delivery CBS uses for this gemeente/periode/soort
     vervangen_door INTEGER,
-    opmerking TEXT
+    opmerking TEXT,
+    cijfers TEXT                        -- JSON: the figures the spiegelrapporten use, once computed
 );
 CREATE TABLE IF NOT EXISTS statussen (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -51,7 +60,15 @@ GOEDGEKEURD = "technisch goedgekeurd"
 OPORDE_VERZONDEN = "op-orde verzonden"
 GECORRIGEERD = "gecorrigeerd"
 SPIEGEL2_VERZONDEN = "spiegelrapport II verzonden"
-STATUSSEN = (ONTVANGEN, AFGEKEURD, GOEDGEKEURD, OPORDE_VERZONDEN, GECORRIGEERD, SPIEGEL2_VERZONDEN)
+OPTIN = "opt-in"
+OPTOUT = "opt-out"
+INGETROKKEN = "ingetrokken"
+STATUSSEN = (ONTVANGEN, AFGEKEURD, GOEDGEKEURD, OPORDE_VERZONDEN, GECORRIGEERD, SPIEGEL2_VERZONDEN,
+             OPTIN, OPTOUT, INGETROKKEN)
+BESLUITEN = (OPTIN, OPTOUT, INGETROKKEN)
+"""The statuses a gemeente's decision sets (through an opt-in or withdrawal file)."""
+ZONDER_BESTAND = 0
+"""``aanlevering_id`` of a levering without a file: a decision on a set CBS holds no delivery of."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,22 @@ class Leveringen:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+        with store.transaction() as db:
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(leveringen)")}
+            if "cijfers" not in columns:  # state from before the figures were kept
+                db.execute("ALTER TABLE leveringen ADD COLUMN cijfers TEXT")
+
+    def cijfers(self, levering: sqlite3.Row, bereken) -> dict:
+        """The delivery's figures, computed once with ``bereken(soort, inhoud)`` and kept:
+        every spiegelrapport compares with all peers, so re-reading their files each time
+        would make a period quadratic in the number of gemeenten."""
+        if levering["cijfers"]:
+            return json.loads(levering["cijfers"])
+        row = self.store.one("SELECT inhoud FROM leveringen WHERE id = ?", (levering["id"],))
+        waarden = bereken(levering["soort"], bytes(row["inhoud"]))
+        self.store.execute("UPDATE leveringen SET cijfers = ? WHERE id = ?",
+                           (json.dumps(waarden), levering["id"]))
+        return waarden
 
     def ontvangen(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
                   periode: str, soort: str, bestand: str, ggk_referentie: str,
@@ -118,6 +151,38 @@ class Leveringen:
         db.execute("UPDATE leveringen SET actueel = 1 WHERE id = ?", (levering_id,))
         return True
 
+    def besluit(self, db: sqlite3.Connection, *, gemeentecode: str, periode: str, soort: str,
+                status: str, toelichting: str, bestand: str) -> int:
+        """Record a gemeente's decision (opt-in, opt-out, ingetrokken) on a set; returns the
+        levering it is recorded on: the current delivery, else the set's levering without a
+        file (made on first need, named after the decision's ``bestand``)."""
+        if status not in BESLUITEN:
+            raise ValueError(f"{status!r} is geen besluit; kies uit {', '.join(BESLUITEN)}")
+        row = db.execute(
+            "SELECT id FROM leveringen WHERE gemeentecode = ? AND periode = ? AND soort = ?"
+            " AND actueel = 1", (gemeentecode, periode, soort)).fetchone()
+        if row is None:
+            row = db.execute(
+                "SELECT id FROM leveringen WHERE gemeentecode = ? AND periode = ? AND soort = ?"
+                " AND aanlevering_id = ? ORDER BY id DESC", (gemeentecode, periode, soort,
+                                                             ZONDER_BESTAND)).fetchone()
+        if row is not None:
+            levering_id = row["id"]
+        else:
+            levering_id = db.execute(
+                "INSERT INTO leveringen (aanlevering_id, gemeentecode, periode, soort, bestand,"
+                " ggk_referentie, aanmaakdatum, inhoud, status, opmerking)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (ZONDER_BESTAND, gemeentecode, periode, soort, bestand, "", None, b"", status,
+                 "levering zonder bestand: het CBS had geen actuele levering van deze set")).lastrowid
+        self._set(db, levering_id, status, toelichting)
+        return levering_id
+
+    def bereikt(self, levering_id: int, status: str) -> bool:
+        """Whether the delivery ever had ``status`` (a later decision may have replaced it)."""
+        return self.store.one("SELECT 1 FROM statussen WHERE levering_id = ? AND status = ?",
+                              (levering_id, status)) is not None
+
     def status(self, db: sqlite3.Connection, levering_id: int, status: str,
                toelichting: str | None = None) -> None:
         self._set(db, levering_id, status, toelichting)
@@ -126,7 +191,10 @@ class Leveringen:
         return self.store.one("SELECT * FROM leveringen WHERE id = ?", (levering_id,))
 
     def actuele(self, periode: str, soort: str | None = None) -> list[sqlite3.Row]:
-        sql, params = "SELECT * FROM leveringen WHERE actueel = 1 AND periode = ?", [periode]
+        """The current deliveries of a period (without their file: ``cijfers`` reads it when needed)."""
+        sql = ("SELECT id, aanlevering_id, gemeentecode, periode, soort, bestand, ggk_referentie,"
+               " aanmaakdatum, status, actueel, cijfers FROM leveringen WHERE actueel = 1 AND periode = ?")
+        params = [periode]
         if soort:
             sql += " AND soort = ?"
             params.append(soort)
@@ -144,12 +212,15 @@ class Leveringen:
         for row in self.store.query(sql + " ORDER BY id DESC", tuple(params)):
             history = self.store.query("SELECT status, tijdstip, toelichting FROM statussen"
                                        " WHERE levering_id = ? ORDER BY id", (row["id"],))
+            besluiten = [h["status"] for h in history if h["status"] in BESLUITEN]
             result.append({
                 "id": row["id"], "gemeentecode": row["gemeentecode"], "periode": row["periode"],
                 "soort": row["soort"], "bestand": row["bestand"],
                 "ggk_referentie": row["ggk_referentie"], "aanmaakdatum": row["aanmaakdatum"],
                 "status": row["status"], "actueel": bool(row["actueel"]),
                 "vervangen_door": row["vervangen_door"], "opmerking": row["opmerking"],
+                "zonder_bestand": row["aanlevering_id"] == ZONDER_BESTAND,
+                "besluit": besluiten[-1] if besluiten else None,  # stays when a report follows
                 "historie": [dict(h) for h in history],
             })
         return result
