@@ -17,6 +17,7 @@ ENDPOINTS = {
     "aanleveringen": "GET /api/v1/aanleveringen",
     "status": "GET /api/v1/status[?gemeente=&periode=&soort=] - leveringen en hun status",
     "spiegelrapporten2": "POST /api/v1/spiegelrapporten2 (JSON: periode) - verstuur spiegelrapport II",
+    "optin": "GET /api/v1/optin - ontvangen opt-in- en intrekkingsbestanden, hun regels en uitkomst",
 }
 
 
@@ -46,6 +47,11 @@ def status():
     args = request.args
     return jsonify(party_of().leveringen.overzicht(args.get("gemeente"), args.get("periode"),
                                                    args.get("soort")))
+
+
+@bp.get("/api/v1/optin")
+def optin():
+    return jsonify(party_of().optin_berichten())
 
 
 @bp.post("/api/v1/spiegelrapporten2")

@@ -11,10 +11,18 @@ Where it differs from the real RINIS: its folder and exchange codes, its naming 
 the metadata pairing are not public; the choices here are documented in
 ``docs/keten.md``. CBS is told of a new file by a call (the real CBS polls; so can
 CBS here, through the folder listing).
+
+Opt-in, opt-out and withdrawal (``docs/optin.md``) travel as one Di01 with functie
+``GMSD-OPTIN`` or ``GMSD-INTREKKING`` and no metadata record: RINIS checks the CSV's
+name (``OPTIN_<periode>_<gemeentecode>_<yyyymmddhhmmss>.csv``, the gemeentecode that of
+the zender), places it in CBS's inbox under that name and tells CBS with
+``metagegevens_id`` null; a bad name is refused with a Fo01 after the Bv03. The name
+is the journal's correlatie for these files: no GGk reference travels with them.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from .. import stuf
@@ -62,12 +70,20 @@ CREATE TABLE IF NOT EXISTS ggkreferenties (
 FUNCTIE_AANLEVERING = "GMSD-AANLEVERING"
 FUNCTIE_METAGEGEVENS = "GMSD-METAGEGEVENS"
 FUNCTIE_RAPPORT = "GMSD-RAPPORT"
+FUNCTIE_OPTIN = "GMSD-OPTIN"
+FUNCTIE_INTREKKING = "GMSD-INTREKKING"
+OPTIN_PREFIX = {FUNCTIE_OPTIN: "OPTIN", FUNCTIE_INTREKKING: "INTREKKING"}
+"""The functies whose file travels alone (no metadata record), and the name each begins with."""
+OPTIN_NAAM = re.compile(r"(?P<soort>OPTIN|INTREKKING)_H[12]\d{4}_(?P<gemeentecode>\d{4})_\d{14}\.csv",
+                        re.ASCII)
 
 DEFAULT_MAPPEN = {
-    "inbox": {FUNCTIE_AANLEVERING: "RGMSD001", FUNCTIE_METAGEGEVENS: "RGMSD001"},
+    "inbox": {FUNCTIE_AANLEVERING: "RGMSD001", FUNCTIE_METAGEGEVENS: "RGMSD001",
+              FUNCTIE_OPTIN: "RGMSD001", FUNCTIE_INTREKKING: "RGMSD001"},
     "verzend": {"RGMSD101": FUNCTIE_RAPPORT},
 }
-"""RINIS code per exchange type: GMSD deliveries land in CBS inbox RGMSD001; CBS puts
+"""RINIS code per exchange type: GMSD deliveries (and opt-in/withdrawal files) land in
+CBS inbox RGMSD001; CBS puts
 GMSD reports in send folder RGMSD101. Configurable through ``options['mappen']``."""
 
 
@@ -114,8 +130,12 @@ class Rinis(Party):
             raise stuf.stuf_fault("StUF055", "een aanlevering komt als tekstBestand")
         if sg.functie == FUNCTIE_METAGEGEVENS and envelop.bestand.is_tekst:
             raise stuf.stuf_fault("StUF055", "metagegevens komen als xmlBestand")
+        if sg.functie in OPTIN_PREFIX and not envelop.bestand.is_tekst:
+            raise stuf.stuf_fault("StUF055", "een opt-in of intrekking komt als tekstBestand")
         koppel = correlatie = None
-        if sg.functie == FUNCTIE_METAGEGEVENS:
+        if sg.functie in OPTIN_PREFIX:
+            correlatie = envelop.bestand.bestandsnaam  # checked when placed: refused by Fo01
+        elif sg.functie == FUNCTIE_METAGEGEVENS:
             try:
                 meta = metagegevens.from_xml(envelop.bestand.inhoud)
                 koppel, correlatie = meta.referentienummerBestand, meta.ggkReferenties[0][1]
@@ -142,6 +162,9 @@ class Rinis(Party):
         row = self.store.one("SELECT * FROM berichten WHERE referentienummer = ? AND"
                              " gemeentecode = ?", (data["referentienummer"], data["gemeentecode"]))
         if row is None or row["status"] != "ontvangen":
+            return
+        if row["functie"] in OPTIN_PREFIX:
+            self._place_optin(row)
             return
         if row["functie"] == FUNCTIE_METAGEGEVENS:
             meta_row = row
@@ -189,6 +212,26 @@ class Rinis(Party):
             if "cbs" in self.config.urls:
                 self.tasks.add("cbs_melden", {"map": folder, "id": file_id, "naam": naam,
                                               "metagegevens_id": meta_id}, db)
+
+    def _place_optin(self, row) -> None:
+        """An opt-in or withdrawal CSV travels alone: placed under its own name, no metadata."""
+        naam, gemeentecode = row["bestandsnaam"], row["gemeentecode"]
+        melding = optin_name_error(naam, row["functie"], gemeentecode)
+        if melding:
+            self._refuse(row, "StUF055", melding)
+            return
+        folder = self.mappen["inbox"][row["functie"]]
+        with self.store.transaction() as db:
+            file_id = db.execute(
+                "INSERT INTO mapbestanden (map, naam, inhoud, geplaatst, referentienummer,"
+                " gemeentecode, correlatie) VALUES (?,?,?,?,?,?,?)",
+                (folder, naam, bytes(row["inhoud"]), self.clock.now().isoformat(),
+                 row["referentienummer"], gemeentecode, row["correlatie"])).lastrowid
+            db.execute("UPDATE berichten SET status = 'geplaatst' WHERE gemeentecode = ? AND"
+                       " referentienummer = ?", (gemeentecode, row["referentienummer"]))
+            if "cbs" in self.config.urls:
+                self.tasks.add("cbs_melden", {"map": folder, "id": file_id, "naam": naam,
+                                              "metagegevens_id": None}, db)
 
     def _refuse(self, row, code: str, omschrijving: str) -> None:
         """A processing error after the Bv03: a Fo01 to the original sender, via the GGk."""
@@ -323,6 +366,23 @@ def cbs_name(original: str, envelop_name: str | None, gemeentecode: str) -> str:
     if not dot:
         stem, ext = base, ""
     return f"{stem}_{gemeentecode}" + (f".{ext}" if ext else "")
+
+
+def optin_name_error(naam: str | None, functie: str, gemeentecode: str) -> str | None:
+    """Why RINIS cannot place an opt-in/withdrawal file under this name (Dutch), or None.
+    At most 200 characters: it becomes a Fo01's omschrijving."""
+    prefix = OPTIN_PREFIX[functie]
+    shown = (naam or "")[:60]
+    match = OPTIN_NAAM.fullmatch(naam or "")
+    if match is None:
+        return (f"bestandsnaam '{shown}' volgt niet de vorm {prefix}_<periode>_<gemeentecode>_"
+                "<jjjjmmdduummss>.csv")
+    if match["soort"] != prefix:
+        return f"bestandsnaam '{shown}' past niet bij functie {functie}: verwacht {prefix}_..."
+    if match["gemeentecode"] != gemeentecode:
+        return (f"de gemeentecode {match['gemeentecode']} in bestandsnaam '{shown}' wijkt af "
+                f"van de zender {gemeentecode}")
+    return None
 
 
 def _content_type(name: str) -> str:

@@ -1,0 +1,269 @@
+"""CBS and opt-in/withdrawal files: reading the CSV, recording decisions in the delivery
+register, and the whole way from RINIS's StUF endpoint to CBS's status over real HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import requests
+
+from simulators import stuf
+from simulators.cbs import leveringen as lv
+from simulators.cbs import optin
+from simulators.cbs.backend import Cbs
+from simulators.chain import Chain
+from simulators.clock import SimulatedClock
+from simulators.gmsd.gemeenten import gemeenten
+from simulators.party import PartyConfig
+from simulators.store import Store
+
+START = datetime(2016, 8, 15, 9, 0)
+NAAM = "OPTIN_H12016_0363_20161110120000.csv"
+KOP = ";".join(optin.KOLOMMEN)
+HENK = "Henk de Vries;henk@amsterdam.nl;020-1234567"
+
+
+def _csv(*regels: str, kop: str = KOP) -> bytes:
+    return "\r\n".join((kop, *regels, "")).encode()
+
+
+GOED = _csv(f"Amsterdam;H12016;WMO;opt-in;20161110;{HENK}",
+            f"Amsterdam;H12016;JEUGD;opt-out;20161110;{HENK}")
+
+
+# ------------------------------------------------------------------ the CSV
+
+
+def test_lees_good_file_one_besluit_per_row():
+    bestand = optin.lees(NAAM, GOED)
+    assert (bestand.soort, bestand.periode, bestand.gemeentecode) == ("OPTIN", "H12016", "0363")
+    assert [(b.soort, b.conclusie, b.status) for b in bestand.besluiten] == [
+        ("WMO", "opt-in", lv.OPTIN), ("JEUGD", "opt-out", lv.OPTOUT)]
+    wmo = bestand.besluiten[0]
+    assert (wmo.naam, wmo.email, wmo.telefoon, wmo.datumconclusie) == (
+        "Henk de Vries", "henk@amsterdam.nl", "020-1234567", "20161110")
+
+
+def test_lees_withdrawal_file_ingetrokken():
+    bestand = optin.lees("INTREKKING_H22017_0363_20180301090000.csv",
+                         _csv(f"Amsterdam;H22017;SBO;ingetrokken;20180301;{HENK}"))
+    assert bestand.soort == "INTREKKING"
+    assert [(b.soort, b.status) for b in bestand.besluiten] == [("SBO", lv.INGETROKKEN)]
+
+
+def test_lees_bom_and_lf_line_ends_are_read():
+    bestand = optin.lees(NAAM, b"\xef\xbb\xbf" + GOED.replace(b"\r\n", b"\n"))
+    assert len(bestand.besluiten) == 2
+
+
+@pytest.mark.parametrize("naam,inhoud,melding", [
+    pytest.param(NAAM, _csv(f"Amsterdam;H12016;WMO;opt-in;20161110;{HENK}",
+                            kop=KOP.replace("conclusie", "besluit")), "kopregel", id="wrong-header"),
+    pytest.param(NAAM, _csv(f"Amsterdam;H12016;WMO;misschien;20161110;{HENK}"),
+                 "conclusie 'misschien'", id="unknown-conclusie"),
+    pytest.param(NAAM, _csv(f"Amsterdam;H12016;WMO;ingetrokken;20161110;{HENK}"),
+                 "conclusie 'ingetrokken' kan niet in een OPTIN-bestand", id="withdrawal-in-optin"),
+    pytest.param(NAAM, _csv(f"Amsterdam;H12016;PGB;opt-in;20161110;{HENK}"),
+                 "naam verzoek 'PGB' is onbekend", id="unknown-soort"),
+    pytest.param(NAAM, _csv(f"Amsterdam;H22016;WMO;opt-in;20161110;{HENK}"),
+                 "verslagperiode 'H22016' wijkt af van H12016", id="period-mismatch"),
+    pytest.param(NAAM, _csv(f"Amsterdam;H12016;WMO;opt-in;20161310;{HENK}"),
+                 "datumconclusie '20161310'", id="bad-date"),
+    pytest.param(NAAM, _csv(f"Amsterdam;H12016;WMO;opt-in;20161110;{HENK}",
+                            f"Amsterdam;H12016;WMO;opt-out;20161110;{HENK}"),
+                 "regel 3: naam verzoek WMO staat al", id="set-twice"),
+    pytest.param(NAAM, _csv("Amsterdam;H12016;WMO;opt-in;20161110;;;020-1234567"),
+                 "naam van gebruiker en emailadres zijn verplicht", id="no-user"),
+    pytest.param(NAAM, _csv("Amsterdam;H12016;WMO;opt-in"), "4 velden, verwacht 8", id="short-row"),
+    pytest.param(NAAM, _csv(), "geen regels", id="header-only"),
+    pytest.param(NAAM, b"", "leeg", id="empty"),
+    pytest.param(NAAM, "Naam organisatie;é".encode("latin-1"), "geen UTF-8", id="not-utf8"),
+    pytest.param("OPTIN_H12016_0363.csv", GOED, "volgt niet de vorm", id="bad-name"),
+])
+def test_lees_unreadable_file_refused_naming_the_fault(naam, inhoud, melding):
+    with pytest.raises(optin.OptinOnleesbaar) as caught:
+        optin.lees(naam, inhoud)
+    assert melding in str(caught.value), f"the refusal should say {melding!r}: {caught.value}"
+
+
+def test_lees_names_every_bad_row_not_only_the_first():
+    with pytest.raises(optin.OptinOnleesbaar) as caught:
+        optin.lees(NAAM, _csv(f"Amsterdam;H12016;PGB;opt-in;20161110;{HENK}",
+                              f"Amsterdam;H12016;WMO;ja;20161110;{HENK}"))
+    assert [m.split(":")[0] for m in caught.value.meldingen] == ["regel 2", "regel 3"], (
+        caught.value.meldingen)
+
+
+# ------------------------------------------------------------ the register
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(tmp_path / "cbs.sqlite3", lv.SCHEMA + optin.SCHEMA)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def register(store):
+    return lv.Leveringen(store, SimulatedClock(datetime(2016, 11, 10, 12, 0)))
+
+
+def _levering_op_orde(register, soort: str = "WMO") -> int:
+    """An approved, current delivery whose op-orde rapport went out."""
+    with register.store.transaction() as db:
+        levering_id = register.ontvangen(
+            db, aanlevering_id=1, gemeentecode="0363", periode="H12016", soort=soort,
+            bestand=f"{soort}_H12016_0363.csv", ggk_referentie="20160815-090000-001",
+            aanmaakdatum="20160815090000", inhoud=b"x")
+        assert register.beoordeeld(db, levering_id, True)
+        register.status(db, levering_id, lv.OPORDE_VERZONDEN, "CBS_OPORDE_...pdf")
+    return levering_id
+
+
+def _besluit(register, status: str, soort: str = "WMO", naam: str = "Henk de Vries") -> int:
+    with register.store.transaction() as db:
+        return register.besluit(db, gemeentecode="0363", periode="H12016", soort=soort, status=status,
+                                toelichting=f"{status} door {naam}", bestand=NAAM)
+
+
+def _historie(register, soort: str = "WMO") -> list[str]:
+    return [h["status"] for lev in register.overzicht("0363", "H12016", soort) for h in lev["historie"]]
+
+
+def test_register_opt_in_after_op_orde_on_the_current_delivery(register):
+    levering_id = _levering_op_orde(register)
+    assert _besluit(register, lv.OPTIN) == levering_id, "the decision goes to the current delivery"
+    [levering] = register.overzicht("0363", "H12016", "WMO")
+    assert (levering["status"], levering["besluit"], levering["actueel"]) == (lv.OPTIN, lv.OPTIN, True)
+    assert _historie(register) == [lv.ONTVANGEN, lv.GOEDGEKEURD, lv.OPORDE_VERZONDEN, lv.OPTIN]
+    assert levering["historie"][-1]["toelichting"] == "opt-in door Henk de Vries"
+
+
+def test_register_opt_out_replaces_opt_in_history_keeps_both(register):
+    levering_id = _levering_op_orde(register)
+    _besluit(register, lv.OPTIN)
+    _besluit(register, lv.OPTOUT, naam="Anna Jansen")
+    assert register.get(levering_id)["status"] == lv.OPTOUT
+    assert _historie(register)[-2:] == [lv.OPTIN, lv.OPTOUT]
+    [levering] = register.overzicht("0363", "H12016", "WMO")
+    assert levering["historie"][-1]["toelichting"] == "opt-out door Anna Jansen"
+
+
+def test_register_intrekken_after_opt_in(register):
+    levering_id = _levering_op_orde(register)
+    _besluit(register, lv.OPTIN)
+    _besluit(register, lv.INGETROKKEN)
+    assert register.get(levering_id)["status"] == lv.INGETROKKEN
+    assert register.bereikt(levering_id, lv.OPORDE_VERZONDEN), "the history still shows the op-orde"
+
+
+def test_register_decision_on_a_set_without_delivery_makes_one_levering_without_file(register):
+    _levering_op_orde(register, "WMO")
+    eerste = _besluit(register, lv.OPTOUT, soort="SBO")
+    tweede = _besluit(register, lv.OPTIN, soort="SBO")
+    assert eerste == tweede, "a second decision goes to the same levering without a file"
+    [levering] = register.overzicht("0363", "H12016", "SBO")
+    assert levering["zonder_bestand"] and not levering["actueel"], levering
+    assert (levering["status"], levering["bestand"]) == (lv.OPTIN, NAAM)
+    assert bytes(register.get(eerste)["inhoud"]) == b"", "no file content"
+    assert register.actuele("H12016", "SBO") == [], "never current: no report reads it"
+    assert _historie(register, "SBO") == [lv.OPTOUT, lv.OPTIN]
+
+
+def test_register_delivery_after_decision_without_file_becomes_current_as_usual(register):
+    zonder = _besluit(register, lv.OPTIN)
+    levering_id = _levering_op_orde(register)
+    assert register.get(levering_id)["actueel"] and not register.get(zonder)["actueel"]
+    assert register.get(zonder)["status"] == lv.OPTIN, "the file-less levering is not 'gecorrigeerd'"
+
+
+def test_register_refuses_a_status_that_is_no_decision(register):
+    with pytest.raises(ValueError, match="geen besluit"):
+        _besluit(register, lv.GOEDGEKEURD)
+
+
+def test_registreer_readable_file_records_each_row(store, register):
+    levering_id = _levering_op_orde(register)
+    with store.transaction() as db:
+        optin.registreer(db, register, folder="RGMSD001", rinis_id=7, bestandsnaam=NAAM, inhoud=GOED,
+                         gemeentecode="0363", ontvangen="2016-11-10T12:00:00")
+    [bericht] = optin.overzicht(store)
+    assert (bericht["status"], bericht["soort"], bericht["periode"], bericht["gemeentecode"]) == (
+        optin.VERWERKT, "OPTIN", "H12016", "0363")
+    assert [(r["soort"], r["conclusie"], r["naam"]) for r in bericht["rijen"]] == [
+        ("WMO", "opt-in", "Henk de Vries"), ("JEUGD", "opt-out", "Henk de Vries")]
+    assert bericht["rijen"][0]["levering_id"] == levering_id
+    toelichting = register.overzicht("0363", "H12016", "WMO")[0]["historie"][-1]["toelichting"]
+    for part in ("Henk de Vries", "henk@amsterdam.nl", "020-1234567", "20161110", NAAM):
+        assert part in toelichting, f"{part!r} missing from {toelichting!r}"
+
+
+def test_registreer_unreadable_file_kept_as_onleesbaar_nothing_recorded(store, register):
+    _levering_op_orde(register)
+    with store.transaction() as db:
+        optin.registreer(db, register, folder="RGMSD001", rinis_id=8, bestandsnaam=NAAM,
+                         inhoud=_csv(f"Amsterdam;H12016;WMO;misschien;20161110;{HENK}"),
+                         gemeentecode="0363", ontvangen="2016-11-10T12:00:00")
+    [bericht] = optin.overzicht(store)
+    assert bericht["status"] == optin.ONLEESBAAR and "misschien" in bericht["melding"], bericht
+    assert bericht["rijen"] == []
+    assert _historie(register)[-1] == lv.OPORDE_VERZONDEN, "no decision from an unreadable file"
+
+
+def test_spiegelrapport2_still_goes_to_a_delivery_with_an_opt_in(tmp_path):
+    cbs = Cbs(PartyConfig(state_path=tmp_path / "cbs.sqlite3", clock=SimulatedClock(START)))
+    try:
+        levering_id = _levering_op_orde(cbs.leveringen)
+        _besluit(cbs.leveringen, lv.OPTIN)
+        assert cbs.spiegelrapporten2("H12016") == 1, "op-orde in the history is what counts"
+        assert [t["data"] for t in cbs.tasks.listing()] == [{"levering_id": levering_id}]
+    finally:
+        cbs.stop()
+
+
+# ------------------------------------------------------------ over real HTTP
+
+
+def _optin_di01(gemeentecode: str, naam: str, inhoud: bytes, functie: str = "GMSD-OPTIN") -> bytes:
+    """The Di01 the GGk sends for an opt-in, as SOAP."""
+    zender = stuf.Systeem(gemeentecode, "GGKWebservice", gemeenten()[gemeentecode][:50])
+    element = stuf.build_envelop(stuf.Envelop(
+        stuf.Stuurgegevens("Di01", zender, stuf.Systeem("CBS", "GGk"), stuf.new_referentienummer(),
+                           "20161110120000000", functie=functie),
+        stuf.Bestand(inhoud, naam)))
+    stuf.require_valid(element)
+    return stuf.wrap(element)
+
+
+def test_chain_optin_di01_to_rinis_shows_opt_in_in_cbs_status(tmp_path):
+    with Chain(tmp_path, SimulatedClock(START)) as chain:
+        urls = chain.urls
+        response = requests.post(f"{urls['gemeente']}/api/v1/aanleveringen",
+                                 json={"rijen": 10, "seed": 1}, timeout=10)
+        assert response.status_code == 201, response.text
+        assert chain.wait_idle(20), "the delivery did not settle"
+        response = requests.post(f"{urls['rinis']}/stuf/ontvang", data=_optin_di01("0363", NAAM, GOED),
+                                 headers={"Content-Type": stuf.CONTENT_TYPE,
+                                          "SOAPAction": f'"{stuf.SOAP_ACTIONS["Di01"]}"'}, timeout=10)
+        assert response.status_code == 200, response.text
+        assert stuf.read_antwoord(stuf.unwrap(response.content)).bevestigd, "RINIS answers Bv03"
+        assert chain.wait_idle(20), "the opt-in did not settle"
+
+        wmo = requests.get(f"{urls['cbs']}/api/v1/status", params={
+            "gemeente": "0363", "periode": "H12016", "soort": "WMO"}, timeout=10).json()
+        assert wmo[0]["status"] == "opt-in", f"expected opt-in, got {[w['status'] for w in wmo]}"
+        assert not wmo[0]["zonder_bestand"], "the opt-in is on the delivery itself"
+        assert "Henk de Vries" in wmo[0]["historie"][-1]["toelichting"]
+        jeugd = requests.get(f"{urls['cbs']}/api/v1/status", params={
+            "gemeente": "0363", "periode": "H12016", "soort": "JEUGD"}, timeout=10).json()
+        assert [(j["status"], j["zonder_bestand"]) for j in jeugd] == [("opt-out", True)], jeugd
+
+        [bericht] = requests.get(f"{urls['cbs']}/api/v1/optin", timeout=10).json()
+        assert (bericht["bestandsnaam"], bericht["status"]) == (NAAM, "verwerkt"), bericht
+        inbox = requests.get(f"{urls['rinis']}/mappen/RGMSD001", timeout=10).json()
+        [geplaatst] = [i for i in inbox if i["naam"] == NAAM]
+        assert geplaatst["metagegevens_id"] is None and geplaatst["opgehaald"], geplaatst
+        journal = requests.get(f"{urls['cbs']}/journal", params={"correlatie": NAAM}, timeout=10).json()
+        assert [(e["richting"], e["soort"]) for e in journal] == [("in", "bestand")], journal
