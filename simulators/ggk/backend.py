@@ -6,9 +6,13 @@ file and metadata to RINIS in GGk envelopes (Di01). Reports arriving from RINIS
 (Du01/Di01) are stripped and put, as a ZIP, in the addressed gemeente's download
 area; a Fo01 becomes an error report there. A gemeente only ever receives Fo01.
 
+The opt-in and withdrawal (``optin.py``), samenwerkingsverbanden (``samenwerking.py``)
+and users and e-mails (``meldingen.py``) are rules of their own, mixed in here.
+
 Where it differs from the real GGk: no portal pages or eHerkenning yet (the upload
-is a web-service call naming gemeente and user), no e-mail (a notification is a
-call to the gemeente simulator, and a line in ``meldingen``).
+is a web-service call naming gemeente and user), no real e-mail (a mail is a row in
+the ``mails`` outbox; a notification is also a call to the gemeente simulator, and a
+line in ``meldingen``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..store import Entry
+from . import meldingen, optin, samenwerking
+from .common import UploadRefused, dag
+from .meldingen import MailRules
+from .optin import OptinRules
+from .samenwerking import SamenwerkingRules
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS uploads (
@@ -43,7 +52,8 @@ CREATE TABLE IF NOT EXISTS uploads (
     tijdstip TEXT NOT NULL,
     inhoud BLOB NOT NULL,
     status TEXT NOT NULL DEFAULT 'ontvangen',  -- ontvangen, doorgestuurd, geweigerd
-    melding TEXT
+    melding TEXT,
+    aangeleverd_door TEXT                      -- the uitvoerder that uploaded it for this member
 );
 CREATE TABLE IF NOT EXISTS referenties (
     referentie TEXT PRIMARY KEY,               -- yyyymmdd-hhmmss-nnn
@@ -79,14 +89,6 @@ FUNCTIE_METAGEGEVENS = "GMSD-METAGEGEVENS"
 MAX_FILE_BYTES = (stuf.MAX_MESSAGE_BYTES - 16 * 1024) * 3 // 4  # base64 grows by 4/3
 
 
-class UploadRefused(ValueError):
-    """The upload is refused; ``status`` is the HTTP status, the text says why in Dutch."""
-
-    def __init__(self, melding: str, status: int = 400) -> None:
-        super().__init__(melding)
-        self.status = status
-
-
 @dataclass(frozen=True)
 class UploadResult:
     bestandsnaam: str
@@ -94,11 +96,12 @@ class UploadResult:
     referentienummer: str
     referenties: tuple[tuple[str, str], ...]  # (CSV name, GGk reference)
     te_laat: bool = False  # accepted after the regular deadline, within the correction window
+    gemeentecode: str = ""  # the gemeente it is filed for (a member, when uploaded 'namens')
 
 
-class Ggk(Party):
+class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
     name = "ggk"
-    schema = SCHEMA
+    schema = SCHEMA + optin.SCHEMA + meldingen.SCHEMA
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
@@ -107,6 +110,13 @@ class Ggk(Party):
             raise ValueError(f"bestandsnaam_beleid must be one of {NAME_POLICIES}, not {policy!r}")
         self.name_policy = policy
         self.gemeenten = gemeenten()
+        self.verbanden_optie = samenwerking.verbanden_uit(
+            config.options.get("samenwerkingsverbanden", []), self.gemeenten)
+        self.herinnering_werkdagen = meldingen.herinnering_werkdagen(
+            config.options.get("herinnering_werkdagen", 3))
+        with self.store.transaction() as db:  # state from before partnerships existed
+            if "aangeleverd_door" not in {r["name"] for r in db.execute("PRAGMA table_info(uploads)")}:
+                db.execute("ALTER TABLE uploads ADD COLUMN aangeleverd_door TEXT")
         self.systeem = stuf.Systeem("IB", "GGKWebservice")
         self._downloads_changed = threading.Condition()
         self.receiver = Receiver(
@@ -118,22 +128,26 @@ class Ggk(Party):
         )
 
     def task_handlers(self):
-        return {"doorsturen": self._forward, "melden": self._notify}
+        return {"doorsturen": self._forward, "melden": self._notify,
+                "optin_versturen": self._send_optin, meldingen.TAAK: self._send_scheduled_mail}
 
     # ------------------------------------------------------------------ uploads
 
     def upload(self, gemeentecode: str, gebruiker: str,
-               files: list[tuple[str, bytes]]) -> list[UploadResult]:
+               files: list[tuple[str, bytes]], namens: str = "") -> list[UploadResult]:
         """Accept one or more files of one gemeente user; a reference per CSV.
 
         All files are checked before any is accepted: one refusal refuses the upload,
-        so a user never has to work out which half of an upload went through.
+        so a user never has to work out which half of an upload went through. With
+        ``namens`` the uitvoerder of a samenwerkingsverband uploads for one member: the
+        upload is filed for, and forwarded as, that member.
         """
         if gemeentecode not in self.gemeenten:
             raise UploadRefused(f"gemeentecode '{gemeentecode}' is onbekend; gebruik de "
                                 "viercijferige CBS-code, bijvoorbeeld 0363")
         if not gebruiker.strip():
             raise UploadRefused("geef de gebruiker op die het bestand aanlevert")
+        voor = self._namens(gemeentecode, namens)
         if not files:
             raise UploadRefused("er is geen bestand meegestuurd")
         prepared = [(name, data, self._envelope_name(name), self._csv_names(name, data))
@@ -146,16 +160,17 @@ class Ggk(Party):
                 refnr, meta_refnr = stuf.new_referentienummer(), stuf.new_referentienummer()
                 upload_id = db.execute(
                     "INSERT INTO uploads (referentienummer, meta_referentienummer, gemeentecode,"
-                    " gebruiker, bestandsnaam, bestandsnaam_envelop, tijdstip, inhoud)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
-                    (refnr, meta_refnr, gemeentecode, gebruiker, name, envelop_name,
-                     moment.isoformat(), data)).lastrowid
+                    " gebruiker, bestandsnaam, bestandsnaam_envelop, tijdstip, inhoud, aangeleverd_door)"
+                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    (refnr, meta_refnr, voor, gebruiker, name, envelop_name,
+                     moment.isoformat(), data, gemeentecode if voor != gemeentecode else None)).lastrowid
                 refs = tuple((csv, self._new_reference(db, moment, upload_id, csv))
                              for csv in csv_names)
                 self.journal.record(Entry("in", "gemeente", "upload", data, _content_type(name),
                                           bestandsnaam=name, correlatie=refs[0][1]), db)
                 self.tasks.add("doorsturen", {"upload_id": upload_id}, db)
-                results.append(UploadResult(name, envelop_name, refnr, refs, late[name]))
+                results.append(UploadResult(name, envelop_name, refnr, refs, late[name], voor))
+            self._register_uploader(db, gemeentecode, gebruiker)
         return results
 
     def _window(self, csv_names: list[str], today: date) -> bool:
@@ -180,10 +195,10 @@ class Ggk(Party):
                                     f"wel voor {open_}", 422)
             if periode.levering_open and today < periode.levering_open:
                 raise UploadRefused(f"'{csv}': de aanlevering voor {code} opent op "
-                                    f"{_dag(periode.levering_open)}", 422)
+                                    f"{dag(periode.levering_open)}", 422)
             if periode.laat_tot and today > periode.laat_tot:
                 raise UploadRefused(f"'{csv}': de aanlevering voor {code} is gesloten sinds "
-                                    f"{_dag(periode.laat_tot)} (de laatste dag)", 422)
+                                    f"{dag(periode.laat_tot)} (de laatste dag)", 422)
             if periode.regulier_tot and today > periode.regulier_tot:
                 late = True
         return late
@@ -227,17 +242,22 @@ class Ggk(Party):
                        csv: str) -> str:
         """``yyyymmdd-hhmmss-nnn``: the upload time (seed 003) plus a counter, so two
         CSVs uploaded within one second still get different numbers."""
-        prefix = moment.strftime("%Y%m%d-%H%M%S")
-        row = db.execute("SELECT COUNT(*) FROM referenties WHERE referentie LIKE ?",
-                         (prefix + "-%",)).fetchone()
-        reference = f"{prefix}-{row[0] + 1:03d}"
+        reference = self._next_reference(db, moment)
         db.execute("INSERT INTO referenties VALUES (?,?,?)", (reference, upload_id, csv))
         return reference
+
+    def _next_reference(self, db: sqlite3.Connection, moment: datetime) -> str:
+        """The next ``yyyymmdd-hhmmss-nnn`` in this second; uploads and opt-ins share the count."""
+        prefix = moment.strftime("%Y%m%d-%H%M%S")
+        used = sum(db.execute(f"SELECT COUNT(*) FROM {table} WHERE referentie LIKE ?",
+                              (prefix + "-%",)).fetchone()[0] for table in ("referenties", "optins"))
+        return f"{prefix}-{used + 1:03d}"
 
     def uploads(self, gemeentecode: str) -> list[dict]:
         rows = self.store.query(
             "SELECT id, referentienummer, bestandsnaam, bestandsnaam_envelop, gebruiker, tijdstip,"
-            " status, melding FROM uploads WHERE gemeentecode = ? ORDER BY id", (gemeentecode,))
+            " status, melding, aangeleverd_door FROM uploads WHERE gemeentecode = ? ORDER BY id",
+            (gemeentecode,))
         result = []
         for row in rows:
             refs = self.store.query("SELECT referentie, bestand FROM referenties WHERE upload_id = ?"
@@ -280,25 +300,27 @@ class Ggk(Party):
             answer = self.courier.send_stuf("rinis", url, element, correlatie=correlatie,
                                             bestandsnaam=bestand.bestandsnaam)
             if not answer.bevestigd:
-                self._refused_by_rinis(upload, element, answer, correlatie)
+                fo01, melding = self._fo01_for_gemeente(upload["gemeentecode"], upload["referentienummer"],
+                                                        FUNCTIE_AANLEVERING, element, answer)
+                with self.store.transaction() as db:
+                    db.execute("UPDATE uploads SET status = 'geweigerd', melding = ? WHERE id = ?",
+                               (melding, upload["id"]))
+                    self._add_download(db, upload["gemeentecode"], "foutrapport", f"Fo01_{correlatie}.xml",
+                                       fo01, "application/xml", None, upload["referentienummer"], correlatie)
                 return
         self.store.execute("UPDATE uploads SET status = 'doorgestuurd' WHERE id = ?", (upload["id"],))
 
-    def _refused_by_rinis(self, upload, element, answer: stuf.Antwoord, correlatie: str) -> None:
-        """RINIS answered Fo03: the gemeente gets it as a Fo01 from IB (hop by hop)."""
+    def _fo01_for_gemeente(self, gemeentecode: str, referentienummer: str, functie: str, element,
+                           answer: stuf.Antwoord) -> tuple[bytes, str]:
+        """RINIS answered Fo03: the gemeente gets it as a Fo01 from IB (hop by hop).
+        Returns the Fo01's bytes and the melding for the refused item."""
         fout = answer.fout
         fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
-            "Fo01", self.systeem, stuf.Systeem(upload["gemeentecode"], "GGk"),
-            stuf.new_referentienummer(), self.clock.stuf_tijdstip(),
-            crossRefnummer=upload["referentienummer"]), stuf.Foutbericht(
+            "Fo01", self.systeem, stuf.Systeem(gemeentecode, "GGk"), stuf.new_referentienummer(),
+            self.clock.stuf_tijdstip(), crossRefnummer=referentienummer), stuf.Foutbericht(
                 fout.code, fout.plek, fout.omschrijving,
-                details=f"{FUNCTIE_AANLEVERING}-00010000", detailsXML=stuf.to_bytes(element)))
-        with self.store.transaction() as db:
-            db.execute("UPDATE uploads SET status = 'geweigerd', melding = ? WHERE id = ?",
-                       (f"{fout.code}: {fout.omschrijving}", upload["id"]))
-            self._add_download(db, upload["gemeentecode"], "foutrapport",
-                               f"Fo01_{correlatie}.xml", stuf.to_bytes(fo01), "application/xml",
-                               None, upload["referentienummer"], correlatie)
+                details=f"{functie}-00010000", detailsXML=stuf.to_bytes(element)))
+        return stuf.to_bytes(fo01), f"{fout.code}: {fout.omschrijving}"
 
     # -------------------------------------------------------------- from RINIS
 
@@ -334,17 +356,21 @@ class Ggk(Party):
         return correlatie
 
     def _receive_fo01(self, message, sg: stuf.Stuurgegevens, db) -> str | None:
+        fout = stuf.read_antwoord(message).fout
+        melding = f"{fout.code}: {fout.omschrijving}"
         upload = self._upload_by_refnr(db, sg.crossRefnummer)
-        correlatie = upload["correlatie"] if upload is not None else None
+        optin = None if upload is not None else self._optin_refused_later(db, sg.crossRefnummer, melding)
         if upload is not None:
-            fout = stuf.read_antwoord(message).fout
             db.execute("UPDATE uploads SET status = 'geweigerd', melding = ? WHERE id = ?",
-                       (f"{fout.code}: {fout.omschrijving}", upload["id"]))
+                       (melding, upload["id"]))
+        correlatie = (upload["correlatie"] if upload is not None
+                      else optin["referentie"] if optin is not None else None)
         self._add_download(db, sg.ontvanger.organisatie, "foutrapport",
                            f"Fo01_{correlatie or sg.referentienummer}.xml",
                            etree.tostring(message, xml_declaration=True, encoding="UTF-8"),
                            "application/xml", sg.referentienummer, sg.crossRefnummer, correlatie)
-        return correlatie
+        # an opt-in's journal correlatie is its file name, as at RINIS and CBS
+        return optin["bestandsnaam"] if optin is not None else correlatie
 
     # ---------------------------------------------------------- download area
 
@@ -388,6 +414,7 @@ class Ggk(Party):
         row = self.store.one("SELECT id, gemeentecode, soort, bestandsnaam FROM downloads"
                              " WHERE id = ?", (data["download_id"],))
         tekst = f"Er staat een {row['soort']} voor u klaar: {row['bestandsnaam']}"
+        self._mail_rapport_klaar(row)
         self.store.execute("INSERT INTO meldingen (gemeentecode, download_id, tekst, tijdstip)"
                            " VALUES (?,?,?,?)", (row["gemeentecode"], row["id"], tekst,
                                                  self.clock.now().isoformat()))
@@ -398,12 +425,6 @@ class Ggk(Party):
 
 
 CODE_UITVRAAG = re.compile(r"_(H[12]\d{4})(?![0-9])")
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december")
-
-
-def _dag(dag: date) -> str:
-    return f"{dag.day} {MAANDEN[dag.month - 1]} {dag.year}"
 
 
 def _content_type(name: str) -> str:

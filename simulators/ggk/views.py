@@ -1,5 +1,7 @@
-"""HTTP face of the GGk: the upload/download web service for gemeenten and the StUF
-endpoint (WSDL ``OntvangAsynchroon``) for RINIS. Thin: parse, call the backend, render."""
+"""HTTP face of the GGk: the upload/download, opt-in, partnership, user and mail web
+services for gemeenten, and the StUF endpoint (WSDL ``OntvangAsynchroon``) for RINIS.
+Thin: parse, call the backend, render. A refusal (:class:`Refused`) becomes its HTTP
+status with ``{"fout", "melding"}``."""
 
 from __future__ import annotations
 
@@ -9,27 +11,37 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..party import party_of
 from ..stuf import CONTENT_TYPE
-from .backend import UploadRefused
+from .common import Refused
 
 bp = Blueprint("ggk", __name__)
 
 ENDPOINTS = {
-    "upload": "POST /api/v1/uploads (multipart: gemeentecode, gebruiker, bestand...)",
+    "upload": "POST /api/v1/uploads (multipart: gemeentecode, gebruiker, [namens], bestand...)",
     "uploads": "GET /api/v1/gemeenten/<gemeentecode>/uploads",
     "downloads": "GET /api/v1/gemeenten/<gemeentecode>/downloads?na=<id>&wacht=<seconden>",
     "download": "GET /api/v1/gemeenten/<gemeentecode>/downloads/<id>",
+    "optin": "POST /api/v1/gemeenten/<gemeentecode>/optin (JSON, docs/optin.md)",
+    "optins": "GET /api/v1/gemeenten/<gemeentecode>/optin",
+    "intrekken": "POST /api/v1/gemeenten/<gemeentecode>/intrekken (JSON, docs/optin.md)",
+    "samenwerking": "GET /api/v1/gemeenten/<gemeentecode>/samenwerking",
+    "gebruikers": "GET|POST /api/v1/gemeenten/<gemeentecode>/gebruikers (JSON: email, naam, telefoon)",
+    "mails": "GET /api/v1/mails?aan=<adres>",
+    "samenwerkingsverbanden": "GET|PUT /_beheer/samenwerkingsverbanden (JSON: [{naam, uitvoerder, "
+                              "leden, gedelegeerd}])",
     "stuf": "POST /stuf/ontvang (SOAP 1.1: ggk_Du01, ggk_Di01, Fo01)",
 }
+
+
+@bp.errorhandler(Refused)
+def refused(exc: Refused):
+    return jsonify(fout=exc.fout, melding=str(exc)), exc.status
 
 
 @bp.post("/api/v1/uploads")
 def upload():
     files = [(f.filename or "", f.read()) for f in request.files.getlist("bestand")]
-    try:
-        results = party_of().upload(request.form.get("gemeentecode", ""),
-                                    request.form.get("gebruiker", ""), files)
-    except UploadRefused as exc:
-        return jsonify(fout="Upload geweigerd", melding=str(exc)), exc.status
+    results = party_of().upload(request.form.get("gemeentecode", ""), request.form.get("gebruiker", ""),
+                                files, namens=request.form.get("namens", ""))
     return jsonify(uploads=[asdict(r) | {"referenties": [
         {"bestand": b, "referentie": ref} for b, ref in r.referenties]} for r in results]), 201
 
@@ -55,6 +67,54 @@ def download(gemeentecode: str, download_id: int):
     name, data, content_type = found
     return Response(data, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/api/v1/gemeenten/<gemeentecode>/optin")
+def optin(gemeentecode: str):
+    result = party_of().optin(gemeentecode, request.get_json(silent=True))
+    return jsonify(asdict(result)), 201
+
+
+@bp.get("/api/v1/gemeenten/<gemeentecode>/optin")
+def optins(gemeentecode: str):
+    return jsonify(party_of().optins(gemeentecode))
+
+
+@bp.post("/api/v1/gemeenten/<gemeentecode>/intrekken")
+def intrekken(gemeentecode: str):
+    result = party_of().intrekken(gemeentecode, request.get_json(silent=True))
+    return jsonify(asdict(result)), 201
+
+
+@bp.get("/api/v1/gemeenten/<gemeentecode>/samenwerking")
+def samenwerking(gemeentecode: str):
+    return jsonify(party_of().samenwerking(gemeentecode))
+
+
+@bp.post("/api/v1/gemeenten/<gemeentecode>/gebruikers")
+def register_gebruiker(gemeentecode: str):
+    return jsonify(party_of().register_gebruiker(gemeentecode, request.get_json(silent=True))), 201
+
+
+@bp.get("/api/v1/gemeenten/<gemeentecode>/gebruikers")
+def gebruikers(gemeentecode: str):
+    return jsonify(party_of().gebruikers(gemeentecode))
+
+
+@bp.get("/api/v1/mails")
+def mails():
+    return jsonify(party_of().mails(request.args.get("aan")))
+
+
+@bp.get("/_beheer/samenwerkingsverbanden")
+def get_samenwerkingsverbanden():
+    return jsonify([v.to_json() for v in party_of().samenwerkingsverbanden])
+
+
+@bp.put("/_beheer/samenwerkingsverbanden")
+def set_samenwerkingsverbanden():
+    """Set the partnerships at run time (kept in the store until a reset)."""
+    return jsonify(party_of().set_samenwerkingsverbanden(request.get_json(silent=True)))
 
 
 @bp.post("/stuf/ontvang")

@@ -1,0 +1,245 @@
+"""Opt-in, opt-out and withdrawal (*intrekken*) at the GGk: the contract in docs/optin.md.
+
+A gemeente's employee submits its decisions per set (WMO, JEUGD, SBO) for one period, or
+withdraws the delivery of a period. The GGk checks the rules (the window in the
+timeline, the op-orde rapport, the right to withdraw), writes all decisions of one
+submission into one CSV, gives it a GGk reference like an upload's, keeps it, and sends
+it to RINIS as one Di01 (functie ``GMSD-OPTIN`` or ``GMSD-INTREKKING``, no metadata
+record: the CSV says who and when). A refusal by RINIS becomes a Fo01 in the gemeente's
+download area, as for an upload.
+
+Mixed into :class:`simulators.ggk.backend.Ggk`; uses its store, clock, tasks, courier,
+journal, timeline and partnerships. The journal's correlatie for these messages is the
+CSV's name, as RINIS and CBS use it (no GGk reference travels with the file).
+
+Where it differs from the real GGk: a web service instead of the portal's web form, and
+no signature; the name, address and telephone number in every row stand in for the
+non-repudiation the real portal must provide.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .. import stuf
+from ..gmsd import periodes
+from ..store import Entry
+from .common import EMAIL, PERIODE, IntrekkingRefused, OptinRefused, dag, periode_tekst
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS optins (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    referentie TEXT NOT NULL UNIQUE,           -- GGk reference yyyymmdd-hhmmss-nnn
+    referentienummer TEXT NOT NULL UNIQUE,     -- of the Di01 that carries the CSV
+    soort TEXT NOT NULL,                       -- optin, intrekking
+    gemeentecode TEXT NOT NULL,
+    periode TEXT NOT NULL,
+    besluiten TEXT NOT NULL,                   -- JSON {set: conclusie}, in CSV order
+    gebruiker TEXT NOT NULL,
+    naam TEXT NOT NULL,
+    telefoon TEXT NOT NULL,
+    bestandsnaam TEXT NOT NULL,
+    inhoud BLOB NOT NULL,                      -- the CSV as sent
+    tijdstip TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'ontvangen',  -- ontvangen, doorgestuurd, geweigerd
+    melding TEXT
+);
+"""
+
+SETS = ("WMO", "JEUGD", "SBO")
+BESLUITEN = ("opt-in", "opt-out")
+INGETROKKEN = "ingetrokken"
+KOLOMMEN = ("Naam organisatie", "verslagperiode", "naam verzoek", "conclusie", "datumconclusie",
+            "naam van gebruiker", "emailadres", "telefoonnummer")
+FUNCTIE = {"optin": "GMSD-OPTIN", "intrekking": "GMSD-INTREKKING"}
+PREFIX = {"optin": "OPTIN", "intrekking": "INTREKKING"}
+
+
+@dataclass(frozen=True)
+class OptinResult:
+    referentie: str
+    bestandsnaam: str
+
+
+def csv_bytes(organisatie: str, periode: str, besluiten: dict[str, str], datum: str,
+              naam: str, email: str, telefoon: str) -> bytes:
+    """The CSV of docs/optin.md: UTF-8, ``;``, CRLF after every line, a header, one row per set."""
+    rows = [KOLOMMEN] + [(organisatie, periode, s, c, datum, naam, email, telefoon)
+                         for s, c in besluiten.items()]
+    return "".join(";".join(row) + "\r\n" for row in rows).encode("utf-8")
+
+
+class OptinRules:
+    """Opt-in, opt-out and withdrawal (a mixin of Ggk)."""
+
+    def optin(self, gemeentecode: str, body: Any) -> OptinResult:
+        """Accept one opt-in/opt-out form: one or more sets, each ``opt-in`` or ``opt-out``."""
+        wie, periode = self._submission(gemeentecode, body, OptinRefused)
+        besluiten = body.get("besluiten")
+        if not isinstance(besluiten, dict) or not besluiten:
+            raise OptinRefused("geef in 'besluiten' per set (WMO, JEUGD, SBO) een opt-in of opt-out", 422)
+        onbekend = [s for s in besluiten if s not in SETS]
+        if onbekend:
+            raise OptinRefused(f"onbekende set {', '.join(map(str, onbekend))}: een besluit geldt voor "
+                               "WMO, JEUGD of SBO", 422)
+        for s, besluit in besluiten.items():
+            if besluit not in BESLUITEN:
+                raise OptinRefused(f"{s}: '{besluit}' is geen besluit; kies opt-in of opt-out (een opt-in "
+                                   "geldt voor de hele set, gedeeltelijk kan niet)", 422)
+        self._period_open(periode, "optin", OptinRefused)
+        with self.store.transaction() as db:
+            if not self._has_oporde(db, gemeentecode, periode):
+                raise OptinRefused(f"gemeente {gemeentecode} heeft voor {periode_tekst(periode)} geen "
+                                   "op-orde rapport in het downloadgebied; de opt-in kan pas daarna", 422)
+            return self._store_submission(db, "optin", gemeentecode, periode, wie,
+                                          {s: besluiten[s] for s in SETS if s in besluiten}, body)
+
+    def intrekken(self, gemeentecode: str, body: Any) -> OptinResult:
+        """Accept a withdrawal of one or more sets of one period."""
+        wie, periode = self._submission(gemeentecode, body, IntrekkingRefused)
+        verband = self._delegated(gemeentecode)
+        if verband is not None:
+            raise IntrekkingRefused(
+                f"gemeente {gemeentecode} heeft haar levering gedelegeerd aan {verband.uitvoerder} "
+                f"(samenwerkingsverband {verband.naam}) en kan niet via het GGk intrekken; gebruik het "
+                "formulier van het CBS", 403)
+        soorten = body.get("soorten")
+        if not isinstance(soorten, list) or not soorten:
+            raise IntrekkingRefused("geef in 'soorten' de sets die u intrekt: WMO, JEUGD en/of SBO", 422)
+        onbekend = [s for s in soorten if s not in SETS]
+        if onbekend or len(set(soorten)) != len(soorten):
+            raise IntrekkingRefused(f"'soorten' noemt elk van WMO, JEUGD en SBO hooguit één keer, niet "
+                                    f"{soorten}", 422)
+        self._period_open(periode, "intrekking", IntrekkingRefused)
+        with self.store.transaction() as db:
+            return self._store_submission(db, "intrekking", gemeentecode, periode, wie,
+                                          {s: INGETROKKEN for s in SETS if s in soorten}, body)
+
+    def optins(self, gemeentecode: str) -> list[dict]:
+        """The gemeente's submissions, oldest first, with what became of them."""
+        rows = self.store.query(
+            "SELECT referentie, soort, periode, besluiten, gebruiker, naam, telefoon, bestandsnaam,"
+            " tijdstip, status, melding FROM optins WHERE gemeentecode = ? ORDER BY id", (gemeentecode,))
+        return [dict(r) | {"besluiten": json.loads(r["besluiten"])} for r in rows]
+
+    # ------------------------------------------------------------------ rules
+
+    def _submission(self, gemeentecode: str, body: Any,
+                    refused: type[OptinRefused]) -> tuple[tuple[str, str, str], str]:
+        """(gebruiker, naam, telefoon) and the period of a submission, checked."""
+        if gemeentecode not in self.gemeenten:
+            raise refused(f"gemeentecode '{gemeentecode}' is onbekend; gebruik de viercijferige "
+                          "CBS-code, bijvoorbeeld 0363")
+        if not isinstance(body, dict):
+            raise refused("stuur een JSON-object met gebruiker, naam, telefoon en periode")
+        wie = []
+        for veld, omschrijving in (("gebruiker", "het persoonlijke e-mailadres van de medewerker"),
+                                   ("naam", "de naam van de medewerker"),
+                                   ("telefoon", "het telefoonnummer van de medewerker")):
+            waarde = body.get(veld)
+            if not isinstance(waarde, str) or not waarde.strip():
+                raise refused(f"geef in '{veld}' {omschrijving}: het CBS moet weten wie besloot")
+            if any(c in waarde for c in ";\r\n"):
+                raise refused(f"'{veld}' mag geen puntkomma of regeleinde bevatten", 422)
+            wie.append(waarde.strip())
+        if not EMAIL.fullmatch(wie[0]):
+            raise refused(f"'{wie[0]}' is geen geldig e-mailadres; geef het persoonlijke adres van de "
+                          "medewerker", 422)
+        periode = body.get("periode")
+        if not isinstance(periode, str) or not PERIODE.fullmatch(periode):
+            raise refused(f"'periode' is een code uitvraag als H12016, niet {periode!r}")
+        return tuple(wie), periode
+
+    def _period_open(self, periode: str, soort: str, refused: type[OptinRefused]) -> None:
+        """Only the current or previous period, and within its window (dates inclusive)."""
+        today = self.clock.now().date()
+        wat = "de opt-in" if soort == "optin" else "het intrekken"
+        tijdlijn = self.tijdlijn
+        if tijdlijn is None:  # no timeline: always open, for the current and previous period
+            toegestaan = periodes.deliverable(today)
+            if periode not in toegestaan:
+                raise refused(f"{wat} kan alleen voor de huidige of de vorige periode: "
+                              f"{' of '.join(toegestaan)}, niet {periode}", 422)
+            return
+        found = tijdlijn.periode(periode)
+        if found is None:
+            raise refused(f"{wat} voor verslagperiode {periode} kan nu niet; wel voor "
+                          f"{', '.join(p.code for p in tijdlijn.perioden)}", 422)
+        van, tot = ((found.optin_open, found.optin_deadline) if soort == "optin"
+                    else (found.intrekken_open, found.intrekken_sluit))
+        naam = periode_tekst(periode)
+        if van and today < van:
+            raise refused(f"het opt-in-formulier voor {naam} gaat open op {dag(van)}" if soort == "optin"
+                          else f"intrekken van de levering over {naam} kan pas vanaf {dag(van)}", 422)
+        if tot and today > tot:
+            raise refused((f"het opt-in-formulier voor {naam} is gesloten" if soort == "optin" else
+                           f"intrekken van de levering over {naam} kan niet meer")
+                          + f": {dag(tot)} was de laatste dag", 422)
+
+    def _has_oporde(self, db: sqlite3.Connection, gemeentecode: str, periode: str) -> bool:
+        """Whether the GGk delivered an op-orde rapport for this period to the gemeente."""
+        prefix = f"CBS_OPORDE_{gemeentecode}_{periode}_"
+        row = db.execute("SELECT 1 FROM downloads WHERE gemeentecode = ? AND soort = 'rapport' AND"
+                         " substr(bestandsnaam, 1, ?) = ? AND bestandsnaam LIKE '%.zip' LIMIT 1",
+                         (gemeentecode, len(prefix), prefix)).fetchone()
+        return row is not None
+
+    def _store_submission(self, db: sqlite3.Connection, soort: str, gemeentecode: str, periode: str,
+                          wie: tuple[str, str, str], besluiten: dict[str, str], body: dict) -> OptinResult:
+        gebruiker, naam, telefoon = wie
+        moment = self.clock.now()
+        bestandsnaam = f"{PREFIX[soort]}_{periode}_{gemeentecode}_{moment:%Y%m%d%H%M%S}.csv"
+        inhoud = csv_bytes(self.gemeenten[gemeentecode], periode, besluiten, f"{moment:%Y%m%d}",
+                           naam, gebruiker, telefoon)
+        referentie = self._next_reference(db, moment)
+        optin_id = db.execute(
+            "INSERT INTO optins (referentie, referentienummer, soort, gemeentecode, periode, besluiten,"
+            " gebruiker, naam, telefoon, bestandsnaam, inhoud, tijdstip) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (referentie, stuf.new_referentienummer(), soort, gemeentecode, periode,
+             json.dumps(besluiten), gebruiker, naam, telefoon, bestandsnaam, inhoud,
+             moment.isoformat())).lastrowid
+        self.journal.record(Entry("in", "gemeente", soort, json.dumps(body, ensure_ascii=False).encode(),
+                                  "application/json", bestandsnaam=bestandsnaam, correlatie=bestandsnaam), db)
+        self.tasks.add("optin_versturen", {"optin_id": optin_id}, db)
+        return OptinResult(referentie, bestandsnaam)
+
+    # ------------------------------------------------------------ to RINIS (task)
+
+    def _send_optin(self, data: dict) -> None:
+        """One Di01 with the CSV to RINIS; a Fo03 becomes a Fo01 in the download area."""
+        row = self.store.one("SELECT * FROM optins WHERE id = ?", (data["optin_id"],))
+        if row is None or row["status"] != "ontvangen":
+            return
+        code, functie = row["gemeentecode"], FUNCTIE[row["soort"]]
+        zender = stuf.Systeem(code, "GGKWebservice", self.gemeenten.get(code, "")[:50] or None)
+        bestand = stuf.Bestand(bytes(row["inhoud"]), row["bestandsnaam"])
+
+        def build():
+            return stuf.build_envelop(stuf.Envelop(stuf.Stuurgegevens(
+                "Di01", zender, stuf.Systeem("CBS", "GGk"), row["referentienummer"],
+                self.clock.stuf_tijdstip(), functie=functie), bestand))
+
+        element = self.outgoing(row["referentienummer"], build)
+        answer = self.courier.send_stuf("rinis", self.url("rinis") + "/stuf/ontvang", element,
+                                        correlatie=row["bestandsnaam"], bestandsnaam=row["bestandsnaam"])
+        if answer.bevestigd:
+            self.store.execute("UPDATE optins SET status = 'doorgestuurd' WHERE id = ?", (row["id"],))
+            return
+        fo01, melding = self._fo01_for_gemeente(code, row["referentienummer"], functie, element, answer)
+        with self.store.transaction() as db:
+            db.execute("UPDATE optins SET status = 'geweigerd', melding = ? WHERE id = ?",
+                       (melding, row["id"]))
+            self._add_download(db, code, "foutrapport", f"Fo01_{row['referentie']}.xml", fo01,
+                               "application/xml", None, row["referentienummer"], row["referentie"])
+
+    def _optin_refused_later(self, db: sqlite3.Connection, referentienummer: str | None,
+                             melding: str) -> sqlite3.Row | None:
+        """A Fo01 from RINIS answers this opt-in Di01: mark it refused; the row, or None."""
+        row = db.execute("SELECT * FROM optins WHERE referentienummer = ?", (referentienummer,)).fetchone()
+        if row is not None:
+            db.execute("UPDATE optins SET status = 'geweigerd', melding = ? WHERE id = ?",
+                       (melding, row["id"]))
+        return row
