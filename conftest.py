@@ -25,9 +25,10 @@ from simulators.clock import SimulatedClock
 from simulators.reis import reis_html, sequentiediagram_svg, stappen
 from steps.drivers import Keten
 
+# A module comes after the step modules it imports (pytest rewrites a plugin on import).
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
                   "steps.rapporten", "steps.status", "steps.fouten",
-                  "steps.tijdlijn"]  # after the modules it imports (pytest rewrites plugins on import)
+                  "steps.tijdlijn", "steps.optin", "steps.samenwerking"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"

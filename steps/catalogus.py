@@ -25,6 +25,8 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.rapporten", "Rapporten"),
     ("steps.status", "Leveringsstatus bij het CBS"),
     ("steps.fouten", "Fouten en weigeringen"),
+    ("steps.optin", "Opt-in, opt-out en intrekken"),
+    ("steps.samenwerking", "Samenwerkingsverbanden en e-mails"),
 )
 SLEUTELWOORD = {"given": "Gegeven", "when": "Als", "then": "Dan"}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")

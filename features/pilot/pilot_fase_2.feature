@@ -1,0 +1,56 @@
+# language: nl
+@pilot @hop:gemeente-cbs
+Functionaliteit: Pilot fase II (2018) met een samenwerkingsverband en een intrekking
+  Vier gemeenten doen mee: drie in het samenwerkingsverband Holland Rijnland (Leiden levert
+  aan voor Leiderdorp en Oegstgeest, één bestand per gemeente) en Amsterdam. Intrekken kan
+  via het portaal van 12 tot en met 23 maart 2018, maar niet door gemeenten die hun
+  levering hebben gedelegeerd.
+
+  Scenario: De uitvoerende gemeente levert per lid een eigen bestand aan en de leden zien dat
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579)
+    Als Leiden (0546) een Wmo-bestand aanlevert namens Leiderdorp (0547) als "WMO_H22017_lid.csv"
+    Dan krijgt de gemeente voor het bestand een GGk-referentienummer
+    En ziet Oegstgeest (0579) dat Leiderdorp (0547) een bestand heeft aangeleverd
+
+  Scenario: Eén bestand voor alle leden weigert het GGk
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579)
+    Als Leiden (0546) een Wmo-bestand aanlevert namens alle leden als "WMO_H22017_allen.csv"
+    Dan weigert het GGk de upload met HTTP 422 en een melding met "per gemeente"
+
+  Scenario: Een gemeente trekt haar levering in binnen het venster
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Amsterdam (0363)
+    En medewerker "Anna Jansen" (anna@amsterdam.nl, 020-7654321) van de gemeente
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H22017_pilot.csv"
+    En de klok naar vrijdag 23 maart 2018 gaat
+    En de medewerker de levering van H22017 intrekt
+    Dan neemt het GGk de intrekking aan
+    En legt het CBS bij de Wmo-levering voor H22017 "ingetrokken" vast met de naam van de medewerker
+
+  Scenario: Vóór het intrekvenster kan een gemeente niet intrekken
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Amsterdam (0363)
+    En medewerker "Anna Jansen" (anna@amsterdam.nl, 020-7654321) van de gemeente
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H22017_pilot.csv"
+    En de klok naar vrijdag 9 maart 2018 gaat
+    En de medewerker de levering van H22017 intrekt
+    Dan weigert het GGk de intrekking met HTTP 422 en een melding met "12 maart 2018"
+
+  Scenario: Na het intrekvenster kan een gemeente niet meer intrekken
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Amsterdam (0363)
+    En medewerker "Anna Jansen" (anna@amsterdam.nl, 020-7654321) van de gemeente
+    Als de klok naar maandag 26 maart 2018 gaat
+    En de medewerker de levering van H22017 intrekt
+    Dan weigert het GGk de intrekking met HTTP 422 en een melding met "23 maart 2018"
+
+  Scenario: Een lid dat zijn levering delegeerde kan niet via het GGk intrekken
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579), die hun levering hebben gedelegeerd
+    En gemeente Leiderdorp (0547)
+    En medewerker "Piet Bakker" (piet@leiderdorp.nl, 071-1234567) van de gemeente
+    Als de klok naar maandag 12 maart 2018 gaat
+    En de medewerker de levering van H22017 intrekt
+    Dan weigert het GGk de intrekking met HTTP 403 en een melding met "formulier van het CBS"

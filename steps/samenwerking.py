@@ -1,0 +1,99 @@
+"""Steps about samenwerkingsverbanden (seeds 002, 004): one gemeente delivers for its
+partners, one file per member; members see each other's activity; delegating members
+cannot withdraw through the GGk — and about the GGk's e-mail notifications."""
+
+from __future__ import annotations
+
+import re
+
+from pytest_bdd import given, parsers, then, when
+
+from simulators.gemeente import generator
+from simulators.gmsd.gemeenten import gemeenten
+from steps.aanlevering import Aanlevering, Gemeente, periode_uit_naam
+from steps.drivers import ChainError
+from steps.klok import parse_datum
+
+GEMEENTE = r"[^()]+ \(\d{4}\)"
+
+
+def _gemeente(tekst: str) -> Gemeente:
+    match = re.fullmatch(r"(?P<naam>[^()]+) \((?P<code>\d{4})\)", tekst.strip())
+    assert match, f"'{tekst}' is geen gemeente als 'Leiden (0546)'"
+    naam = gemeenten().get(match["code"])
+    assert naam == match["naam"].strip(), f"{match['code']} is {naam}, niet {match['naam']}"
+    return Gemeente(match["code"], naam)
+
+
+@given(parsers.re(rf'het samenwerkingsverband "(?P<naam>[^"]+)" met uitvoerder (?P<uitvoerder>{GEMEENTE}) '
+                  rf"en leden (?P<leden>{GEMEENTE}(?:(?:, | en ){GEMEENTE})*)"
+                  r"(?P<gedelegeerd>, die hun levering hebben gedelegeerd)?"), target_fixture="verband")
+def _(keten, naam: str, uitvoerder: str, leden: str, gedelegeerd: str | None) -> dict:
+    """Richt een samenwerkingsverband in bij het GGk.
+    Voorbeeld: Gegeven het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579)
+    """
+    lid_codes = [_gemeente(lid).code for lid in re.split(r"(?<=\)), | en (?=[^()]+ \(\d{4}\))", leden)]
+    verband = {"naam": naam, "uitvoerder": _gemeente(uitvoerder).code, "leden": lid_codes,
+               "gedelegeerd": bool(gedelegeerd)}
+    response = keten.session.put(keten.url("ggk", "/_beheer/samenwerkingsverbanden"), json=[verband],
+                                 timeout=keten.timeout)
+    if response.status_code != 200:
+        raise ChainError(f"het GGk nam het samenwerkingsverband niet aan: {response.text[:300]}")
+    return verband
+
+
+@when(parsers.re(rf"(?P<uitvoerder>{GEMEENTE}) een (?P<soort>Wmo|SBO|Jeugd)-bestand aanlevert namens "
+                 rf'(?P<namens>{GEMEENTE}|alle leden) als "(?P<bestandsnaam>[^"]+)"'),
+      target_fixture="aanlevering")
+def _(keten, nu, verband: dict, uitvoerder: str, soort: str, namens: str, bestandsnaam: str) -> Aanlevering:
+    """De uitvoerende gemeente levert een bestand aan voor een lid (of, fout, voor allemaal).
+    Voorbeeld: Als Leiden (0546) een Wmo-bestand aanlevert namens Leiderdorp (0547) als "WMO_H22017_lid.csv"
+    """
+    zelf = _gemeente(uitvoerder)
+    voor = verband["leden"] if namens == "alle leden" else [_gemeente(namens).code]
+    jaar, halfjaar = periode_uit_naam(bestandsnaam, nu)
+    data = generator.generate({"Wmo": "WMO", "SBO": "SBO", "Jeugd": "JEUGD"}[soort], voor[0], jaar, halfjaar, nu)
+    response = keten.post("ggk", "/api/v1/uploads", data={
+        "gemeentecode": zelf.code, "gebruiker": f"uitvoerder@{zelf.code}.nl", "namens": ",".join(voor)},
+        files=[("bestand", (bestandsnaam, data))])
+    return Aanlevering(bestandsnaam, response.status_code, response.json(), 0, data, [bestandsnaam])
+
+
+@then(parsers.re(rf"ziet (?P<lid>{GEMEENTE}) dat (?P<ander>{GEMEENTE}) een bestand heeft aangeleverd"))
+def _(keten, lid: str, ander: str) -> None:
+    """Een lid ziet in het GGk wat een ander lid van het verband aanleverde.
+    Voorbeeld: Dan ziet Oegstgeest (0579) dat Leiderdorp (0547) een bestand heeft aangeleverd
+    """
+    keten.wait_idle()
+    zicht = keten.get("ggk", f"/api/v1/gemeenten/{_gemeente(lid).code}/samenwerking").json()
+    code = _gemeente(ander).code
+    leden = zicht.get("leden", zicht) if isinstance(zicht, dict) else zicht
+    gezien = [lid_ for lid_ in leden if lid_.get("gemeentecode") == code and lid_.get("uploads")]
+    assert gezien, f"{lid} ziet geen upload van {ander}: {zicht}"
+
+
+@then(parsers.re(r'ontvangt (?P<adres>\S+@\S+) een e-mail over "(?P<onderwerp>[^"]+)"( op (?P<datum>.+))?'))
+def _(keten, adres: str, onderwerp: str, datum: str | None) -> None:
+    """In het postvak-uit van het GGk staat een e-mail aan dit persoonlijke adres.
+    Voorbeeld: Dan ontvangt henk@amsterdam.nl een e-mail over "rapport" op maandag 15 augustus 2016
+    """
+    keten.wait_idle()
+    mails = keten.get("ggk", "/api/v1/mails", params={"aan": adres}).json()
+    passend = [m for m in mails if onderwerp.lower() in (m["onderwerp"] + " " + m["tekst"]).lower()]
+    assert passend, f"geen e-mail over '{onderwerp}' aan {adres}; wel: {[m['onderwerp'] for m in mails]}"
+    if datum:
+        dag = parse_datum(datum).date()
+        assert any(m["tijdstip"][:10] == dag.isoformat() for m in passend), (
+            f"de e-mail over '{onderwerp}' kwam op {[m['tijdstip'][:10] for m in passend]}, "
+            f"verwacht {dag.isoformat()}")
+
+
+@then(parsers.re(r'heeft (?P<adres>\S+@\S+) nog geen e-mail over "(?P<onderwerp>[^"]+)"'))
+def _(keten, adres: str, onderwerp: str) -> None:
+    """Zo'n e-mail is (nog) niet verstuurd.
+    Voorbeeld: Dan heeft henk@amsterdam.nl nog geen e-mail over "opt-in"
+    """
+    keten.wait_idle()
+    mails = keten.get("ggk", "/api/v1/mails", params={"aan": adres}).json()
+    passend = [m["onderwerp"] for m in mails if onderwerp.lower() in (m["onderwerp"] + " " + m["tekst"]).lower()]
+    assert not passend, f"er is al een e-mail over '{onderwerp}' aan {adres}: {passend}"
