@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS instellingen (
 """
 
 
+_ONGELADEN = object()
+
+
 @dataclass
 class PartyConfig:
     """Everything a party needs, given once at creation.
@@ -67,6 +70,7 @@ class Party:
         self.journal = Journal(self.store, self.clock)
         self.courier = Courier(self.name, self.journal)
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock)
+        self._tijdlijn: Tijdlijn | None | object = _ONGELADEN
 
     def task_handlers(self) -> dict[str, Handler]:
         return {}
@@ -86,15 +90,19 @@ class Party:
 
     @property
     def tijdlijn(self) -> Tijdlijn | None:
-        """The timeline this party follows, if one was loaded (persisted: survives a restart)."""
-        row = self.store.one("SELECT waarde FROM instellingen WHERE sleutel = 'tijdlijn'")
-        return Tijdlijn.from_json(json.loads(row["waarde"])) if row else None
+        """The timeline this party follows, if one was loaded (persisted: survives a restart;
+        read from the store once, then kept: every upload and check asks for it)."""
+        if self._tijdlijn is _ONGELADEN:
+            row = self.store.one("SELECT waarde FROM instellingen WHERE sleutel = 'tijdlijn'")
+            self._tijdlijn = Tijdlijn.from_json(json.loads(row["waarde"])) if row else None
+        return self._tijdlijn
 
     def set_tijdlijn(self, tijdlijn: Tijdlijn) -> None:
         with self.store.transaction() as db:
             db.execute("INSERT OR REPLACE INTO instellingen VALUES ('tijdlijn', ?)",
                        (json.dumps(tijdlijn.to_json(), ensure_ascii=False),))
             self.on_tijdlijn(tijdlijn, db)
+        self._tijdlijn = tijdlijn
 
     def on_tijdlijn(self, tijdlijn: Tijdlijn, db) -> None:
         """A party schedules what the timeline makes due (within the same transaction)."""
@@ -111,6 +119,7 @@ class Party:
         idle = self.tasks.wait_idle(settle)
         self.store.wipe()
         self.tasks.forget()
+        self._tijdlijn = None
         return idle
 
     def url(self, neighbour: str) -> str:

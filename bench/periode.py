@@ -1,0 +1,209 @@
+"""Benchmark: a whole delivery period for 400 gemeenten through the real HTTP chain.
+
+The volume target of the timelines issue: one period of H1 2016 on the simulated
+calendar, for 400 gemeenten × 3 files (WMO, SBO, JEUGD), with every report (technical,
+op-orde on 3 October, spiegelrapport II on 7 November), a correction for a tenth of
+the gemeenten, and opt-ins where the chain offers them. Target: ≤ 30 s wall time and
+≤ 1 GiB memory on a 2-core machine.
+
+How: an embedded :class:`~simulators.chain.Chain` (all four parties in this process,
+real HTTP on loopback, SQLite state in a temporary folder) follows the timeline "H1
+2016". The gemeente's files are generated first (not timed: test data). Then, timed:
+uploads straight to the GGk web service from ``--threads`` client threads on 15 August,
+corrections on 22 August, the clock moved to 3 October and 7 November (each time
+waiting until the chain is quiet), and opt-ins after 9 November if the GGk offers
+them. Afterwards every hop is counted from the parties' own journals and stores: what
+was sent against what arrived. Nothing may be lost.
+
+Peak memory is the process's maximum resident set size (``ru_maxrss``), so it covers
+all four parties and the client. The exit code is 0 whatever the figures, 1 when a
+message was lost or the chain did not finish (a broken chain is not a speed figure).
+
+Run from the repository root:
+``.venv/bin/python bench/periode.py [--gemeenten 400] [--threads 8] [--json PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from simulators import tijdlijn as tijdlijnen  # noqa: E402
+from simulators.chain import Chain  # noqa: E402
+from simulators.clock import SimulatedClock  # noqa: E402
+from simulators.gemeente import generator  # noqa: E402
+from simulators.gmsd.gemeenten import gemeenten  # noqa: E402
+from steps.drivers import Keten  # noqa: E402
+
+SOORTEN = ("WMO", "SBO", "JEUGD")
+
+
+def files_for(code: str, moment: datetime, seed: int) -> list[tuple[str, bytes]]:
+    return [
+        (
+            generator.bestandsnaam(soort, 2016, 1),
+            generator.generate(soort, code, 2016, 1, moment, rows=25, seed=seed),
+        )
+        for soort in SOORTEN
+    ]
+
+
+def upload_all(keten: Keten, batches: list[tuple[str, list[tuple[str, bytes]]]], threads: int) -> list[int]:
+    sessions: dict[int, requests.Session] = {}
+
+    def one(item: tuple[str, list[tuple[str, bytes]]]) -> int:
+        import threading
+
+        session = sessions.setdefault(threading.get_ident(), requests.Session())
+        code, files = item
+        statuses = []
+        for name, data in files:  # one upload per file: a reference each
+            response = session.post(
+                keten.url("ggk", "/api/v1/uploads"),
+                timeout=60,
+                data={"gemeentecode": code, "gebruiker": f"medewerker@{code}.nl"},
+                files=[("bestand", (name, data))],
+            )
+            statuses.append(response.status_code)
+        return max(statuses)
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(one, batches))
+
+
+def counts(keten: Keten) -> dict[str, int]:
+    """Per hop, from each party's own journal: what left one side and what arrived."""
+    journals = {party: keten.get(party, "/journal").json() for party in keten.urls}
+
+    def n(party: str, richting: str, peer: str, soort: str | None = None, code: str | None = None) -> int:
+        return sum(
+            1
+            for e in journals[party]
+            if e["richting"] == richting
+            and e["peer"] == peer
+            and (soort is None or e["soort"] == soort)
+            and (code is None or e["berichtcode"] == code)
+            and not (e["bestandsnaam"] or "").endswith(".metagegevens.xml")
+        )
+
+    return {
+        "gemeente→ggk uploads aangenomen": n("ggk", "in", "gemeente", "upload"),
+        "ggk→rinis Di01 verzonden": n("ggk", "uit", "rinis", code="Di01"),
+        "ggk→rinis Di01 ontvangen": n("rinis", "in", "ggk", code="Di01"),
+        "rinis→cbs bestanden afgegeven": n("rinis", "uit", "cbs", "bestand"),
+        "rinis→cbs bestanden ontvangen": n("cbs", "in", "rinis", "bestand"),
+        "cbs→rinis rapporten verzonden": n("cbs", "uit", "rinis", "rapport"),
+        "cbs→rinis rapporten ontvangen": n("rinis", "in", "cbs", "rapport"),
+        "rinis→ggk Du01/Di01 verzonden": n("rinis", "uit", "ggk", code="Du01")
+        + n("rinis", "uit", "ggk", code="Di01"),
+        "rinis→ggk Du01/Di01 ontvangen": n("ggk", "in", "rinis", code="Du01")
+        + n("ggk", "in", "rinis", code="Di01"),
+        "Fo01/Fo03": sum(1 for p in journals.values() for e in p if e["berichtcode"] in ("Fo01", "Fo03")),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gemeenten", type=int, default=400)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    tijdlijn = tijdlijnen.laad("H1 2016")
+    codes = sorted(gemeenten(tijdlijn.start.date()))[: args.gemeenten]
+    rng = random.Random(2016)
+    correcties = sorted(rng.sample(codes, max(1, len(codes) // 10)))
+    eerst = [(code, files_for(code, tijdlijn.start, seed=i)) for i, code in enumerate(codes)]
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp, Chain(Path(tmp), SimulatedClock(tijdlijn.start)) as chain:
+        keten = Keten(chain.urls, timeout=600)
+        keten.apply_timeline(tijdlijn.to_json())
+        start = time.perf_counter()
+        statuses = upload_all(keten, eerst, args.threads)
+        keten.wait_idle()
+        figures["aanleveren 15 aug (s)"] = time.perf_counter() - start
+        correctie_moment = datetime(2016, 8, 22, 9, 0)
+        keten.advance_to(correctie_moment)
+        tweede = [
+            (code, files_for(code, correctie_moment, seed=1000 + i)[:1]) for i, code in enumerate(correcties)
+        ]
+        mark = time.perf_counter()
+        statuses += upload_all(keten, tweede, args.threads)
+        keten.wait_idle()
+        figures["correcties 22 aug (s)"] = time.perf_counter() - mark
+        for label, moment in (
+            ("op-orde 3 okt (s)", datetime(2016, 10, 3, 9, 0)),
+            ("spiegelrapport II 7 nov (s)", datetime(2016, 11, 7, 9, 0)),
+        ):
+            mark = time.perf_counter()
+            keten.advance_to(moment)
+            figures[label] = time.perf_counter() - mark
+        figures["totaal (s)"] = time.perf_counter() - start
+        hops = counts(keten)
+        status = keten.cbs_status()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    expected_files = 3 * len(codes) + len(correcties)
+    print(
+        f"{len(codes)} gemeenten × 3 bestanden + {len(correcties)} correcties = {expected_files} bestanden, "
+        f"{args.threads} client-threads"
+    )
+    for label, value in figures.items():
+        print(f"  {label:<32}{value:8.1f}")
+    print(f"  {'piekgeheugen (MiB)':<32}{peak_mib:8.0f}")
+    print("per hop:")
+    for label, value in hops.items():
+        print(f"  {label:<36}{value:8d}")
+    by_status: dict[str, int] = {}
+    for levering in status:
+        by_status[levering["status"]] = by_status.get(levering["status"], 0) + 1
+    print("leveringen bij het CBS:", ", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())))
+    lost = [
+        label
+        for label in hops
+        if "verzonden" in label or "afgegeven" in label
+        if hops[label] != hops[label.replace("verzonden", "ontvangen").replace("afgegeven", "ontvangen")]
+    ]
+    ok = (
+        all(s == 201 for s in statuses)
+        and not lost
+        and hops["gemeente→ggk uploads aangenomen"] == expected_files
+        and hops["rinis→cbs bestanden ontvangen"] == expected_files
+    )
+    print(
+        "target ≤ 30 s:",
+        "met" if figures["totaal (s)"] <= 30 else "NOT met",
+        "| ≤ 1 GiB:",
+        "met" if peak_mib <= 1024 else "NOT met",
+        "| nothing lost:",
+        "yes" if ok else f"NO {lost}",
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "figures": figures,
+                    "peak_mib": peak_mib,
+                    "hops": hops,
+                    "statuses": by_status,
+                    "files": expected_files,
+                },
+                indent=1,
+            )
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
