@@ -5,6 +5,7 @@ cannot withdraw through the GGk — and about the GGk's e-mail notifications."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from pytest_bdd import given, parsers, then, when
 
@@ -97,3 +98,50 @@ def _(keten, adres: str, onderwerp: str) -> None:
     mails = keten.get("ggk", "/api/v1/mails", params={"aan": adres}).json()
     passend = [m["onderwerp"] for m in mails if onderwerp.lower() in (m["onderwerp"] + " " + m["tekst"]).lower()]
     assert not passend, f"er is al een e-mail over '{onderwerp}' aan {adres}: {passend}"
+
+
+@when("deze gemeenten aanleveren:", target_fixture="aanleveringen")
+def _(keten, nu, datatable) -> list[tuple[Gemeente, Aanlevering]]:
+    """Meerdere gemeenten leveren elk een bestand aan; kolommen gemeente, bestand en
+    (leeg of) namens: de uitvoerder van een samenwerkingsverband levert aan voor een lid.
+    Voorbeeld: Als deze gemeenten aanleveren:
+    """
+    kop, *regels = datatable
+    assert kop[:3] == ["gemeente", "bestand", "namens"], f"kolommen 'gemeente | bestand | namens', niet {kop}"
+    gedaan = []
+    for tekst, bestandsnaam, namens in (r[:3] for r in regels):
+        zelf = _gemeente(tekst)
+        voor = _gemeente(namens) if namens.strip() else zelf
+        jaar, halfjaar = periode_uit_naam(bestandsnaam, nu)
+        soort = bestandsnaam.split("_", 1)[0].upper()
+        data = generator.generate(soort, voor.code, jaar, halfjaar, nu)
+        form = {"gemeentecode": zelf.code, "gebruiker": f"medewerker@{zelf.code}.nl"}
+        if voor != zelf:
+            form["namens"] = voor.code
+        before = keten.downloads(voor.code)
+        response = keten.post("ggk", "/api/v1/uploads", data=form, files=[("bestand", (bestandsnaam, data))])
+        assert response.status_code == 201, f"{tekst} kon '{bestandsnaam}' niet aanleveren: {response.text[:300]}"
+        gedaan.append((voor, Aanlevering(bestandsnaam, response.status_code, response.json(),
+                                         before[-1]["id"] if before else 0, data, [bestandsnaam])))
+    return gedaan
+
+
+@then(parsers.re(r"krijgt elke gemeente binnen (?P<n>\d+) werkdagen een technisch rapport "
+                 r'"(?P<oordeel>goedgekeurd|afgekeurd)"'))
+def _(keten, request, aanleveringen, n: str, oordeel: str) -> None:
+    """Elke gemeente uit de tabel vindt haar eigen technisch rapport op tijd in haar downloadgebied.
+    Voorbeeld: Dan krijgt elke gemeente binnen 3 werkdagen een technisch rapport "goedgekeurd"
+    """
+    from steps.rapporten import lees_rapport
+    from steps.tijdlijn import kalender, ontvangen_rapport
+
+    for gemeente, aanlevering in aanleveringen:
+        item = ontvangen_rapport(keten, gemeente, aanlevering, "technisch rapport")
+        rapport = lees_rapport(keten, gemeente.code, item)
+        assert f"Oordeel: {oordeel}" in rapport.tekst, f"{gemeente.naam}: rapport zegt niet '{oordeel}'"
+        upload = aanlevering.antwoord["uploads"][0]
+        verstuurd = keten.get("ggk", f"/api/v1/gemeenten/{gemeente.code}/uploads").json()
+        tijdstip = next(u["tijdstip"] for u in verstuurd if u["referentienummer"] == upload["referentienummer"])
+        dagen = kalender(request).werkdagen_tussen(datetime.fromisoformat(tijdstip),
+                                                   datetime.fromisoformat(item["ontvangen"]))
+        assert dagen <= int(n), f"{gemeente.naam}: technisch rapport na {dagen} werkdagen, toegestaan {n}"

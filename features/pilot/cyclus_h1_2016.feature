@@ -5,9 +5,10 @@ Functionaliteit: De hele cyclus van H1 2016 op de kalender van de tijdlijn
   gesimuleerde datum, en elke partij doet het werk dat op die dag aan de beurt is.
 
   @ernst:blokkerend
-  Scenario: Een gemeente levert te laat aan, wordt afgekeurd, corrigeert en krijgt haar rapporten op de data van de tijdlijn
+  Scenario: Een gemeente levert te laat aan, wordt afgekeurd, corrigeert, krijgt haar rapporten op de data van de tijdlijn en geeft een opt-in
     Gegeven de tijdlijn "H1 2016"
     En gemeente Amsterdam (0363)
+    En medewerker "Henk de Vries" (henk@amsterdam.nl, 020-1234567) van de gemeente
     Als de klok naar dinsdag 20 september 2016 gaat
     En de gemeente een Wmo-bestand met de fout "bsn-ongeldig" aanlevert als "WMO_H12016_regulier.csv"
     Dan neemt het GGk de upload aan als te laat
@@ -21,3 +22,8 @@ Functionaliteit: De hele cyclus van H1 2016 op de kalender van de tijdlijn
     Als de klok naar maandag 7 november 2016 gaat
     Dan staat het spiegelrapport II op maandag 7 november 2016 klaar, niet eerder
     En is de status van de Wmo-levering voor H12016 bij het CBS "spiegelrapport II verzonden"
+    Als de klok naar donderdag 10 november 2016 gaat
+    Dan ontvangt henk@amsterdam.nl een e-mail over "opt-in" op woensdag 9 november 2016
+    Als de medewerker voor H12016 een opt-in geeft voor Wmo
+    Dan neemt het GGk het besluit aan
+    En legt het CBS bij de Wmo-levering voor H12016 "opt-in" vast met de naam van de medewerker

@@ -6,6 +6,25 @@ Functionaliteit: Pilot fase II (2018) met een samenwerkingsverband en een intrek
   via het portaal van 12 tot en met 23 maart 2018, maar niet door gemeenten die hun
   levering hebben gedelegeerd.
 
+  @ernst:blokkerend
+  Scenario: Vier gemeenten leveren aan, drie via het samenwerkingsverband, en Amsterdam trekt in
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579)
+    En gemeente Amsterdam (0363)
+    En medewerker "Anna Jansen" (anna@amsterdam.nl, 020-7654321) van de gemeente
+    Als deze gemeenten aanleveren:
+      | gemeente         | bestand            | namens            |
+      | Amsterdam (0363) | WMO_H22017_a.csv   |                   |
+      | Leiden (0546)    | WMO_H22017_b.csv   |                   |
+      | Leiden (0546)    | WMO_H22017_c.csv   | Leiderdorp (0547) |
+      | Leiden (0546)    | WMO_H22017_d.csv   | Oegstgeest (0579) |
+    Dan krijgt elke gemeente binnen 3 werkdagen een technisch rapport "goedgekeurd"
+    En ziet Oegstgeest (0579) dat Leiderdorp (0547) een bestand heeft aangeleverd
+    Als de klok naar maandag 12 maart 2018 gaat
+    En de medewerker de levering van H22017 intrekt
+    Dan neemt het GGk de intrekking aan
+    En legt het CBS bij de Wmo-levering voor H22017 "ingetrokken" vast met de naam van de medewerker
+
   Scenario: De uitvoerende gemeente levert per lid een eigen bestand aan en de leden zien dat
     Gegeven de tijdlijn "pilot fase II 2018"
     En het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579)
