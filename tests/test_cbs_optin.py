@@ -15,7 +15,6 @@ from simulators.cbs.backend import Cbs
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
 from simulators.gmsd.gemeenten import gemeenten
-from simulators.party import PartyConfig
 from simulators.store import Store
 
 START = datetime(2016, 8, 15, 9, 0)
@@ -212,15 +211,12 @@ def test_registreer_unreadable_file_kept_as_onleesbaar_nothing_recorded(store, r
     assert _historie(register)[-1] == lv.OPORDE_VERZONDEN, "no decision from an unreadable file"
 
 
-def test_spiegelrapport2_still_goes_to_a_delivery_with_an_opt_in(tmp_path):
-    cbs = Cbs(PartyConfig(state_path=tmp_path / "cbs.sqlite3", clock=SimulatedClock(START)))
-    try:
-        levering_id = _levering_op_orde(cbs.leveringen)
-        _besluit(cbs.leveringen, lv.OPTIN)
-        assert cbs.spiegelrapporten2("H12016") == 1, "op-orde in the history is what counts"
-        assert [t["data"] for t in cbs.tasks.listing()] == [{"levering_id": levering_id}]
-    finally:
-        cbs.stop()
+def test_spiegelrapport2_still_goes_to_a_delivery_with_an_opt_in(make_party):
+    cbs = make_party(Cbs)
+    levering_id = _levering_op_orde(cbs.leveringen)
+    _besluit(cbs.leveringen, lv.OPTIN)
+    assert cbs.spiegelrapporten2("H12016") == 1, "op-orde in the history is what counts"
+    assert [t["data"] for t in cbs.tasks.listing()] == [{"levering_id": levering_id}]
 
 
 # ------------------------------------------------------------ over real HTTP

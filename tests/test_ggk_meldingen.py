@@ -15,7 +15,6 @@ from simulators.ggk.backend import Ggk
 from simulators.ggk.common import GebruikerRefused
 from simulators.ggk.meldingen import TAAK, werkdagen_voor
 from simulators.kalender import Werkdagkalender
-from simulators.party import PartyConfig
 from simulators.tijdlijn import laad
 
 START = datetime(2016, 8, 15, 9, 0)
@@ -24,26 +23,13 @@ HENK = {"email": "henk@amsterdam.nl", "naam": "Henk de Vries", "telefoon": "020-
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock(START)
-
-
-@pytest.fixture
-def make_ggk(tmp_path, clock):
-    """A GGk whose task worker runs (no neighbours: nothing is sent anywhere)."""
-    made = []
-
+def make_ggk(make_party):
+    """A GGk whose task worker runs (no neighbours: nothing is sent anywhere), on the
+    ``clock`` fixture or, given ``start``, on a clock of its own that starts then."""
     def make(options: dict | None = None, start: datetime | None = None) -> Ggk:
-        party = Ggk(PartyConfig(state_path=tmp_path / f"ggk{len(made)}.sqlite3",
-                                clock=SimulatedClock(start) if start else clock,
-                                urls={}, options=options or {}))
-        party.start()
-        made.append(party)
-        return party
+        return make_party(Ggk, options, klok=SimulatedClock(start) if start else None, start=True)
 
-    yield make
-    for party in made:
-        party.stop()
+    return make
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from simulators.chain import Chain
 from simulators.clock import SimulatedClock
 from simulators.ggk.backend import Ggk
 from simulators.ggk.common import IntrekkingRefused, OptinRefused
-from simulators.party import PartyConfig
 from simulators.tijdlijn import laad
 
 START = datetime(2016, 8, 15, 9, 0)
@@ -27,28 +26,9 @@ HEADER = (b"Naam organisatie;verslagperiode;naam verzoek;conclusie;datumconclusi
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock(START)
-
-
-@pytest.fixture
-def make_ggk(tmp_path, clock):
-    made = []
-
-    def make(options: dict | None = None) -> Ggk:
-        party = Ggk(PartyConfig(state_path=tmp_path / f"ggk{len(made)}.sqlite3", clock=clock,
-                                urls={}, options=options or {}))
-        made.append(party)
-        return party
-
-    yield make
-    for party in made:
-        party.stop()
-
-
-@pytest.fixture
-def ggk(make_ggk) -> Ggk:
-    return make_ggk()
+def ggk(make_party) -> Ggk:
+    """A bare GGk, not started: its tasks stay in the ``taken`` table."""
+    return make_party(Ggk)
 
 
 def give_report(ggk: Ggk, naam: str, gemeentecode: str = "0363") -> None:
@@ -85,8 +65,8 @@ def test_optin_csv_bytes_exactly_as_documented(ggk, clock):
     assert result.referentie == "20161110-090000-001", f"a GGk reference like an upload's: {result}"
 
 
-def test_intrekking_csv_one_ingetrokken_row_per_set(make_ggk, clock):
-    ggk = make_ggk()
+def test_intrekking_csv_one_ingetrokken_row_per_set(make_party, clock):
+    ggk = make_party(Ggk)
     ggk.set_tijdlijn(laad("pilot fase II 2018"))
     clock.set(datetime(2018, 3, 12, 10, 30, 5))
     result = ggk.intrekken("0363", intrekken_body(soorten=["SBO", "WMO"]))

@@ -26,24 +26,13 @@ PIET = {"gebruiker": "piet@leiderdorp.nl", "naam": "Piet Bakker", "telefoon": "0
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock(START)
+def make_ggk(make_party):
+    """A bare GGk, not started, made with the partnerships ``verbanden`` (a list, or the
+    option's JSON text) or, with None, without the option."""
+    def make(verbanden: list | str | None = None) -> Ggk:
+        return make_party(Ggk, {"samenwerkingsverbanden": verbanden} if verbanden is not None else None)
 
-
-@pytest.fixture
-def make_ggk(tmp_path, clock):
-    made = []
-
-    def make(verbanden: list | None = None) -> Ggk:
-        options = {"samenwerkingsverbanden": verbanden} if verbanden is not None else {}
-        party = Ggk(PartyConfig(state_path=tmp_path / f"ggk{len(made)}.sqlite3", clock=clock,
-                                urls={}, options=options))
-        made.append(party)
-        return party
-
-    yield make
-    for party in made:
-        party.stop()
+    return make
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from simulators import stuf
 from simulators.clock import SimulatedClock
 from simulators.ggk.backend import Ggk, UploadRefused
 from simulators.gmsd import metagegevens, periodes, rapportnaam
-from simulators.party import PartyConfig
 from simulators.rinis.backend import FolderError, Rinis, cbs_name
 
 START = datetime(2016, 8, 15, 9, 0)
@@ -24,23 +23,9 @@ RAPPORT = "CBS_TECHNISCH_0363_H12016_20160815-101500-001.pdf"
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock(START)
-
-
-@pytest.fixture
-def make_ggk(tmp_path, clock):
-    made = []
-
-    def make(options: dict | None = None) -> Ggk:
-        party = Ggk(PartyConfig(state_path=tmp_path / f"ggk{len(made)}.sqlite3", clock=clock,
-                                urls={}, options=options or {}))
-        made.append(party)
-        return party
-
-    yield make
-    for party in made:
-        party.stop()
+def make_ggk(make_party):
+    """A bare GGk, not started: its tasks stay in the ``taken`` table."""
+    return lambda options=None: make_party(Ggk, options)
 
 
 @pytest.fixture
@@ -49,11 +34,8 @@ def ggk(make_ggk) -> Ggk:
 
 
 @pytest.fixture
-def rinis(tmp_path, clock):
-    party = Rinis(PartyConfig(state_path=tmp_path / "rinis.sqlite3", clock=clock, urls={},
-                              options={}))
-    yield party
-    party.stop()
+def rinis(make_party) -> Rinis:
+    return make_party(Rinis)
 
 
 def _zip(*members: tuple[str, bytes]) -> bytes:

@@ -10,43 +10,29 @@ import io
 import sqlite3
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
 
 import pytest
 from lxml import etree
 
 from simulators import stuf
-from simulators.clock import SimulatedClock
 from simulators.ggk.backend import Ggk
-from simulators.party import PartyConfig
 from simulators.receiver import Receiver
 from simulators.rinis.backend import Rinis
 from simulators.store import Journal, Store
 from simulators.stuf.model import SOAP_NS
 
-START = datetime(2016, 8, 15, 9, 0)
 CSV = b"Gemeente;Periode\r\n0363;H12016\r\n"
 CSV_NAAM = "WMO_H12016_regulier_0363.csv"
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock(START)
+def rinis(make_party) -> Rinis:
+    return make_party(Rinis)
 
 
 @pytest.fixture
-def rinis(tmp_path, clock):
-    party = Rinis(PartyConfig(state_path=tmp_path / "rinis.sqlite3", clock=clock, urls={},
-                              options={}))
-    yield party
-    party.stop()
-
-
-@pytest.fixture
-def ggk(tmp_path, clock):
-    party = Ggk(PartyConfig(state_path=tmp_path / "ggk.sqlite3", clock=clock, urls={}, options={}))
-    yield party
-    party.stop()
+def ggk(make_party) -> Ggk:
+    return make_party(Ggk)
 
 
 def _di01(refnr: str | None = None, *, berichtcode: str = "Di01", zender: str = "0363",

@@ -14,7 +14,6 @@ import pytest
 from simulators import stuf
 from simulators.clock import SimulatedClock
 from simulators.gmsd.gemeenten import gemeenten
-from simulators.party import PartyConfig
 from simulators.rinis.backend import Rinis
 
 START = datetime(2016, 11, 10, 12, 0)
@@ -25,11 +24,11 @@ CSV = (b"Naam organisatie;verslagperiode;naam verzoek;conclusie;datumconclusie;n
 
 
 @pytest.fixture
-def rinis(tmp_path):
-    party = Rinis(PartyConfig(state_path=tmp_path / "rinis.sqlite3", clock=SimulatedClock(START),
-                              urls={"cbs": "http://cbs.invalid", "ggk": "http://ggk.invalid"}))
-    yield party
-    party.stop()
+def rinis(make_party) -> Rinis:
+    """Not started, on a clock of its own at START (the opt-in day), with neighbours'
+    addresses that nothing answers at."""
+    return make_party(Rinis, klok=SimulatedClock(START),
+                      urls={"cbs": "http://cbs.invalid", "ggk": "http://ggk.invalid"})
 
 
 def _di01(naam: str | None = NAAM, *, zender: str = "0363", functie: str = "GMSD-OPTIN",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -19,14 +18,8 @@ from simulators.stuf.model import GGK_NS, STUF_NS
 VOORBEELDEN = (Path(__file__).resolve().parent.parent / "simulators" / "schemas" / "stuf"
                / "ggk0210" / "voorbeeldberichten")
 NS = {"StUF": STUF_NS, "GGK": GGK_NS}
-START = datetime(2016, 8, 15, 9, 0)
 PAYLOAD = "Gemeente;Periode\r\n0363;H12016\r\nCafé;ß\r\n".encode()
 VERSIES = stuf.Versies("0004", "0003", "0002", "0002")
-
-
-@pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock(START)
 
 
 def _stuurgegevens(clock: SimulatedClock, berichtcode: str = "Di01",

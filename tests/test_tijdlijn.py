@@ -50,7 +50,8 @@ def test_a_new_timeline_is_a_file(tmp_path):
 
 @pytest.mark.parametrize(("inhoud", "reden"), [
     ('naam = "x"\nstart = 2019-01-07\n', "ten minste één periode"),
-    ('naam = "x"\nstart = 2019-01-07\n[[perioden]]\ncode = "H22018"\nopen = 2019-01-07\n', "onbekende velden"),
+    ('naam = "x"\nstart = 2019-01-07\n[[perioden]]\ncode = "H22018"\nopen = 2019-01-07\n',
+     "onbekende velden"),
     ('start = 2019-01-07\n[[perioden]]\ncode = "H22018"\n', "verplicht veld"),
     ('naam = "x"\nstart = 2019-01-07\n[sla]\nsnel = 1\n[[perioden]]\ncode = "H22018"\n', "snel"),
     ("naam = \n", "geen geldige TOML"),
