@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from simulators.allure_omgeving import categorieen_json, schrijf_omgeving
+from simulators.boekhouding import boeken
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
 from simulators.reis import reis_html, sequentiediagram_svg, stappen
@@ -28,7 +29,7 @@ from steps.drivers import Keten
 # A module comes after the step modules it imports (pytest rewrites a plugin on import).
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
                   "steps.rapporten", "steps.status", "steps.fouten",
-                  "steps.tijdlijn", "steps.optin", "steps.samenwerking"]
+                  "steps.tijdlijn", "steps.optin", "steps.samenwerking", "steps.boekhouding"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"
@@ -144,6 +145,9 @@ def pytest_bdd_after_scenario(request, feature, scenario):
         pass  # attach what there is; the scenario's own steps judge the outcome
     journals = keten.journal_since(marks)
     _attach_journey(scenario.name, journals)
+    taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.urls}
+    allure.attach(boeken(journals, taken).als_tabel(), name="boekhouding per hop",
+                  attachment_type=allure.attachment_type.TEXT)
     for party, entries in journals.items():
         for entry in entries:
             body = keten.session.get(entry["payload"], timeout=10).content

@@ -27,6 +27,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.fouten", "Fouten en weigeringen"),
     ("steps.optin", "Opt-in, opt-out en intrekken"),
     ("steps.samenwerking", "Samenwerkingsverbanden en e-mails"),
+    ("steps.boekhouding", "Boekhouding: niets verloren"),
 )
 SLEUTELWOORD = {"given": "Gegeven", "when": "Als", "then": "Dan"}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")

@@ -20,6 +20,7 @@ Functionaliteit: De volledige cyclus voor een Wmo-, SBO- en Jeugd-aanlevering
     En staat een op-orde rapport klaar in het downloadgebied van de gemeente
     En vergelijkt het rapport de gemeente met haar vergelijkingsgroep in een tabel en een grafiek
     En is de status van de <soort>-levering voor H12016 bij het CBS "op-orde verzonden"
+    En is de boekhouding van de keten sluitend
 
     Voorbeelden:
       | soort | gemeente               | bestand                           | bij het CBS                            |
