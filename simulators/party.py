@@ -69,10 +69,15 @@ class Party:
         self.store = Store(config.state_path, OUTGOING_SCHEMA + self.schema)
         self.journal = Journal(self.store, self.clock)
         self.courier = Courier(self.name, self.journal)
-        self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock)
+        self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
+                           expiry=self.task_expiry_handlers())
         self._tijdlijn: Tijdlijn | None | object = _ONGELADEN
 
     def task_handlers(self) -> dict[str, Handler]:
+        return {}
+
+    def task_expiry_handlers(self) -> dict[str, Callable[[dict, str], None]]:
+        """Per task kind: what to do when it could not be done before its deadline."""
         return {}
 
     def outgoing(self, key: str, build: Callable[[], etree._Element]) -> etree._Element:
@@ -257,6 +262,11 @@ def _common_blueprint() -> Blueprint:
     @bp.get("/_beheer/taken")
     def tasks():
         return jsonify(party_of().tasks.listing())
+
+    @bp.get("/_beheer/alarmen")
+    def alarms():
+        """Work that failed or ran past its deadline: never silent."""
+        return jsonify(party_of().tasks.alarms())
 
     @bp.get("/_beheer/taken/later")
     def tasks_later():

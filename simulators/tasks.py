@@ -36,10 +36,11 @@ CREATE TABLE IF NOT EXISTS taken (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     soort TEXT NOT NULL,
     data TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'open',   -- open, klaar, mislukt
+    status TEXT NOT NULL DEFAULT 'open',   -- open, klaar, mislukt, verlopen
     pogingen INTEGER NOT NULL DEFAULT 0,
     fout TEXT,
-    niet_voor TEXT                          -- due moment on the clock, UTC ISO; NULL: at once
+    niet_voor TEXT,                         -- due moment on the clock, UTC ISO; NULL: at once
+    verloopt TEXT                           -- give up retrying at this moment on the clock (UTC ISO)
 );
 """
 
@@ -59,16 +60,19 @@ class Tasks:
         handlers: dict[str, Handler],
         retry_delays: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0),
         clock: Clock | None = None,
+        expiry: dict[str, Callable[[dict[str, Any], str], None]] | None = None,
     ) -> None:
         self.store = store
         self.handlers = handlers
+        self.expiry = expiry or {}
         self.retry_delays = retry_delays
         self.clock = clock
         with store.transaction() as db:
             db.execute(TASKS_SCHEMA)
             columns = {row["name"] for row in db.execute("PRAGMA table_info(taken)")}
-            if "niet_voor" not in columns:  # state from before due tasks existed
-                db.execute("ALTER TABLE taken ADD COLUMN niet_voor TEXT")
+            for column in ("niet_voor", "verloopt"):  # state from before these existed
+                if column not in columns:
+                    db.execute(f"ALTER TABLE taken ADD COLUMN {column} TEXT")
         if clock is not None:
             clock.on_advance(lambda _moment: self.wake())
         self._cond = threading.Condition()
@@ -79,15 +83,21 @@ class Tasks:
         self._thread: threading.Thread | None = None
 
     def add(self, soort: str, data: dict[str, Any], db: sqlite3.Connection | None = None,
-            niet_voor: datetime | None = None) -> int:
+            niet_voor: datetime | None = None, verloopt: datetime | None = None) -> int:
         """Record a task; within ``db``'s transaction when given. Wakes the worker.
-        ``niet_voor``: not before this moment on the clock (needs a clock)."""
+
+        ``niet_voor``: not before this moment on the clock. ``verloopt``: a task that
+        keeps failing transiently is retried (backing off up to the last delay) until this
+        moment on the clock, then its expiry handler runs and it ends ``verlopen``:
+        visible, never silent. Without it, it ends ``mislukt`` after the retry delays.
+        """
         if soort not in self.handlers:
             raise KeyError(f"no handler for task {soort!r}")
-        if niet_voor is not None and self.clock is None:
-            raise ValueError("a task with niet_voor needs a clock")
-        sql = "INSERT INTO taken (soort, data, niet_voor) VALUES (?, ?, ?)"
-        row = (soort, dumps(data), _utc(niet_voor) if niet_voor is not None else None)
+        if (niet_voor is not None or verloopt is not None) and self.clock is None:
+            raise ValueError("a task with niet_voor or verloopt needs a clock")
+        sql = "INSERT INTO taken (soort, data, niet_voor, verloopt) VALUES (?, ?, ?, ?)"
+        row = (soort, dumps(data), _utc(niet_voor) if niet_voor is not None else None,
+               _utc(verloopt) if verloopt is not None else None)
         task_id = db.execute(sql, row).lastrowid if db is not None else self.store.execute(sql, row)
         self.wake()
         return task_id
@@ -199,10 +209,14 @@ class Tasks:
         try:
             self.handlers[row["soort"]](json.loads(row["data"]))
         except TransientError as exc:
-            if attempt > len(self.retry_delays):
+            deadline = row["verloopt"]
+            if deadline is not None and self._now() >= deadline:
+                self._expire(row, attempt, str(exc))
+            elif deadline is None and attempt > len(self.retry_delays):
                 self._finish(task_id, attempt, "mislukt", f"opgegeven na {attempt} pogingen: {exc}")
             else:
-                self._not_before[task_id] = time.monotonic() + self.retry_delays[attempt - 1]
+                delay = self.retry_delays[min(attempt, len(self.retry_delays)) - 1]
+                self._not_before[task_id] = time.monotonic() + delay
                 self.store.execute("UPDATE taken SET pogingen = ?, fout = ? WHERE id = ?",
                                    (attempt, str(exc), task_id))
             return
@@ -211,6 +225,24 @@ class Tasks:
             self._finish(task_id, attempt, "mislukt", f"{type(exc).__name__}: {exc}")
             return
         self._finish(task_id, attempt, "klaar", None)
+
+    def _expire(self, row: sqlite3.Row, attempt: int, fout: str) -> None:
+        """Past its delivery deadline: tell whoever must know (the handler), then stop."""
+        melding = f"niet gelukt vóór {row['verloopt']} (UTC), na {attempt} pogingen: {fout}"
+        handler = self.expiry.get(row["soort"])
+        if handler is not None:
+            try:
+                handler(json.loads(row["data"]), melding)
+            except Exception as exc:  # the alert stays visible even if the report fails
+                log.exception("expiry of task %s (%s) failed", row["id"], row["soort"])
+                melding += f"; foutrapport mislukt: {type(exc).__name__}: {exc}"
+        self._finish(row["id"], attempt, "verlopen", melding)
+
+    def alarms(self) -> list[dict[str, Any]]:
+        """Tasks that failed or ran past their deadline: what a coordinator must see."""
+        rows = self.store.query("SELECT id, soort, data, status, pogingen, fout, verloopt FROM taken"
+                                " WHERE status IN ('mislukt', 'verlopen') ORDER BY id")
+        return [dict(r) | {"data": json.loads(r["data"])} for r in rows]
 
     def _finish(self, task_id: int, attempt: int, status: str, fout: str | None) -> None:
         self._not_before.pop(task_id, None)

@@ -168,7 +168,8 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
                              for csv in csv_names)
                 self.journal.record(Entry("in", "gemeente", "upload", data, _content_type(name),
                                           bestandsnaam=name, correlatie=refs[0][1]), db)
-                self.tasks.add("doorsturen", {"upload_id": upload_id}, db)
+                self.tasks.add("doorsturen", {"upload_id": upload_id}, db,
+                               verloopt=self._aflevertermijn(moment))
                 results.append(UploadResult(name, envelop_name, refnr, refs, late[name], voor))
             self._register_uploader(db, gemeentecode, gebruiker)
         return results
@@ -309,6 +310,35 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
                                        fo01, "application/xml", None, upload["referentienummer"], correlatie)
                 return
         self.store.execute("UPDATE uploads SET status = 'doorgestuurd' WHERE id = ?", (upload["id"],))
+
+    def task_expiry_handlers(self):
+        return {"doorsturen": self._forward_expired}
+
+    def _aflevertermijn(self, moment: datetime) -> datetime:
+        """Until when the GGk keeps trying to hand an upload to RINIS (option
+        ``aflevertermijn_werkdagen``, default 2 working days)."""
+        dagen = int(self.config.options.get("aflevertermijn_werkdagen", 2))
+        dag = self.kalender.plus_werkdagen(moment, dagen)
+        return moment.replace(year=dag.year, month=dag.month, day=dag.day)
+
+    def _forward_expired(self, data: dict, melding: str) -> None:
+        """RINIS could not be reached in time: the gemeente gets an error report (KT001)."""
+        upload = self.store.one("SELECT * FROM uploads WHERE id = ?", (data["upload_id"],))
+        ref = self.store.one("SELECT referentie FROM referenties WHERE upload_id = ? ORDER BY referentie",
+                             (upload["id"],))
+        correlatie = ref["referentie"]
+        omschrijving = (f"Het GGk kon '{upload['bestandsnaam']}' niet binnen de aflevertermijn "
+                        f"bij RINIS afleveren; de aanlevering is niet verwerkt. Lever opnieuw aan.")[:200]
+        fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
+            "Fo01", self.systeem, stuf.Systeem(upload["gemeentecode"], "GGk"), stuf.new_referentienummer(),
+            self.clock.stuf_tijdstip(), crossRefnummer=upload["referentienummer"]), stuf.Foutbericht(
+                "KT001", "server", omschrijving, details=melding[:1000]))
+        with self.store.transaction() as db:
+            db.execute("UPDATE uploads SET status = 'niet afgeleverd', melding = ? WHERE id = ?",
+                       (omschrijving, upload["id"]))
+            self._add_download(db, upload["gemeentecode"], "foutrapport", f"Fo01_{correlatie}.xml",
+                               stuf.to_bytes(fo01), "application/xml", None, upload["referentienummer"],
+                               correlatie)
 
     def _fo01_for_gemeente(self, gemeentecode: str, referentienummer: str, functie: str, element,
                            answer: stuf.Antwoord) -> tuple[bytes, str]:
