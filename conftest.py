@@ -146,8 +146,9 @@ def pytest_bdd_after_scenario(request, feature, scenario):
     journals = keten.journal_since(marks)
     _attach_journey(scenario.name, journals)
     taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.urls}
-    allure.attach(boeken(journals, taken).als_tabel(), name="boekhouding per hop",
-                  attachment_type=allure.attachment_type.TEXT)
+    books = boeken(journals, taken, keten.clock())
+    allure.attach(books.als_tabel(), name="boekhouding per hop", attachment_type=allure.attachment_type.TEXT)
+    request.node.user_properties.append(("boekhouding", books.als_json()))  # for the run's summary
     for party, entries in journals.items():
         for entry in entries:
             body = keten.session.get(entry["payload"], timeout=10).content
@@ -223,7 +224,8 @@ def pytest_runtest_logreport(report):
         first = (message.strip().splitlines() or [""])[0][:200]
     _summary.append({"suite": suite, "hop": hop, "scenario": report.nodeid.split("::")[-1],
                      "uitkomst": "geslaagd" if report.passed else "mislukt",
-                     "eerste_regel": first})
+                     "eerste_regel": first,
+                     "boekhouding": dict(report.user_properties).get("boekhouding")})
 
 
 def pytest_sessionfinish(session):

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 
 HOPS: tuple[tuple[str, str, str], ...] = (
     # (sender, receiver, what travels)
@@ -103,9 +104,15 @@ class Boeken:
                 "hops": [asdict(hop) | {"hop": hop.naam, "herhaald": hop.herhaald} for hop in self.hops]}
 
 
-def boeken(journalen: Mapping[str, list[dict]], taken: Mapping[str, list[dict]] | None = None) -> Boeken:
-    """The books of a chain from each party's journal (and task list, for open/failed work)."""
+def boeken(journalen: Mapping[str, list[dict]], taken: Mapping[str, list[dict]] | None = None,
+           nu: datetime | None = None) -> Boeken:
+    """The books of a chain from each party's journal (and task list, for open/failed work).
+
+    With ``nu`` (the chain's clock), work scheduled for later (a report due on a
+    timeline date) is not counted as open: only work that is due and not done is.
+    """
     taken = taken or {}
+    grens = nu.astimezone(UTC).isoformat() if nu is not None else None
     hops = []
     for van, naar, soort in HOPS:
         if van not in journalen or naar not in journalen:
@@ -114,7 +121,8 @@ def boeken(journalen: Mapping[str, list[dict]], taken: Mapping[str, list[dict]] 
             hop = _stuf_hop(van, naar, journalen)
         else:
             hop = _bestand_hop(van, naar, soort, journalen)
-        statussen = Counter(t["status"] for t in taken.get(van, []))
+        statussen = Counter(t["status"] for t in taken.get(van, [])
+                            if grens is None or not t.get("niet_voor") or t["niet_voor"] <= grens)
         hop.open, hop.mislukt = statussen.get("open", 0), statussen.get("mislukt", 0)
         hops.append(hop)
     gemeld = sum(1 for e in journalen.get("gemeente", [])

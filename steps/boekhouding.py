@@ -13,7 +13,7 @@ from simulators.boekhouding import boeken
 def boeken_van_scenario(keten):
     """The books over what the parties journalled since the scenario began."""
     taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.urls}
-    return boeken(keten.journal_since(keten.marks), taken)
+    return boeken(keten.journal_since(keten.marks), taken, keten.clock())
 
 
 @then("is de boekhouding van de keten sluitend")

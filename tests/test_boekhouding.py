@@ -91,3 +91,13 @@ def test_a_real_delivery_through_the_chain_closes_the_books(tmp_path):
     assert by_hop["rinis→cbs:bestand"].afgeleverd == 2  # the file and its metadata sidecar
     assert by_hop["cbs→rinis:rapport"].afgeleverd >= 1
     assert "sluitend" in books.als_tabel()
+
+
+def test_work_scheduled_for_later_is_not_open():
+    from simulators.clock import AMSTERDAM
+    journalen = _stuf([], [])
+    taken = {"ggk": [{"status": "open", "niet_voor": "2016-11-07T08:00:00+00:00"},
+                     {"status": "open", "niet_voor": "2016-08-15T06:00:00+00:00"}]}
+    nu = datetime(2016, 8, 15, 9, 0, tzinfo=AMSTERDAM)
+    assert boeken(journalen, taken, nu).hops[0].open == 1  # only the one already due
+    assert boeken(journalen, taken).hops[0].open == 2
