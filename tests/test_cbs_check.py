@@ -20,6 +20,7 @@ from simulators.cbs.check import (
     bsn_geldig,
     catalogus,
     check_file,
+    check_zip,
     parse_bestandsnaam,
 )
 
@@ -116,9 +117,9 @@ def test_check_file_valid_file_passes_every_rule(soort):
     assert oordeel.waarschuwingen == ()
 
 
-def test_check_file_valid_wmo_gets_tc01_to_tc15_sbo_jeugd_all_but_tc10_tc11():
-    assert _ids("WMO") == [f"TC{n:02d}" for n in range(1, 16)]
-    expected = [f"TC{n:02d}" for n in range(1, 17) if n not in (10, 11)]
+def test_check_file_valid_wmo_gets_tc01_to_tc15_and_tc17_sbo_jeugd_all_but_tc10_tc11():
+    assert _ids("WMO") == [f"TC{n:02d}" for n in range(1, 18) if n != 16]
+    expected = [f"TC{n:02d}" for n in range(1, 18) if n not in (10, 11)]
     assert _ids("SBO") == _ids("JEUGD") == expected
 
 
@@ -151,6 +152,9 @@ class Breuk:
     naam: str = NAAM
     periodes: frozenset[str] = frozenset(PERIODES)
     opties: dict = field(default_factory=dict)
+    ook: frozenset[str] = frozenset()
+    """Rules that must fail as well: every column holds codes, dates or amounts, so a formula
+    cell (TC17) also breaks the format rule of its column."""
 
 
 WINDOWS_1252 = _wmo().replace("beëindiging".encode(), "beëindiging".encode("cp1252"))
@@ -226,6 +230,12 @@ BREUKEN = {
     "tc16-jeugd-type-twee-keer": Breuk(
         "TC16", _bestand("JEUGD", {5: {"Type voorziening": "02"}}), (3, 5), NAMEN["JEUGD"]
     ),
+    "tc17-wmo-formule": Breuk(
+        "TC17", _wmo({3: {"Type instelling": "=1+1"}}), (3,), ook=frozenset({"TC12"})
+    ),
+    "tc17-sbo-formule-in-kosten": Breuk(
+        "TC17", _bestand("SBO", {2: {"Kosten": "-1+1"}}), (2,), NAMEN["SBO"], ook=frozenset({"TC12"})
+    ),
 }
 
 
@@ -233,13 +243,13 @@ BREUKEN = {
 def test_check_file_broken_file_fails_only_its_rule(breuk):
     oordeel = check_file(breuk.naam, breuk.inhoud, GEMEENTE, set(breuk.periodes), **breuk.opties)
     failed = _failed(oordeel)
-    assert set(failed) == {breuk.regel}, {regel: b.melding for regel, b in failed.items()}
+    assert set(failed) == {breuk.regel} | breuk.ook, {regel: b.melding for regel, b in failed.items()}
     bevinding = failed[breuk.regel]
     assert bevinding.regels == breuk.regels
     assert bevinding.melding
     if breuk.regels:
         assert f"regel {', '.join(map(str, breuk.regels))}" in bevinding.melding
-    if bevinding.ernst == "fout":
+    if bevinding.ernst == "fout" or breuk.ook:
         assert oordeel.verdict == "afgekeurd"
     else:
         assert oordeel.verdict == "goedgekeurd"
@@ -247,7 +257,8 @@ def test_check_file_broken_file_fails_only_its_rule(breuk):
 
 
 def test_every_rule_has_a_breaking_file():
-    assert {breuk.regel for breuk in BREUKEN.values()} == {regel.id for regel in RULES}
+    # TC00 judges a refused ZIP, not a file: tests/test_cbs_zipveilig.py breaks it
+    assert {breuk.regel for breuk in BREUKEN.values()} == {regel.id for regel in RULES} - {"TC00"}
 
 
 @pytest.mark.parametrize(
@@ -265,6 +276,7 @@ def test_every_rule_has_a_breaking_file():
         ("tc14-aanmaakdatum", ["20160815101501", AANMAAK]),
         ("tc15-wmo-gelijke-regel", ["regel 5", "regel 2"]),
         ("tc16-sbo-categorie-twee-keer", ["Iv3-categorie", "670"]),
+        ("tc17-wmo-formule", ["formule-injectie", "Type instelling", '"=1+1" begint met "="']),
     ],
 )
 def test_check_file_message_names_what_is_wrong(breuk, woorden):
@@ -337,10 +349,106 @@ def test_check_file_free_text_for_sbo_allowed_by_option():
     assert _failed(oordeel) == {}
 
 
-def test_check_file_unknown_soort_applies_only_file_rules():
+def test_check_file_unknown_soort_applies_only_file_rules_and_formulas():
     oordeel = check_file("XYZ_H12016_0363.csv", _wmo(), GEMEENTE, PERIODES)
-    assert [b.regel for b in oordeel.bevindingen] == ["TC01", "TC02", "TC03", "TC04"]
+    assert [b.regel for b in oordeel.bevindingen] == ["TC01", "TC02", "TC03", "TC04", "TC17"]
     assert set(_failed(oordeel)) == {"TC01"}
+
+
+# --- amounts may be negative; formula cells are flagged (TC17) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("soort", "kolom", "bedrag"),
+    [
+        ("WMO", "Daadwerkelijk betaald bedrag", "-1234.50"),
+        ("WMO", "Daadwerkelijk betaald bedrag", "-12345678.90"),
+        ("SBO", "Kosten", "-125000.00"),
+        ("JEUGD", "Kosten", "-0.50"),
+    ],
+)
+def test_check_file_negative_amount_passes_every_rule(soort, kolom, bedrag):
+    oordeel = check_file(NAMEN[soort], _bestand(soort, {2: {kolom: bedrag}}), GEMEENTE, PERIODES)
+    assert _failed(oordeel) == {}
+    assert oordeel.verdict == "goedgekeurd"
+
+
+@pytest.mark.parametrize(
+    ("bedrag", "regel"),
+    [("+1234.50", "TC12"), ("-1234,50", "TC12"), ("--1234.50", "TC12"), ("-123456789.12", "TC08")],
+)
+def test_check_file_malformed_signed_amount_fails_its_rule(bedrag, regel):
+    data = _wmo({2: {"Daadwerkelijk betaald bedrag": bedrag}})
+    failed = _failed(check_file(NAAM, data, GEMEENTE, PERIODES))
+    assert set(failed) - {"TC17"} == {regel}
+    assert failed[regel].regels == (2,)
+
+
+@pytest.mark.parametrize(
+    ("waarde", "begin"),
+    [
+        ("=SUM(A1:A9)", '"="'),
+        ("  =1+1", '"="'),
+        ("+cmd|' /C calc'!A0", '"+"'),
+        ("-2+3+cmd", '"-"'),
+        ("@SUM(1)", '"@"'),
+        ("\uff1d1+1", '"\uff1d"'),
+        ("\t=1", "een tab"),
+        ("\t01", "een tab"),
+        ('"\r01"', "een regelterugloop (CR)"),
+        ('"\r\n01"', "een regelterugloop (CR)"),
+        ('" \r\n =1"', '"="'),
+    ],
+    ids=["is", "spaties-is", "plus-dde", "min-som", "apenstaart", "vol-breed-is", "tab-is", "tab", "cr",
+         "crlf", "spaties-crlf-is"],
+)
+def test_check_file_formula_cell_warned_with_its_line(waarde, begin):
+    data = _wmo({3: {"Type maatwerkarrangement": waarde}})
+    oordeel = check_file(NAAM, data, GEMEENTE, PERIODES)
+    bevinding = _failed(oordeel)["TC17"]
+    assert bevinding.ernst == "waarschuwing"
+    assert bevinding.regels == (3,)
+    assert "formule-injectie" in bevinding.melding
+    assert "regel 3 (kolom: Type maatwerkarrangement)" in bevinding.melding
+    assert f"begint met {begin}" in bevinding.melding
+    assert oordeel.verdict == "afgekeurd", "the code is wrong as well (TC08/TC12)"
+
+
+def test_check_file_formula_cells_on_several_lines_all_listed():
+    data = _wmo({2: {"Leveringsvorm": "=A1"}, 4: {"BSN": "@x", "Intensiteit": "+1+1"}})
+    bevinding = _failed(check_file(NAAM, data, GEMEENTE, PERIODES))["TC17"]
+    assert bevinding.regels == (2, 4)
+    assert "2 regel(s)" in bevinding.melding
+    assert "(kolom: Leveringsvorm, BSN, Intensiteit)" in bevinding.melding
+
+
+def test_check_file_formula_in_header_and_in_skipped_rows_still_warned():
+    rijen = [*RIJEN["WMO"], ("=HYPERLINK(1)", "x")]
+    data = _csv(KOPPEN["WMO"], rijen).replace(b"Gemeentecode", b"=Gemeentecode", 1)
+    failed = _failed(check_file(NAAM, data, GEMEENTE, PERIODES))
+    assert set(failed) == {"TC04", "TC05", "TC17"}
+    assert failed["TC17"].regels == (1, 5)
+    assert 'de kolomnaam "=Gemeentecode" begint met "="' in failed["TC17"].melding
+
+
+def test_check_file_formula_first_in_file_after_bom_warned():
+    data = b"\xef\xbb\xbf" + _wmo().replace(b"Aanmaakdatum", b"@Aanmaakdatum", 1)
+    assert _failed(check_file(NAAM, data, GEMEENTE, PERIODES))["TC17"].regels == (1,)
+
+
+@pytest.mark.parametrize("waarde", ["\t", " ", "ZIN"])
+def test_check_file_blank_or_plain_cell_is_no_formula(waarde):
+    data = _wmo({3: {"Leveringsvorm": waarde}})
+    assert "TC17" not in _failed(check_file(NAAM, data, GEMEENTE, PERIODES))
+
+
+def test_check_zip_refused_zip_is_tc00_afgekeurd_with_the_reason():
+    oordeel = check_zip("GMSD_H12016_0363.zip", "het ZIP-bestand bevat meer dan 100 bestanden")
+    assert oordeel.verdict == "afgekeurd"
+    [bevinding] = oordeel.bevindingen
+    assert (bevinding.regel, bevinding.geslaagd, bevinding.ernst) == ("TC00", False, "fout")
+    assert "meer dan 100 bestanden" in bevinding.melding
+    assert oordeel.bestandsnaam == "GMSD_H12016_0363.zip"
 
 
 # --- line numbers -------------------------------------------------------------------
@@ -394,17 +502,20 @@ def _bsns(aantal: int) -> list[str]:
 
 
 def test_rules_catalogue_ids_severities_and_texts():
-    assert [regel.id for regel in RULES] == [f"TC{n:02d}" for n in range(1, 17)]
-    assert {regel.id: regel.ernst for regel in RULES if regel.ernst != "fout"} == {"TC15": "waarschuwing"}
+    assert [regel.id for regel in RULES] == [f"TC{n:02d}" for n in range(0, 18)]
+    waarschuwingen = {regel.id: regel.ernst for regel in RULES if regel.ernst != "fout"}
+    assert waarschuwingen == {"TC15": "waarschuwing", "TC17": "waarschuwing"}
     assert all(regel.omschrijving.endswith(".") for regel in RULES)
 
 
 def test_catalogus_rows_for_documents():
-    rijen = catalogus()
-    assert [rij.id for rij in rijen] == [regel.id for regel in RULES]
-    assert rijen[0].soorten == ("WMO", "SBO", "JEUGD", "ONBEKEND")
-    assert rijen[9] == ("TC10", "fout", ("WMO",), RULES[9].omschrijving)
-    assert rijen[15].soorten == ("SBO", "JEUGD")
+    rijen = {rij.id: rij for rij in catalogus()}
+    assert list(rijen) == [regel.id for regel in RULES]
+    assert rijen["TC00"].soorten == ("ZIP",)
+    assert rijen["TC01"].soorten == ("WMO", "SBO", "JEUGD", "ONBEKEND")
+    assert rijen["TC10"] == ("TC10", "fout", ("WMO",), RULES[10].omschrijving)
+    assert rijen["TC16"].soorten == ("SBO", "JEUGD")
+    assert rijen["TC17"].soorten == ("WMO", "SBO", "JEUGD", "ONBEKEND")
 
 
 def test_regel_unknown_severity_refused():

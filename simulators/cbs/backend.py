@@ -8,7 +8,9 @@ technical check runs at once, and the technical report goes to the send folder.
 Where it differs from the real CBS: the check is the rule catalogue in ``check.py``
 (the real one is not public); report names follow the convention agreed with RINIS
 (``report.rapport_bestandsnaam``; RINIS reads it with ``gmsd.rapportnaam``).
-A ZIP is unpacked and every CSV in it gets its own check and report.
+A ZIP is unpacked in memory and every CSV in it gets its own check and report; a ZIP
+that ``zipveilig`` refuses (unreadable, a zip bomb, a path out of it, ...) is not unpacked
+and gets one report, rule TC00 afgekeurd with the reason.
 
 A file without metadata whose name begins with ``OPTIN_`` or ``INTREKKING_`` is a
 gemeente's opt-in or withdrawal (``docs/optin.md``): fetched the same way, then read
@@ -18,10 +20,8 @@ and recorded by ``optin.py``. Any other file without metadata is an error, as be
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import threading
-import zipfile
 from datetime import datetime
 from urllib.parse import unquote
 
@@ -30,8 +30,8 @@ from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..store import Entry
 from . import leveringen as lv
-from . import optin
-from .check import check_file, parse_bestandsnaam
+from . import optin, zipveilig
+from .check import check_file, check_zip, parse_bestandsnaam
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS aanleveringen (
@@ -78,6 +78,7 @@ class Cbs(Party):
         self.vrije_tekst_sbo_jeugd = bool(config.options.get("vrije_tekst_sbo_jeugd", False))
         self.leveringen = lv.Leveringen(self.store, self.clock)
         self.oporde_direct = bool(config.options.get("oporde_direct", True))
+        self.zipgrenzen = zipveilig.Grenzen.uit_opties(config.options)
 
     def task_handlers(self):
         return {"ophalen": self._fetch, "controleren": self._check,
@@ -177,11 +178,14 @@ class Cbs(Party):
         ontvangen = datetime.fromisoformat(row["ontvangen"])
         valid_periods = self.verslagperiodes(ontvangen)
         gemeentecode = row["gemeentecode"]
-        for csv_name, name_for_check, inhoud in self._csv_files(
+        for csv_name, name_for_check, inhoud, weigering in self._csv_files(
                 row["bestandsnaam"], bytes(row["inhoud"]), meta):
             referentie = references.get(csv_name) or meta.ggkReferenties[0][1]
-            oordeel = check_file(name_for_check, inhoud, gemeentecode, valid_periods,
-                                 vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
+            if weigering:
+                oordeel = check_zip(name_for_check, weigering)
+            else:
+                oordeel = check_file(name_for_check, inhoud, gemeentecode, valid_periods,
+                                     vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
             parsed = parse_bestandsnaam(name_for_check, gemeentecode,
                                         vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
             periode = parsed["code_uitvraag"] if parsed else "ONBEKEND"
@@ -210,23 +214,24 @@ class Cbs(Party):
                                    niet_voor=self._oporde_verzenden(periode, ontvangen))
 
     def _csv_files(self, naam: str, inhoud: bytes, meta: metagegevens.Metagegevens):
-        """(name in the metadata, name to check, bytes) of each CSV in a delivery."""
+        """(name in the metadata, name to check, bytes, why refused) of each CSV in a delivery.
+
+        A ZIP is unpacked in memory by ``zipveilig``; when it refuses the ZIP, this yields
+        once: the ZIP's names, no bytes (nothing of a refused ZIP is stored again) and the
+        Dutch reason. Otherwise the reason is empty."""
         if not naam.lower().endswith(".zip"):
-            yield meta.ggkReferenties[0][0], naam, inhoud
+            yield meta.ggkReferenties[0][0], naam, inhoud, ""
+            return
+        try:
+            members = zipveilig.uitpakken(inhoud, self.zipgrenzen)
+        except zipveilig.OnveiligeZip as refused:
+            yield meta.bestandsnaam, naam, b"", refused.reden
             return
         suffix = "_" + meta.gemeentecode
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(inhoud))
-        except zipfile.BadZipFile:
-            yield meta.bestandsnaam, naam, inhoud  # checked as it is: fails the name/format rules
-            return
-        with archive:
-            for info in archive.infolist():
-                member = info.filename.rsplit("/", 1)[-1]
-                if info.is_dir() or not member.lower().endswith((".csv", ".txt")):
-                    continue
-                stem, _, ext = member.rpartition(".")
-                yield member, f"{stem}{suffix}.{ext}", archive.read(info)
+        for filename, data in members:
+            member = filename.rsplit("/", 1)[-1]
+            stem, _, ext = member.rpartition(".")
+            yield member, f"{stem}{suffix}.{ext}", data, ""
 
     # ------------------------------------------------------------- the timeline
 

@@ -9,7 +9,9 @@ generator, because CBS and the gemeente's software must be able to disagree.
 ``docs/controles.md`` lists the catalogue with example messages.
 
 The real check was not published; each module says where the simulator chooses.
-A ``.zip`` is not handled here: the caller hands in one CSV file at a time.
+A ``.zip`` is not opened here: the caller (``simulators.cbs.zipveilig``) unpacks it and
+hands in one CSV file at a time, or, when it refuses the ZIP, hands the reason to
+:func:`check_zip`, whose Oordeel is rule TC00 alone.
 
 Modules, each importing only those listed before it:
 
@@ -19,7 +21,7 @@ Modules, each importing only those listed before it:
 * :mod:`.bestandsnaam` — the file name convention (TC01);
 * :mod:`.inlezen` — the bytes read into an Aanlevering;
 * :mod:`.meldingen` — a rule's Uitkomst and the wording of its message;
-* :mod:`.regels_bestand`, :mod:`.regels_velden` — the rules' tests, TC01–TC06 and TC07–TC16;
+* :mod:`.regels_bestand`, :mod:`.regels_velden` — the rules' tests, TC00–TC06 and TC07–TC17;
 * :mod:`.catalogus` — Regel, :data:`RULES` and :func:`catalogus`.
 """
 
@@ -28,7 +30,17 @@ from __future__ import annotations
 from .bestandsnaam import parse_bestandsnaam
 from .catalogus import RULES, Catalogusregel, Regel, catalogus
 from .inlezen import Aanlevering, lees_aanlevering
-from .kolommen import JEUGD_HEADER, KOLOMMEN, KOPREGELS, ONBEKEND, SBO_HEADER, SOORTEN, WMO_HEADER, Kolom
+from .kolommen import (
+    JEUGD_HEADER,
+    KOLOMMEN,
+    KOPREGELS,
+    ONBEKEND,
+    SBO_HEADER,
+    SOORTEN,
+    WMO_HEADER,
+    ZIP,
+    Kolom,
+)
 from .meldingen import Uitkomst
 from .oordeel import FOUT, MAX_REGELS, WAARSCHUWING, Bevinding, Oordeel
 from .waarden import bsn_geldig
@@ -57,6 +69,28 @@ def check_file(
     return Oordeel(bestandsnaam=bestandsnaam, bevindingen=bevindingen)
 
 
+def check_zip(bestandsnaam: str, weigering: str) -> Oordeel:
+    """CBS's verdict on a delivered ZIP it refused to unpack: TC00, with ``weigering`` (the
+    Dutch reason ``simulators.cbs.zipveilig`` gave) as its message.
+
+    A ZIP that is unpacked gets no Oordeel of its own: each CSV in it gets
+    :func:`check_file`. An empty ``weigering`` gives TC00 voldaan.
+    """
+    aanlevering = Aanlevering(
+        bestandsnaam=bestandsnaam,
+        inhoud=b"",
+        gemeentecode="",
+        verslagperiodes=None,
+        naam=None,
+        naamfout="",
+        soort=ZIP,
+        records=(),
+        zipweigering=weigering,
+    )
+    bevindingen = tuple(regel.pas_toe(aanlevering) for regel in RULES if regel.geldt_voor(ZIP))
+    return Oordeel(bestandsnaam=bestandsnaam, bevindingen=bevindingen)
+
+
 __all__ = [
     "FOUT",
     "JEUGD_HEADER",
@@ -69,6 +103,7 @@ __all__ = [
     "SOORTEN",
     "WAARSCHUWING",
     "WMO_HEADER",
+    "ZIP",
     "Aanlevering",
     "Bevinding",
     "Catalogusregel",
@@ -79,5 +114,6 @@ __all__ = [
     "bsn_geldig",
     "catalogus",
     "check_file",
+    "check_zip",
     "parse_bestandsnaam",
 ]

@@ -1,5 +1,8 @@
 """The rule catalogue: every rule's id, Dutch text, soorten, ernst and test, in order.
 
+TC00 judges a delivered ZIP that CBS refused to unpack (soort ZIP, :func:`check_zip`);
+every other rule judges one CSV/TXT file.
+
 This module owns :data:`RULES`, the order in which an Oordeel lists its Bevindingen,
 and :func:`catalogus`, the rows ``docs/controles.md`` and the reports show.
 """
@@ -11,10 +14,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .inlezen import Aanlevering
-from .kolommen import ONBEKEND, SOORTEN
+from .kolommen import ONBEKEND, SOORTEN, ZIP
 from .meldingen import Uitkomst
 from .oordeel import ERNSTEN, FOUT, MAX_REGELS, WAARSCHUWING, Bevinding
 from .regels_bestand import (
+    tc00_zip,
     tc01_bestandsnaam,
     tc02_verslagperiode,
     tc03_utf8,
@@ -33,6 +37,7 @@ from .regels_velden import (
     tc14_aanmaakdatum,
     tc15_gelijke_regels,
     tc16_dubbele_categorie,
+    tc17_formules,
 )
 
 
@@ -78,8 +83,18 @@ _ALLE = frozenset({*SOORTEN, ONBEKEND})
 _GEKEND = frozenset(SOORTEN)
 _WMO = frozenset({"WMO"})
 _SBO_JEUGD = frozenset({"SBO", "JEUGD"})
+_ZIP = frozenset({ZIP})
 
 RULES: tuple[Regel, ...] = (
+    Regel(
+        "TC00",
+        "Het ZIP-bestand is veilig en leesbaar: geen zip-bom (verhouding of totale grootte "
+        "uitgepakt, overlappende delen), niet te veel bestanden, geen ZIP in het ZIP-bestand, "
+        "geen pad buiten het ZIP-bestand, geen symbolische koppeling, geen dubbele naam, geen "
+        "versleuteling, en ten minste één .csv- of .txt-bestand.",
+        _ZIP,
+        tc00_zip,
+    ),
     Regel(
         "TC01",
         "De bestandsnaam volgt de naamconventie (soort, code uitvraag, vrije tekst, "
@@ -159,15 +174,24 @@ RULES: tuple[Regel, ...] = (
         _SBO_JEUGD,
         tc16_dubbele_categorie,
     ),
+    Regel(
+        "TC17",
+        "Geen cel begint (na spaties) met =, +, - of @, of met een tab of regelterugloop, zodat "
+        "een spreadsheet hem niet als formule leest (formule-injectie); een getal als -123.45 mag.",
+        _ALLE,
+        tc17_formules,
+        WAARSCHUWING,
+    ),
 )
 
 
 def catalogus() -> tuple[Catalogusregel, ...]:
     """The catalogue as rows (id, ernst, soorten, omschrijving), for documents and reports.
 
-    Soorten are listed as WMO, SBO, JEUGD, then ONBEKEND (a file whose name says no soort).
+    Soorten are listed as WMO, SBO, JEUGD, then ONBEKEND (a file whose name says no soort)
+    and ZIP (a delivered ZIP that CBS refused to unpack).
     """
-    volgorde = (*SOORTEN, ONBEKEND)
+    volgorde = (*SOORTEN, ONBEKEND, ZIP)
     return tuple(
         Catalogusregel(
             regel.id,

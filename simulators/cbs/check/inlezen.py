@@ -47,6 +47,8 @@ class Aanlevering:
     """The specified header when the file has it (TC04 passes), else empty."""
     rijen: tuple[tuple[int, tuple[str, ...]], ...] = ()
     """The data rows the field rules read: those with as many fields as :attr:`kop`."""
+    zipweigering: str = ""
+    """Why CBS refused to unpack this ZIP (soort ZIP, TC00), in Dutch; else empty."""
 
     @cached_property
     def regelnummers(self) -> tuple[int, ...]:

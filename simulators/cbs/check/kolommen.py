@@ -11,6 +11,8 @@ from typing import NamedTuple
 SOORTEN: tuple[str, ...] = ("WMO", "SBO", "JEUGD")
 ONBEKEND = "ONBEKEND"
 """Soort of a file whose name does not say WMO, SBO or JEUGD."""
+ZIP = "ZIP"
+"""Soort of a delivered ZIP as a whole, when CBS refuses to unpack it: only TC00 applies."""
 
 SEPARATOR = ";"
 

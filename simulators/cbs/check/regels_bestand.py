@@ -1,8 +1,10 @@
-"""The rules on the file as a whole: name, period, encoding, CSV and header, rows (TC01–TC06).
+"""The rules on the file as a whole: a refused ZIP, name, period, encoding, CSV and header,
+rows (TC00–TC06).
 
 This module owns the tests that judge the file before its fields: TC05 and TC06 do not
 need the header's names, so they still run when TC04 rejects it. How the bytes are
-read (UTF-8 or else Windows-1252, line numbers) is :mod:`.inlezen`'s choice.
+read (UTF-8 or else Windows-1252, line numbers) is :mod:`.inlezen`'s choice. TC00 only
+words the reason why CBS refused to unpack a ZIP: ``simulators.cbs.zipveilig`` finds it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ from .bestandsnaam import code_uitvraag_ergens
 from .inlezen import Aanlevering, kopregel
 from .kolommen import KOPREGELS
 from .meldingen import Uitkomst, kort, regellijst
+
+
+def tc00_zip(aanlevering: Aanlevering) -> Uitkomst:
+    if not aanlevering.zipweigering:
+        return Uitkomst(True)
+    return Uitkomst(
+        False,
+        f"Het ZIP-bestand is afgekeurd: {aanlevering.zipweigering}. Het is niet uitgepakt en "
+        "geen bestand erin is gecontroleerd.",
+    )
 
 
 def tc01_bestandsnaam(aanlevering: Aanlevering) -> Uitkomst:
