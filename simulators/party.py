@@ -25,6 +25,7 @@ from .clock import Clock, ClockError
 from .courier import Courier
 from .kalender import Werkdagkalender
 from .store import Journal, Store
+from .storingen import Storingen, StoringFout
 from .tasks import Handler, Tasks
 from .tijdlijn import Tijdlijn, TijdlijnFout
 
@@ -71,6 +72,9 @@ class Party:
         self.courier = Courier(self.name, self.journal)
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
                            expiry=self.task_expiry_handlers())
+        self.storingen = Storingen(  # in memory: a restart clears them
+            self.name, self.clock, self.journal,
+            peer=lambda: getattr(getattr(self, "receiver", None), "peer", "onbekend"))
         self._tijdlijn: Tijdlijn | None | object = _ONGELADEN
 
     def task_handlers(self) -> dict[str, Handler]:
@@ -120,7 +124,9 @@ class Party:
     def reset(self, settle: float = 2.0) -> bool:
         """Forget everything: every table emptied, open tasks dropped. For a test harness
         between scenarios, so one scenario's deliveries never leak into the next.
-        Returns whether the party was idle before (False: running work was cut off)."""
+        Returns whether the party was idle before (False: running work was cut off).
+        Armed faults go first, so a hanging request ends and senders can settle."""
+        self.storingen.reset()
         idle = self.tasks.wait_idle(settle)
         self.store.wipe()
         self.tasks.forget()
@@ -153,6 +159,7 @@ def make_app(party: Party, endpoints: dict[str, str], *blueprints: Blueprint) ->
     app.json.ensure_ascii = False
     app.extensions["ketentest.party"] = party
     app.extensions["ketentest.endpoints"] = endpoints
+    app.wsgi_app = party.storingen.middleware(app.wsgi_app)  # faults act before Flask
     app.register_blueprint(_common_blueprint())
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -258,6 +265,30 @@ def _common_blueprint() -> Blueprint:
         """Empty the party's state (a test harness's call between scenarios)."""
         idle = party_of().reset()
         return jsonify(gereset=True, was_rustig=idle)
+
+    @bp.get("/_beheer/storing")
+    def get_storing():
+        """The armed faults (what is left of each) and what they did."""
+        return jsonify(party_of().storingen.listing())
+
+    @bp.put("/_beheer/storing")
+    def put_storing():
+        """Arm a fault (or a list of them): see simulators/storingen.py and docs/storingen.md."""
+        try:
+            made = party_of().storingen.arm(request.get_json(silent=True))
+        except StoringFout as exc:
+            return jsonify(fout="Ongeldige storing", melding=str(exc)), 400
+        return jsonify(party_of().storingen.listing() | {"nieuw": [s.id for s in made]}), 201
+
+    @bp.delete("/_beheer/storing")
+    def delete_storing():
+        return jsonify(opgeheven=party_of().storingen.clear())
+
+    @bp.delete("/_beheer/storing/<int:storing_id>")
+    def delete_one_storing(storing_id: int):
+        if not party_of().storingen.clear(storing_id):
+            return jsonify(fout="Niet gevonden", melding=f"storing {storing_id} is niet (meer) actief"), 404
+        return jsonify(opgeheven=1)
 
     @bp.get("/_beheer/taken")
     def tasks():

@@ -1,0 +1,270 @@
+"""Steps about faults: a party that answers 503, drops the connection, is down, is slow or
+refuses a message with a Fo03 (``simulators/storingen.py``), and what the chain does
+about it: resend the identical message, hand a file on once, mark a refused report.
+
+A fault is armed over the party's control API (``/_beheer/storing``); the step says in
+business words which messages it hits. "Berichten" are what a party's neighbours send it:
+StUF messages for the GGk and RINIS, RINIS's announcements for the CBS, the GGk's
+notifications for the gemeente. Every reset before a scenario clears every fault.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+import allure
+from pytest_bdd import given, parsers, then, when
+
+from steps.drivers import ChainError
+
+PARTIJ = {"RINIS": "rinis", "het GGk": "ggk", "het CBS": "cbs", "de gemeente": "gemeente"}
+WIE = r"(?P<wie>RINIS|het GGk|het CBS|de gemeente)"
+VOLGENDE = r"(?:het volgende bericht|de volgende (?P<aantal>\d+) berichten)"
+INGANG = {"rinis": "/stuf/", "ggk": "/stuf/", "cbs": "/rinis/", "gemeente": "/notificaties"}
+"""Where a party's neighbours' messages come in (the rest: the harness's questions)."""
+STUF_BUUR = {"rinis": "ggk", "ggk": "rinis"}
+"""Who sends a party its StUF messages."""
+INBOX, VERZEND = "RGMSD001", "RGMSD101"
+RAPPORTSOORT = {"technisch rapport": "TECHNISCH", "op-orde rapport": "OPORDE"}
+
+
+# ------------------------------------------------------------------ drivers
+
+
+def arm(keten, party: str, **storing) -> dict:
+    """Arm one fault at ``party``; the answer lists every fault armed there."""
+    response = keten.session.put(keten.url(party, "/_beheer/storing"),
+                                 json={k: v for k, v in storing.items() if v is not None},
+                                 timeout=keten.timeout)
+    if response.status_code != 201:
+        raise ChainError(f"{party} nam de storing {storing} niet aan: HTTP {response.status_code} "
+                         f"{response.text[:300]}")
+    allure.attach(response.text, name=f"storing bij {party}", attachment_type=allure.attachment_type.JSON)
+    return response.json()
+
+
+def clear(keten, party: str) -> int:
+    """Clear every fault at ``party``; returns how many were still armed."""
+    response = keten.session.delete(keten.url(party, "/_beheer/storing"), timeout=keten.timeout)
+    if response.status_code != 200:
+        raise ChainError(f"{party} hief zijn storingen niet op: {response.text[:300]}")
+    return response.json()["opgeheven"]
+
+
+def storingen(keten, party: str) -> dict:
+    """The faults armed at ``party`` and what they did (``voorvallen``)."""
+    return keten.get(party, "/_beheer/storing").json()
+
+
+def _aantal(aantal: str | None) -> int:
+    return int(aantal) if aantal else 1
+
+
+def _uit_berichten(keten, party: str, naar: str) -> list[dict]:
+    """The StUF messages ``party`` sent ``naar`` in this scenario, every attempt."""
+    return [e for e in keten.journal_since(keten.marks)[party]
+            if e["richting"] == "uit" and e["peer"] == naar and e["berichtcode"] in ("Di01", "Du01", "Fo01")]
+
+
+def _herhaald(keten, party: str, naar: str) -> dict[str, list[dict]]:
+    """Per referentienummer the attempts ``party`` made, for messages sent more than once."""
+    per_ref: dict[str, list[dict]] = defaultdict(list)
+    for entry in _uit_berichten(keten, party, naar):
+        per_ref[entry["referentienummer"]].append(entry)
+    return {ref: entries for ref, entries in per_ref.items() if len(entries) > 1}
+
+
+# ------------------------------------------------------------- arming faults
+
+
+@given(parsers.re(WIE + r" antwoordt op " + VOLGENDE + r" met (?:HTTP (?P<status>500|503)|een Fo03 met "
+                  r'foutcode "(?P<code>[A-Za-z]+\d+)")'))
+def _(keten, wie: str, aantal: str | None, status: str | None, code: str | None) -> None:
+    """De partij beantwoordt de volgende berichten van haar buren met een HTTP-fout (zonder ze te
+    verwerken) of weigert ze met een Fo03 met deze foutcode (alleen het GGk en RINIS ontvangen StUF).
+    Voorbeeld: Gegeven RINIS antwoordt op de volgende 2 berichten met HTTP 503
+    Voorbeeld: Gegeven het GGk antwoordt op het volgende bericht met een Fo03 met foutcode "StUF058"
+    """
+    party = PARTIJ[wie]
+    if code and party not in STUF_BUUR:
+        raise ChainError(f"{wie} ontvangt geen StUF-berichten en kan dus geen Fo03 geven")
+    arm(keten, party, soort=status or "fo03", code=code, pad=INGANG[party], aantal=_aantal(aantal))
+
+
+@given(parsers.re(WIE + r" verbreekt de verbinding (?P<wanneer>voor|na) het verwerken van " + VOLGENDE))
+def _(keten, wie: str, wanneer: str, aantal: str | None) -> None:
+    """De partij sluit de verbinding zonder antwoord: vóór het verwerken (er is niets gebeurd) of
+    erna (alles is verwerkt, maar de zender weet dat niet: de dubbelzinnige bevestiging).
+    Voorbeeld: Gegeven RINIS verbreekt de verbinding na het verwerken van het volgende bericht
+    """
+    party = PARTIJ[wie]
+    arm(keten, party, soort=f"reset_{wanneer}", pad=INGANG[party], aantal=_aantal(aantal))
+
+
+@given(parsers.re(WIE + r" kapt het antwoord op " + VOLGENDE + r" halverwege af"))
+def _(keten, wie: str, aantal: str | None) -> None:
+    """De partij verwerkt het bericht, maar haar antwoord breekt halverwege af.
+    Voorbeeld: Gegeven RINIS kapt het antwoord op het volgende bericht halverwege af
+    """
+    party = PARTIJ[wie]
+    arm(keten, party, soort="afgekapt", pad=INGANG[party], aantal=_aantal(aantal))
+
+
+@given(parsers.re(WIE + r" is (?:(?P<duur>\d+) seconden? )?onbereikbaar"))
+def _(keten, wie: str, duur: str | None) -> None:
+    """De partij ligt plat: elk verzoek (behalve dat van de harness zelf) wordt zonder antwoord
+    afgebroken, tot ze weer bereikbaar wordt of de gegeven tijd voorbij is.
+    Voorbeeld: Gegeven RINIS is onbereikbaar
+    Voorbeeld: Gegeven het CBS is 2 seconden onbereikbaar
+    """
+    arm(keten, PARTIJ[wie], soort="plat", duur=int(duur) if duur else None)
+
+
+@given(parsers.re(WIE + r" antwoordt traag \((?P<seconden>\d+(?:,\d+)?) seconden?\)"))
+def _(keten, wie: str, seconden: str) -> None:
+    """De partij beantwoordt elk bericht van haar buren volledig, maar zoveel seconden te laat.
+    Voorbeeld: Gegeven het CBS antwoordt traag (2 seconden)
+    """
+    party = PARTIJ[wie]
+    arm(keten, party, soort="traag", seconden=float(seconden.replace(",", ".")), pad=INGANG[party])
+
+
+@given(parsers.re(WIE + r" blijft hangen op " + VOLGENDE))
+def _(keten, wie: str, aantal: str | None) -> None:
+    """De partij geeft geen antwoord tot de zender het opgeeft (time-out), en verwerkt niets.
+    Voorbeeld: Gegeven RINIS blijft hangen op het volgende bericht
+    """
+    party = PARTIJ[wie]
+    arm(keten, party, soort="hangen", pad=INGANG[party], aantal=_aantal(aantal))
+
+
+@when(parsers.re(WIE + r" weer bereikbaar wordt"))
+def _(keten, wie: str) -> None:
+    """Elke storing bij de partij is voorbij; wie het opnieuw probeert, komt er weer door.
+    Voorbeeld: Als RINIS weer bereikbaar wordt
+    """
+    clear(keten, PARTIJ[wie])
+
+
+# ------------------------------------------------------------ what followed
+
+
+@then(parsers.re(r"blijft (?P<wie>het GGk|RINIS|het CBS) proberen (?P<naar>RINIS|het GGk|het CBS) te "
+                 r"bereiken"))
+def _(keten, wie: str, naar: str) -> None:
+    """De zender heeft een taak die naar de ontvanger moet, al minstens twee keer mislukte en nog
+    openstaat: hij probeert het later weer (gewacht wordt hoogstens de time-out van de harness).
+    Voorbeeld: Dan blijft het GGk proberen RINIS te bereiken
+    """
+    party, ontvanger = PARTIJ[wie], PARTIJ[naar]
+    kenmerken = (keten.urls[ontvanger], ontvanger)
+    deadline = time.monotonic() + keten.timeout
+    while True:
+        taken = [t for t in keten.get(party, "/_beheer/taken").json()
+                 if t["fout"] and any(k in t["fout"] for k in kenmerken)]
+        if any(t["status"] == "open" and t["pogingen"] >= 2 for t in taken):
+            return
+        if time.monotonic() > deadline:
+            raise ChainError(f"{wie} heeft binnen {keten.timeout:.0f} s geen taak die {naar} twee keer "
+                             f"niet bereikte en openstaat; wel: {taken or 'geen'}")
+        time.sleep(0.02)
+
+
+@then(parsers.re(r"heeft (?P<wie>het GGk|RINIS) het bericht opnieuw verstuurd"))
+def _(keten, wie: str) -> None:
+    """De zender heeft minstens één StUF-bericht meer dan eens verstuurd, elke keer byte voor byte
+    hetzelfde (zelfde referentienummer en tijdstipBericht).
+    Voorbeeld: Dan heeft het GGk het bericht opnieuw verstuurd
+    """
+    keten.wait_idle()
+    party = PARTIJ[wie]
+    herhaald = _herhaald(keten, party, STUF_BUUR[party])
+    sent = [(e["berichtcode"], e["referentienummer"]) for e in _uit_berichten(keten, party, STUF_BUUR[party])]
+    assert herhaald, f"{wie} verstuurde geen bericht opnieuw; verstuurd: {sent}"
+    for ref, entries in herhaald.items():
+        bodies = {keten.session.get(e["payload"]).content for e in entries}
+        assert len(bodies) == 1, (
+            f"{wie} verstuurde {ref} {len(entries)} keer, maar niet telkens hetzelfde bericht")
+
+
+@then(parsers.re(r"antwoordt (?P<wie>RINIS|het GGk) op het herhaalde bericht met hetzelfde Bv03"))
+def _(keten, wie: str) -> None:
+    """De ontvanger herkent het herhaalde bericht: hij geeft opnieuw zijn eerste Bv03 (hetzelfde
+    referentienummer), en dat is het antwoord dat de zender nu krijgt.
+    Voorbeeld: Dan antwoordt RINIS op het herhaalde bericht met hetzelfde Bv03
+    """
+    keten.wait_idle()
+    party = PARTIJ[wie]
+    zender = STUF_BUUR[party]
+    herhaald = _herhaald(keten, zender, party)
+    assert herhaald, f"{zender} verstuurde geen bericht opnieuw aan {wie}"
+    journals = keten.journal_since(keten.marks)
+    for ref in herhaald:
+        gegeven = [e for e in journals[party] if e["richting"] == "uit" and e["crossRefnummer"] == ref]
+        codes = [e["berichtcode"] for e in gegeven]
+        assert len(gegeven) >= 2 and set(codes) == {"Bv03"}, (
+            f"{wie} antwoordde op {ref}: {codes or 'niets'}; verwacht twee keer een Bv03")
+        bodies = {keten.session.get(e["payload"]).content for e in gegeven}
+        assert len(bodies) == 1, f"{wie} gaf op het herhaalde bericht {ref} een ander Bv03 dan eerst"
+        gekregen = [e for e in journals[zender] if e["richting"] == "in" and e["crossRefnummer"] == ref]
+        assert gekregen, f"{zender} kreeg op {ref} nooit een antwoord"
+        assert keten.session.get(gekregen[-1]["payload"]).content in bodies, (
+            f"{zender} kreeg op {ref} een ander antwoord dan het Bv03 dat {wie} bewaarde")
+
+
+@then("heeft RINIS het bestand maar één keer doorgezet naar het CBS")
+def _(keten, aanlevering) -> None:
+    """Het bestand staat één keer in de inbox van het CBS bij RINIS en het CBS heeft één aanlevering
+    ervan, hoe vaak het ook werd aangeboden.
+    Voorbeeld: Dan heeft RINIS het bestand maar één keer doorgezet naar het CBS
+    """
+    keten.wait_idle()
+    inbox = [i["naam"] for i in keten.folder(INBOX) if i["correlatie"] in aanlevering.referenties
+             and not i["naam"].endswith(".metagegevens.xml")]
+    assert len(inbox) == 1, f"in {INBOX} staat het bestand {len(inbox)} keer: {inbox}"
+    bij_cbs = [a["bestandsnaam"] for a in keten.cbs_deliveries() if a["correlatie"] in aanlevering.referenties]
+    assert len(bij_cbs) == 1, f"het CBS heeft {len(bij_cbs)} aanleveringen van het bestand: {bij_cbs}"
+
+
+@then(parsers.re(r'zet RINIS het (?P<soort>technisch rapport|op-orde rapport) in de verzendmap op '
+                 r'"geweigerd" met foutcode "(?P<code>[A-Za-z]+\d+)"'))
+def _(keten, aanlevering, soort: str, code: str) -> None:
+    """Het GGk weigerde het rapport met een Fo03: RINIS houdt het in de verzendmap van het CBS met
+    status "geweigerd" en de foutcode in de melding (RINIS biedt het niet opnieuw aan).
+    Voorbeeld: Dan zet RINIS het technisch rapport in de verzendmap op "geweigerd" met foutcode "StUF058"
+    """
+    keten.wait_idle()
+    prefix = f"CBS_{RAPPORTSOORT[soort]}_"
+    items = [i for i in keten.folder(VERZEND)
+             if i["naam"].startswith(prefix) and i["correlatie"] in aanlevering.referenties]
+    assert items, f"er staat geen {soort} over de aanlevering in {VERZEND}"
+    gezien = [(i["naam"], i["status"], i["melding"]) for i in items]
+    assert all(i["status"] == "geweigerd" and (i["melding"] or "").startswith(code) for i in items), (
+        f"verwacht status 'geweigerd' met foutcode {code}; in {VERZEND}: {gezien}")
+
+
+@then(parsers.re(r"heeft RINIS het (?P<soort>technisch rapport|op-orde rapport) maar één keer aan het "
+                 r"GGk aangeboden"))
+def _(keten, aanlevering, soort: str) -> None:
+    """RINIS stuurde het rapport in één bericht naar het GGk, zonder herhaling.
+    Voorbeeld: Dan heeft RINIS het technisch rapport maar één keer aan het GGk aangeboden
+    """
+    keten.wait_idle()
+    prefix = f"CBS_{RAPPORTSOORT[soort]}_"
+    sent = [e for e in _uit_berichten(keten, "rinis", "ggk")
+            if (e["bestandsnaam"] or "").startswith(prefix) and e["correlatie"] in aanlevering.referenties]
+    assert len(sent) == 1, (
+        f"RINIS bood het {soort} {len(sent)} keer aan: {[e['referentienummer'] for e in sent]}")
+
+
+@then(parsers.re(r"is de storing bij " + WIE + r" (?P<keer>\d+) keer opgetreden"))
+def _(keten, wie: str, keer: str) -> None:
+    """Zo vaak trof een storing een verzoek aan deze partij (sinds het begin van het scenario).
+    Voorbeeld: Dan is de storing bij het CBS 1 keer opgetreden
+    """
+    keten.wait_idle()
+    voorvallen = storingen(keten, PARTIJ[wie])["voorvallen"]
+    assert len(voorvallen) == int(keer), (
+        f"de storing bij {wie} trof {len(voorvallen)} verzoeken, verwacht {keer}: "
+        f"{[(v['soort'], v['methode'], v['pad']) for v in voorvallen]}")
