@@ -37,7 +37,8 @@ class Courier:
         kwargs.setdefault("timeout", self.timeout)
         try:
             response = self.session.request(method, url, **kwargs)
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (requests.ConnectionError, requests.Timeout,
+                requests.exceptions.ChunkedEncodingError) as exc:  # a cut-off answer: try again
             raise TransientError(f"{method} {url}: {exc.__class__.__name__}") from None
         if response.status_code >= 500 and not _is_soap(response):
             raise TransientError(f"{method} {url}: HTTP {response.status_code}")

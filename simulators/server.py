@@ -44,7 +44,10 @@ class ServedApp:
                 wasyncore.close_all(server._map)
                 done.set()
 
-            server.trigger.pull_trigger(close_all)
+            try:
+                server.trigger.pull_trigger(close_all)
+            except OSError:  # a worker pulled the trigger as the loop closed it: already closing
+                pass
             done.wait(timeout)
             self._thread.join(timeout)
         else:

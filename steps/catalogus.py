@@ -28,6 +28,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.optin", "Opt-in, opt-out en intrekken"),
     ("steps.samenwerking", "Samenwerkingsverbanden en e-mails"),
     ("steps.boekhouding", "Boekhouding: niets verloren"),
+    ("steps.storingen", "Storingen en herstel"),
 )
 SLEUTELWOORD = {"given": "Gegeven", "when": "Als", "then": "Dan"}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
