@@ -69,7 +69,10 @@ class Party:
         self.clock = config.clock
         self.store = Store(config.state_path, OUTGOING_SCHEMA + self.schema)
         self.journal = Journal(self.store, self.clock)
-        self.courier = Courier(self.name, self.journal)
+        # How long a call to a neighbour may take (option courier_timeout, seconds): a fault
+        # scenario that makes a neighbour hang sets it below the harness's own wait.
+        self.courier = Courier(self.name, self.journal,
+                               timeout=float(config.options.get("courier_timeout", 10.0)))
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
                            expiry=self.task_expiry_handlers())
         self.storingen = Storingen(  # in memory: a restart clears them
@@ -143,6 +146,7 @@ class Party:
         self.tasks.start()
 
     def stop(self) -> None:
+        self.storingen.reset()  # ends a running hang, so the server can shut down at once
         self.tasks.stop()
         self.store.close()
 

@@ -293,3 +293,16 @@ def test_metagegevens_doctype_refused():
 def test_metagegevens_not_xml_refused():
     with pytest.raises(metagegevens.InvalidMetagegevens):
         metagegevens.from_xml(b"gemeentecode=0363")
+
+
+def test_the_courier_timeout_is_a_party_option(make_party):
+    assert make_party(Rinis).courier.timeout == 10.0
+    assert make_party(Rinis, {"courier_timeout": "0.5"}).courier.timeout == 0.5
+
+
+def test_stopping_a_party_clears_its_faults(make_party):
+    ggk = make_party(Ggk)
+    ggk.storingen.arm({"soort": "hangen", "seconden": 30})
+    assert ggk.storingen.listing()["storingen"]
+    ggk.stop()
+    assert not ggk.storingen.listing()["storingen"]
