@@ -134,8 +134,12 @@ class Receiver:
                                       "onbekend", "")
             fo03 = stuf.build_antwoord("Fo03", self._answer_sg("Fo03", anon), fault.foutbericht)
         payload = stuf.wrap_fault(fo03, fault.foutbericht.omschrijving, fault.foutbericht.plek)
+        # A refused message is never stored, not even in the journal: it may be hostile (an
+        # entity bomb, an external DTD, 25 MB of text). The journal keeps what identifies it.
+        placeholder = (f"niet bewaard: geweigerd met {fault.foutbericht.code}; {len(body)} bytes; "
+                       f"sha256 {hashlib.sha256(body).hexdigest()}").encode()
         with self.store.transaction() as db:
-            self._journal_in(sg, body, None, db)
+            self._journal_in(sg, placeholder, None, db, content_type="text/plain")
             self._journal_out(payload, sg, None, db, code="Fo03")
         return payload, 500
 
@@ -145,9 +149,10 @@ class Receiver:
             referentienummer=stuf.new_referentienummer(), tijdstipBericht=self.clock_tijdstip(),
             crossRefnummer=sg.referentienummer[:40] or "onbekend")
 
-    def _journal_in(self, sg, body: bytes, correlatie: str | None, db) -> None:
+    def _journal_in(self, sg, body: bytes, correlatie: str | None, db,
+                    content_type: str = "text/xml") -> None:
         self.journal.record(Entry(
-            "in", self.peer, sg.berichtcode or "onleesbaar", body, "text/xml",
+            "in", self.peer, sg.berichtcode or "onleesbaar", body, content_type,
             sg.berichtcode or None, sg.referentienummer or None, sg.crossRefnummer,
             None, correlatie), db)
 

@@ -6,6 +6,7 @@ causes stay in the ``taken`` table where the tests can see them.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import sqlite3
 import zipfile
@@ -232,20 +233,26 @@ def test_rinis_journal_holds_message_and_bv03(rinis):
     assert uitgaand["crossRefnummer"] == refnr, "the answer is journalled against the message"
 
 
-def test_rinis_journal_holds_refused_message_and_fo03(rinis):
+def test_rinis_journal_identifies_a_refused_message_without_storing_it(rinis):
     soap = _soap(_di01(zender="9999"))
     answer, _ = rinis.receive(soap)
     entries = _journal(rinis)
     assert [(e["richting"], e["soort"]) for e, _ in entries] == [("in", "Di01"), ("uit", "Fo03")]
-    assert [payload for _, payload in entries] == [soap, answer], "received bytes and the Fo03"
+    received, sent = (payload for _, payload in entries)
+    assert sent == answer, "the Fo03 is journalled as sent"
+    assert soap not in received and b"9999" not in received, "a refused message is never stored"
+    assert received == (f"niet bewaard: geweigerd met StUF013; {len(soap)} bytes; sha256 "
+                        f"{hashlib.sha256(soap).hexdigest()}").encode()
 
 
-def test_rinis_journal_holds_unreadable_message_and_fo03(rinis):
+def test_rinis_journal_identifies_an_unreadable_message_without_storing_it(rinis):
     answer, _ = rinis.receive(b"dit is geen XML")
     entries = _journal(rinis)
     assert [(e["richting"], e["soort"]) for e, _ in entries] == [("in", "onleesbaar"),
                                                                 ("uit", "Fo03")]
-    assert [payload for _, payload in entries] == [b"dit is geen XML", answer]
+    received, sent = (payload for _, payload in entries)
+    assert sent == answer and b"geen XML" not in received
+    assert received.startswith(b"niet bewaard: geweigerd met StUF055; 15 bytes; sha256 ")
 
 
 def test_rinis_journal_holds_resend_and_repeated_answer(rinis):
