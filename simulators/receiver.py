@@ -43,6 +43,13 @@ Handler = Callable[[etree._Element, stuf.Stuurgegevens, sqlite3.Connection], str
 """Handles one accepted message inside the receiving transaction; returns the
 correlation reference for the journal, or raises StufFault to refuse it with a Fo03."""
 
+Verstoring = Callable[[etree._Element, stuf.Stuurgegevens, str, sqlite3.Connection], str | None]
+"""Takes an accepted message that an armed ``fo01`` fault (``simulators/storingen.py``)
+turns down: stores it as refused and schedules a Fo01 with the given code; returns the
+correlation reference for the journal."""
+
+STUF_NS_PREFIX = "http://www.egem.nl/StUF/StUF"
+
 
 @dataclass
 class Receiver:
@@ -57,13 +64,19 @@ class Receiver:
     known_zenders: Container[str]
     known_ontvangers: Container[str]
     functies: Container[str] | None = None
+    geblokkeerd: Callable[[str], bool] = lambda _functie: False
+    """Whether messages with this functie are blocked for now (IB103), by the party's beheer."""
+    verstoring: Verstoring | None = None
 
     def __post_init__(self) -> None:
         with self.store.transaction() as db:
             db.execute(RECEIVER_SCHEMA)
 
-    def receive(self, body: bytes) -> tuple[bytes, int]:
-        """Answer one HTTP request body: (SOAP bytes, HTTP status)."""
+    def receive(self, body: bytes, fo01: str | None = None) -> tuple[bytes, int]:
+        """Answer one HTTP request body: (SOAP bytes, HTTP status).
+
+        ``fo01``: an armed fault's foutcode; a message that passes the checks then gets
+        its Bv03 and is refused afterwards with a Fo01 with that code (``verstoring``)."""
         digest = hashlib.sha256(body).hexdigest()
         message: etree._Element | None = None
         sg: stuf.Stuurgegevens | None = None
@@ -77,8 +90,10 @@ class Receiver:
                 raise stuf.StufFault("StUF055", f"Bericht geweigerd: {exc}") from None
             except stuf.NotXml as exc:
                 raise stuf.StufFault("StUF055", str(exc)[:200]) from None
+            _check_versie(message)
             sg = stuf.read_stuurgegevens(message)
             self._check_berichtcode(sg.berichtcode)
+            _check_uuids(sg)
             stuf.require_valid(message)
             # table 4.1 order: StUF010 (ontvanger) before StUF013 (zender)
             if sg.ontvanger.organisatie not in self.known_ontvangers:
@@ -88,7 +103,11 @@ class Receiver:
                 raise stuf.stuf_fault("StUF013", f"zender '{sg.zender.organisatie}' is niet bekend")
             if self.functies is not None and sg.functie is not None and sg.functie not in self.functies:
                 raise stuf.stuf_fault("StUF034", f"functie '{sg.functie}' is niet bekend")
-            return self._accept(message, sg, body, digest)
+            if sg.functie and self.geblokkeerd(sg.functie):
+                raise stuf.StufFault("IB103", f"Berichttype tijdelijk geblokkeerd: {self.party.upper()} "
+                                     f"neemt nu geen berichten met functie {sg.functie} aan; "
+                                     "bied het later opnieuw aan", plek="server")
+            return self._accept(message, sg, body, digest, fo01)
         except stuf.StufFault as fault:
             return self._refuse(fault, sg, body)
 
@@ -98,7 +117,8 @@ class Receiver:
         if code not in self.handlers:
             raise stuf.stuf_fault("StUF025", f"{self.party} ontvangt hier geen {code}")
 
-    def _accept(self, message, sg: stuf.Stuurgegevens, body: bytes, digest: str) -> tuple[bytes, int]:
+    def _accept(self, message, sg: stuf.Stuurgegevens, body: bytes, digest: str,
+                fo01: str | None = None) -> tuple[bytes, int]:
         with self.store.transaction() as db:
             seen = db.execute(
                 "SELECT sha256, antwoord, status FROM ontvangen WHERE zender = ? AND referentienummer = ?",
@@ -112,7 +132,10 @@ class Receiver:
                     "StUF016", f"referentienummer {sg.referentienummer} is al gebruikt door "
                     f"zender {sg.zender.organisatie} voor een ander bericht")
             try:
-                correlatie = self.handlers[sg.berichtcode](message, sg, db)
+                if fo01 is not None and self.verstoring is not None:
+                    correlatie = self.verstoring(message, sg, fo01, db)
+                else:
+                    correlatie = self.handlers[sg.berichtcode](message, sg, db)
             except sqlite3.IntegrityError as exc:  # a conflict in the party's own tables
                 raise stuf.stuf_fault("StUF046", str(exc)) from None
             answer = stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))
@@ -160,6 +183,24 @@ class Receiver:
         self.journal.record(Entry(
             "uit", self.peer, code, payload, "text/xml", code, None, sg.referentienummer or None,
             None, correlatie), db)
+
+
+def _check_versie(message: etree._Element) -> None:
+    """StUF001: a message in another StUF version's namespace (e.g. StUF 02.04)."""
+    for element in message.iter(etree.Element):
+        namespace = etree.QName(element).namespace or ""
+        if namespace.startswith(STUF_NS_PREFIX) and namespace != stuf.STUF_NS:
+            versie = namespace.removeprefix(STUF_NS_PREFIX)
+            raise stuf.StufFault("StUF001", f"Versie StUF niet ondersteund: het bericht is StUF {versie}; "
+                                 "deze partij ontvangt StUF 03.01 (StUF0301)", plek="server")
+
+
+def _check_uuids(sg: stuf.Stuurgegevens) -> None:
+    """IB009: the GGk envelope requires lower-case UUID v4 (cross)referentienummers."""
+    for naam, waarde in (("referentienummer", sg.referentienummer), ("crossRefnummer", sg.crossRefnummer)):
+        if waarde is not None and not stuf.UUID4.fullmatch(waarde):
+            raise stuf.StufFault("IB009", f"(Cross)referentienummer is geen geldige UUID: {naam} "
+                                 f"'{waarde[:50]}' is geen UUID v4 in kleine letters")
 
 
 def _short(systeem: stuf.Systeem) -> stuf.Systeem:

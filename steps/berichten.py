@@ -9,7 +9,7 @@ leaves: a refusal then says something about the receiver, not about the harness.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import allure
@@ -18,11 +18,13 @@ from pytest_bdd import given, parsers, then, when
 from simulators import stuf
 from simulators.gmsd import metagegevens
 from simulators.gmsd.gemeenten import gemeenten
+from simulators.stuf.model import GGK_NS
 from steps.drivers import ChainError
 
 FUNCTIE_AANLEVERING = "GMSD-AANLEVERING"
 FUNCTIE_METAGEGEVENS = "GMSD-METAGEGEVENS"
 FUNCTIE_RAPPORT = "GMSD-RAPPORT"
+ATTACH_MAX = 1_000_000
 PARTIJ = {"het GGk": "ggk", "RINIS": "rinis", "het CBS": "cbs", "de gemeente": "gemeente"}
 
 
@@ -32,6 +34,7 @@ class Verzonden:
 
     ontvanger: str
     berichten: list[tuple[bytes, stuf.Antwoord | None, int]] = field(default_factory=list)
+    ruw: list[bytes] = field(default_factory=list)  # each answer's bytes, as they came
 
     def __repr__(self) -> str:
         return f"Verzonden({self.ontvanger}, {len(self.berichten)} berichten)"
@@ -49,7 +52,11 @@ def _send(keten, party: str, element_or_bytes, verzonden: Verzonden, name: str) 
         stuf.require_valid(element_or_bytes)
         body = stuf.wrap(element_or_bytes)
         action = stuf.SOAP_ACTIONS[stuf.read_stuurgegevens(element_or_bytes).berichtcode]
-    allure.attach(body, name=f"harness → {party} · {name}", attachment_type=allure.attachment_type.XML)
+    if len(body) > ATTACH_MAX:  # 25 MB of zeros says nothing a reader needs
+        allure.attach(f"{len(body)} bytes; begint met:\n".encode() + body[:2000],
+                      name=f"harness → {party} · {name} (ingekort)", attachment_type=allure.attachment_type.TEXT)
+    else:
+        allure.attach(body, name=f"harness → {party} · {name}", attachment_type=allure.attachment_type.XML)
     response = keten.post(party, "/stuf/ontvang", data=body, headers={
         "Content-Type": stuf.CONTENT_TYPE, "SOAPAction": f'"{action}"'})
     allure.attach(response.content, name=f"{party} → harness · antwoord HTTP {response.status_code}",
@@ -60,6 +67,7 @@ def _send(keten, party: str, element_or_bytes, verzonden: Verzonden, name: str) 
         raise ChainError(f"{party} gaf geen StUF-antwoord (HTTP {response.status_code}): {exc}; "
                          f"{response.text[:300]}") from None
     verzonden.berichten.append((body, answer, response.status_code))
+    verzonden.ruw.append(response.content)
     return answer
 
 
@@ -105,31 +113,149 @@ def _(keten, nu, bestand: str, code: str) -> Verzonden:
     return verzonden
 
 
-@when(parsers.re(r"het GGk RINIS een bericht stuurt (?P<gebrek>dat geen XML is|dat niet aan het "
-                 r"StUF-schema voldoet|van onbekende zender (?P<zender>\S+)|met een DOCTYPE)"),
-      target_fixture="verzonden")
-def _(keten, nu, gebrek: str, zender: str | None) -> Verzonden:
-    """De harness speelt het GGk en stuurt RINIS een ongeldig bericht.
-    Voorbeeld: Als het GGk RINIS een bericht stuurt dat niet aan het StUF-schema voldoet
-    """
-    verzonden = Verzonden("rinis")
-    envelop = ggk_aanbieding("0363", "WMO_H12016.csv", _csv("0363"), nu, "20160815-090000-001")[1]
+GEBREK = (
+    r"(?P<gebrek>dat geen XML is|met een DOCTYPE|met een externe entiteit|dat niet aan het StUF-schema "
+    r"voldoet|in StUF-versie 02\.04|met berichtcode \"(?P<berichtcode>[A-Za-z0-9]+)\"|met een "
+    r"referentienummer dat geen UUID is|van onbekende zender (?P<zender>\S+)|aan onbekende ontvanger "
+    r"\S+|met functie \"(?P<functie>[^\"]+)\"|van meer dan 25 MB|met een inhoud die geen "
+    r"base64 is|met een bestandsnaam met een spatie|zonder bestand|met een leeg bestand|met het bestand als "
+    r"xmlBestand|dat het al eerder stuurde|met een referentienummer dat al voor een ander bericht is "
+    r"gebruikt|met een onbekend crossRefnummer|terwijl de functie tijdelijk geblokkeerd is|"
+    r"met metagegevens die niet aan hun schema voldoen|met metagegevens van een andere gemeente|"
+    r"met een opt-in die het CBS niet kan lezen|met een opt-in met een verkeerde bestandsnaam)"
+)
+"""What can be wrong with one StUF message; ``docs/foutcodes.md`` says what each must get."""
+
+
+def _basisbericht(afzender: str, nu: datetime, gemeentecode: str = "0363") -> stuf.Envelop:
+    """The good message a bad one is made from: a GGk file Di01 to RINIS, or a report
+    Du01 from RINIS to the GGk (answering a random Di01: the GGk checks that)."""
+    if afzender == "ggk":
+        return ggk_aanbieding(gemeentecode, "WMO_H12016.csv", _csv(gemeentecode), nu, "20160815-090000-001")[1]
+    return stuf.Envelop(stuf.Stuurgegevens(
+        "Di01", stuf.Systeem("CBS", "CBS-GMSD"), stuf.Systeem(gemeentecode, "GGk"),
+        stuf.new_referentienummer(), nu.strftime("%Y%m%d%H%M%S") + "000", functie=FUNCTIE_RAPPORT),
+        stuf.Bestand(b"%PDF-1.4 harness\n%%EOF\n", "CBS_TECHNISCH_0363_H12016_20160815-090000-001.pdf"))
+
+
+def _met(envelop: stuf.Envelop, **sg_velden) -> stuf.Envelop:
+    return stuf.Envelop(replace(envelop.stuurgegevens, **sg_velden), envelop.bestand, envelop.versies)
+
+
+def _xml(envelop: stuf.Envelop, pad: str, tekst: str | None = None, **attributen) -> bytes:
+    """The envelope as SOAP with one element changed (``pad``: an XPath under the root)."""
+    element = stuf.build_envelop(envelop)
+    node = element.xpath(pad, namespaces={"StUF": stuf.STUF_NS, "GGK": GGK_NS})[0]
+    if tekst is not None:
+        node.text = tekst
+    for naam, waarde in attributen.items():
+        node.set(naam, waarde)
+    return stuf.wrap(element)
+
+
+def slecht_bericht(keten, afzender: str, ontvanger: str, gebrek: str, nu: datetime,
+                   berichtcode=None, zender=None, ontvanger_org=None, functie=None) -> list[tuple[bytes, str]]:
+    """The messages (SOAP bytes, name) the harness sends to show one ``gebrek``."""
+    basis = _basisbericht(afzender, nu)
+    goed = stuf.wrap(stuf.build_envelop(basis))
     if gebrek == "dat geen XML is":
-        _send(keten, "rinis", b"dit is geen XML", verzonden, "geen XML")
-    elif gebrek == "met een DOCTYPE":
-        body = stuf.wrap(stuf.build_envelop(envelop)).replace(
-            b"<soap", b'<!DOCTYPE x [<!ENTITY e "x">]><soap', 1)
-        _send(keten, "rinis", body, verzonden, "DOCTYPE")
-    elif gebrek.startswith("van onbekende zender"):
-        sg = envelop.stuurgegevens
-        vreemd = stuf.Envelop(stuf.Stuurgegevens("Di01", stuf.Systeem(zender, "Onbekend"), sg.ontvanger,
-                                                 sg.referentienummer, sg.tijdstipBericht,
-                                                 functie=sg.functie), envelop.bestand)
-        _send(keten, "rinis", stuf.build_envelop(vreemd), verzonden, "onbekende zender")
-    else:
-        element = stuf.build_envelop(envelop)
-        element.find(".//{*}referentienummer").text = "geen-uuid"
-        _send(keten, "rinis", stuf.wrap(element), verzonden, "schema-ongeldig")
+        return [(b"dit is geen XML", "geen XML")]
+    if gebrek == "met een DOCTYPE":
+        return [(goed.replace(b"<soap", b'<!DOCTYPE x [<!ENTITY e "x">]><soap', 1), "DOCTYPE")]
+    if gebrek == "met een externe entiteit":
+        body = goed.replace(b"<soap", b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><soap', 1)
+        return [(body.replace(b"<StUF:functie>", b"<StUF:functie>&e;", 1), "externe entiteit")]
+    if gebrek == "dat niet aan het StUF-schema voldoet":
+        return [(_xml(basis, "GGK:stuurgegevens/StUF:tijdstipBericht", "gisteren"), "schema-ongeldig")]
+    if gebrek == "in StUF-versie 02.04":
+        return [(goed.replace(stuf.STUF_NS.encode(), b"http://www.egem.nl/StUF/StUF0204"), "StUF 02.04")]
+    if berichtcode is not None:
+        return [(_xml(basis, "GGK:stuurgegevens/StUF:berichtcode", berichtcode), f"berichtcode {berichtcode}")]
+    if gebrek == "met een referentienummer dat geen UUID is":
+        return [(_xml(basis, "GGK:stuurgegevens/StUF:referentienummer", "20160815-0001"), "geen UUID")]
+    if zender is not None:
+        return [(stuf.wrap(stuf.build_envelop(_met(basis, zender=stuf.Systeem(zender, "Onbekend")))),
+                 "onbekende zender")]
+    if ontvanger_org is not None:
+        return [(stuf.wrap(stuf.build_envelop(_met(basis, ontvanger=stuf.Systeem(ontvanger_org, "GGk")))),
+                 "onbekende ontvanger")]
+    if functie is not None:
+        return [(stuf.wrap(stuf.build_envelop(_met(basis, functie=functie))), f"functie {functie}")]
+    if gebrek == "van meer dan 25 MB":
+        groot = stuf.Envelop(basis.stuurgegevens, stuf.Bestand(b"0" * (stuf.MAX_MESSAGE_BYTES + 1),
+                                                               basis.bestand.bestandsnaam))
+        return [(stuf.wrap(stuf.build_envelop(groot)), "meer dan 25 MB")]
+    if gebrek == "met een inhoud die geen base64 is":
+        return [(_xml(basis, "GGK:parameters/GGK:bericht/*", "dit is geen base64!"), "geen base64")]
+    if gebrek == "met een bestandsnaam met een spatie":
+        return [(_xml(basis, "GGK:parameters/GGK:bericht/*", bestandsnaam="WMO H12016.csv"), "spatie")]
+    if gebrek == "zonder bestand":
+        element = stuf.build_envelop(basis)
+        bericht = element.find("GGK:parameters/GGK:bericht", {"GGK": GGK_NS})
+        bericht.getparent().remove(bericht)
+        return [(stuf.wrap(element), "zonder bestand")]
+    if gebrek == "met een leeg bestand":
+        return [(_xml(basis, "GGK:parameters/GGK:bericht/*", ""), "leeg bestand")]
+    if gebrek == "met het bestand als xmlBestand":
+        als_xml = stuf.Envelop(basis.stuurgegevens, stuf.Bestand(b"<bestand/>"))
+        return [(stuf.wrap(stuf.build_envelop(als_xml)), "xmlBestand")]
+    if gebrek == "dat het al eerder stuurde":
+        eerst = []
+        if afzender == "ggk":  # with its metadata, so RINIS can place the file (once)
+            meta = ggk_aanbieding("0363", "WMO_H12016.csv", _csv("0363"), nu, "20160815-090000-001")[0]
+            meta = stuf.Envelop(meta.stuurgegevens, stuf.Bestand(metagegevens.to_xml(replace(
+                metagegevens.from_xml(meta.bestand.inhoud),
+                referentienummerBestand=basis.stuurgegevens.referentienummer))))
+            eerst = [(stuf.wrap(stuf.build_envelop(meta)), "metagegevens")]
+        return eerst + [(goed, "eerste keer"), (goed, "dezelfde nog eens")]
+    if gebrek == "met een referentienummer dat al voor een ander bericht is gebruikt":
+        ander = stuf.Envelop(basis.stuurgegevens, stuf.Bestand(basis.bestand.inhoud + b"x",
+                                                               basis.bestand.bestandsnaam))
+        return [(goed, "eerste bericht"), (stuf.wrap(stuf.build_envelop(ander)), "ander bericht, zelfde nummer")]
+    if gebrek == "met een onbekend crossRefnummer":
+        du01 = _met(basis, berichtcode="Du01", crossRefnummer=stuf.new_referentienummer())
+        return [(stuf.wrap(stuf.build_envelop(du01)), "onbekend crossRefnummer")]
+    if gebrek.startswith("met metagegevens"):  # the file first, its metadata last: RINIS pairs them
+        meta = ggk_aanbieding("0363", "WMO_H12016.csv", _csv("0363"), nu, "20160815-090000-001")[0]
+        record = replace(metagegevens.from_xml(meta.bestand.inhoud),
+                         referentienummerBestand=basis.stuurgegevens.referentienummer)
+        inhoud = (b"<metagegevens>geen schema</metagegevens>" if "schema" in gebrek
+                  else metagegevens.to_xml(replace(record, gemeentecode="0599")))
+        meta = stuf.Envelop(meta.stuurgegevens, stuf.Bestand(inhoud))
+        return [(goed, "bestand"), (stuf.wrap(stuf.build_envelop(meta)), "metagegevens")]
+    if gebrek.startswith("met een opt-in"):
+        naam = ("OPTIN_H12016_0363_20160815090000.csv" if "CBS" in gebrek else "OPTIN_H12016_0599_20160815090000.csv")
+        optin = _met(stuf.Envelop(basis.stuurgegevens, stuf.Bestand(b"dit is geen opt-in\r\n", naam)),
+                     functie="GMSD-OPTIN")
+        return [(stuf.wrap(stuf.build_envelop(optin)), naam)]
+    if gebrek == "terwijl de functie tijdelijk geblokkeerd is":
+        response = keten.session.put(keten.url(ontvanger, "/_beheer/blokkades"),
+                                     json={"functie": basis.stuurgegevens.functie}, timeout=keten.timeout)
+        if response.status_code != 201:
+            raise ChainError(f"{ontvanger} kon de functie niet blokkeren: HTTP {response.status_code} "
+                             f"{response.text[:200]}")
+        return [(goed, "geblokkeerde functie")]
+    raise AssertionError(f"onbekend gebrek: {gebrek}")
+
+
+@when(parsers.re(r"(?P<afzender>het GGk|RINIS) (?P<ontvanger>RINIS|het GGk) een bericht stuurt " + GEBREK),
+      target_fixture="verzonden")
+def _(keten, nu, afzender: str, ontvanger: str, gebrek: str, berichtcode: str | None, zender: str | None,
+      functie: str | None) -> Verzonden:
+    """De harness speelt het GGk (of RINIS) en stuurt de ander een bericht met één gebrek:
+    het bestand van gemeente 0363 (of een rapport voor 0363) met precies die ene fout.
+    Voorbeeld: Als het GGk RINIS een bericht stuurt dat niet aan het StUF-schema voldoet
+    Voorbeeld: Als RINIS het GGk een bericht stuurt met een onbekend crossRefnummer
+    Voorbeeld: Als het GGk RINIS een bericht stuurt met functie "GMSD-RAPPORT"
+    """
+    naar = PARTIJ[ontvanger]
+    ontvanger_org = None
+    if gebrek.startswith("aan onbekende ontvanger"):
+        ontvanger_org = gebrek.rsplit(" ", 1)[1]
+    verzonden = Verzonden(naar)
+    for body, name in slecht_bericht(keten, PARTIJ[afzender], naar, gebrek, nu, berichtcode, zender,
+                                     ontvanger_org, functie):
+        _send(keten, naar, body, verzonden, name)
     return verzonden
 
 
@@ -173,13 +299,23 @@ def _(verzonden: Verzonden, wie: str) -> None:
             f"Bv03 verwijst naar {answer.stuurgegevens.crossRefnummer}, verwacht {sent.referentienummer}")
 
 
+def _referentienummer(body: bytes) -> str | None:
+    """The referentienummer of a message the harness sent, if it can be read at all."""
+    try:
+        return stuf.read_stuurgegevens(stuf.unwrap(body)).referentienummer or None
+    except (stuf.NotXml, stuf.UnsafeXml, stuf.StufFault):
+        return None
+
+
 @then(parsers.re(r'weigert (?P<wie>het GGk|RINIS) het bericht met een Fo03 met foutcode '
                  r'"(?P<code>[A-Za-z]+\d+)"( en plek "(?P<plek>client|server)")?'))
 def _(verzonden: Verzonden, wie: str, code: str, plek: str | None) -> None:
-    """Het bericht is direct geweigerd met een Fo03 (in een SOAP-fault) met deze foutcode.
+    """Het bericht is direct geweigerd met een Fo03 (in een SOAP-fault, HTTP 500) met deze
+    foutcode, een omschrijving, en als crossRefnummer het referentienummer van het bericht
+    (als dat te lezen was).
     Voorbeeld: Dan weigert RINIS het bericht met een Fo03 met foutcode "StUF055" en plek "client"
     """
-    _body, answer, status = verzonden.berichten[-1]
+    body, answer, status = verzonden.berichten[-1]
     got = answer.stuurgegevens.berichtcode
     assert got == "Fo03", f"{wie} antwoordde {got}, verwacht Fo03 {code}"
     assert answer.fout.code == code, (
@@ -188,6 +324,63 @@ def _(verzonden: Verzonden, wie: str, code: str, plek: str | None) -> None:
     assert status == 500, f"een Fo03 hoort in een SOAP-fault met HTTP 500, niet {status}"
     if plek:
         assert answer.fout.plek == plek, f"plek is {answer.fout.plek}, verwacht {plek}"
+    refnr = _referentienummer(body)
+    if refnr:
+        assert answer.stuurgegevens.crossRefnummer == refnr[:40], (
+            f"de Fo03 verwijst naar {answer.stuurgegevens.crossRefnummer}, verwacht het geweigerde "
+            f"bericht {refnr}")
+
+
+@then(parsers.re(r'bevestigt RINIS het bericht met een Bv03 en (?:weigert het daarna|krijgt het GGk daarna) '
+                 r'(?:met )?een Fo01(?: van (?P<van>RINIS|het CBS))? met foutcode '
+                 r'"(?P<code>[A-Za-z]+\d+)"( en plek "(?P<plek>client|server)")?'))
+def _(keten, verzonden: Verzonden, code: str, plek: str | None, van: str | None) -> None:
+    """Een fout die pas bij verwerking gevonden wordt (door RINIS, of door het CBS): eerst een
+    Bv03, daarna een Fo01 aan het GGk die naar het bericht verwijst, met deze foutcode; met
+    "van" ook wie hem vond (de zender van de Fo01).
+    Voorbeeld: Dan bevestigt RINIS het bericht met een Bv03 en weigert het daarna met een Fo01 met foutcode "RIN001"
+    Voorbeeld: Dan bevestigt RINIS het bericht met een Bv03 en krijgt het GGk daarna een Fo01 van het CBS met foutcode "StUF055"
+    """
+    body, answer, status = verzonden.berichten[-1]
+    assert (answer.stuurgegevens.berichtcode, status) == ("Bv03", 200), (
+        f"RINIS antwoordde {answer.stuurgegevens.berichtcode} (HTTP {status}), verwacht eerst een Bv03"
+        + (f"; {answer.fout.code}: {answer.fout.omschrijving}" if answer.fout else ""))
+    refnr = _referentienummer(body)
+    keten.wait_idle()
+    fo01s = [e for e in keten.journal_since(keten.marks)["ggk"]
+             if e["richting"] == "in" and e["berichtcode"] == "Fo01" and e["crossRefnummer"] == refnr]
+    assert len(fo01s) == 1, f"het GGk ontving {len(fo01s)} Fo01's over bericht {refnr}, verwacht 1"
+    fo01 = stuf.read_antwoord(stuf.unwrap(keten.session.get(fo01s[0]["payload"]).content))
+    allure.attach(keten.session.get(fo01s[0]["payload"]).content, name="RINIS → GGk · Fo01",
+                  attachment_type=allure.attachment_type.XML)
+    assert fo01.fout.code == code, f"de Fo01 heeft foutcode {fo01.fout.code} ({fo01.fout.omschrijving}), verwacht {code}"
+    assert fo01.fout.omschrijving.strip(), "de Fo01 heeft geen omschrijving"
+    if plek:
+        assert fo01.fout.plek == plek, f"plek is {fo01.fout.plek}, verwacht {plek}"
+    if van:
+        verwacht = {"RINIS": "RINIS", "het CBS": "CBS"}[van]
+        assert fo01.stuurgegevens.zender.organisatie == verwacht, (
+            f"de Fo01 komt van {fo01.stuurgegevens.zender.organisatie}, verwacht {verwacht}")
+
+
+@then(parsers.re(r"beantwoordt (?P<wie>het GGk|RINIS) het herhaalde bericht met hetzelfde Bv03 en verwerkt het "
+                 r"één keer"))
+def _(keten, verzonden: Verzonden, wie: str) -> None:
+    """Hetzelfde bericht twee keer: twee keer precies hetzelfde Bv03, en maar één keer verwerkt
+    (RINIS plaatst het bestand één keer; het GGk zet het rapport één keer klaar).
+    Voorbeeld: Dan beantwoordt RINIS het herhaalde bericht met hetzelfde Bv03 en verwerkt het één keer
+    """
+    assert len(verzonden.ruw) >= 2, "de harness stuurde het bericht geen twee keer"
+    codes = [a.stuurgegevens.berichtcode for _b, a, _s in verzonden.berichten]
+    assert codes[-2:] == ["Bv03", "Bv03"], f"{wie} antwoordde {codes}, verwacht twee keer Bv03"
+    assert verzonden.ruw[-1] == verzonden.ruw[-2], f"{wie} gaf op het herhaalde bericht een ander Bv03"
+    keten.wait_idle()
+    if PARTIJ[wie] == "rinis":
+        geplaatst = [f["naam"] for f in keten.folder("RGMSD001") if not f["naam"].endswith(".metagegevens.xml")]
+        assert len(geplaatst) == 1, f"RINIS plaatste {len(geplaatst)} bestanden voor het CBS: {geplaatst}"
+    else:
+        items = keten.downloads("0363")
+        assert len(items) == 1, f"het GGk zette {len(items)} rapporten klaar, verwacht 1: {items}"
 
 
 # ------------------------------------------------------- what a party sent on

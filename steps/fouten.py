@@ -3,7 +3,19 @@ the GGk web service, and Fo01 error reports in the gemeente's download area."""
 
 from __future__ import annotations
 
-from pytest_bdd import parsers, then
+import io
+import json
+import time
+import zipfile
+from datetime import datetime
+
+import allure
+from pytest_bdd import given, parsers, then, when
+
+from simulators import stuf
+from simulators.gemeente import generator
+from steps.aanlevering import Aanlevering
+from steps.tijdlijn import kalender
 
 
 @then(parsers.re(r'weigert het GGk de upload met HTTP (?P<status>4\d\d) en een melding met "(?P<tekst>[^"]+)"'))
@@ -18,14 +30,181 @@ def _(aanlevering, status: str, tekst: str) -> None:
     assert "Traceback" not in melding, "de melding bevat een stack trace"
 
 
-@then(parsers.re(r'staat er een foutrapport met foutcode "(?P<code>[A-Za-z]+\d+)" in het downloadgebied '
-                 r"van de gemeente"))
-def _(keten, gemeente, aanlevering, code: str) -> None:
-    """Een latere partij weigerde: de gemeente ziet een foutrapport bij haar GGk-referentie.
-    Voorbeeld: Dan staat er een foutrapport met foutcode "StUF055" in het downloadgebied van de gemeente
+ZENDER = {"IB": "IB", "RINIS": "RINIS", "het CBS": "CBS"}
+
+
+@then(parsers.re(r'staat er een foutrapport met foutcode "(?P<code>[A-Za-z]+\d+)"(?: van (?P<van>IB|RINIS|het CBS))? '
+                 r"in het downloadgebied van de gemeente"))
+def _(keten, gemeente, aanlevering, code: str, van: str | None) -> None:
+    """Een latere partij weigerde: de gemeente krijgt een Fo01 (nooit een Fo03) als foutrapport
+    bij haar GGk-referentie, met deze foutcode, een omschrijving en plek; met "van" ook
+    wie de fout vond (de zender van de Fo01).
+    Voorbeeld: Dan staat er een foutrapport met foutcode "IB213" van IB in het downloadgebied van de gemeente
     """
     item = keten.wait_for_download(
         gemeente.code, aanlevering.downloads_voor,
         lambda i: i["soort"] == "foutrapport", "foutrapport")
-    inhoud = keten.download(gemeente.code, item["id"]).decode("utf-8", errors="replace")
-    assert code in inhoud, f"het foutrapport noemt foutcode {code} niet:\n{inhoud[:600]}"
+    inhoud = keten.download(gemeente.code, item["id"])
+    allure.attach(inhoud, name=f"foutrapport {item['bestandsnaam']}", attachment_type=allure.attachment_type.XML)
+    referenties = aanlevering.referenties
+    if referenties:
+        assert item["correlatie"] == referenties[0], (
+            f"het foutrapport hoort bij {item['correlatie']}, verwacht de GGk-referentie {referenties[0]}")
+        assert item["bestandsnaam"] == f"Fo01_{referenties[0]}.xml", item["bestandsnaam"]
+    fo01 = stuf.read_antwoord(stuf.parse_xml(inhoud))
+    sg = fo01.stuurgegevens
+    assert sg.berichtcode == "Fo01", f"de gemeente kreeg een {sg.berichtcode}; een gemeente krijgt alleen Fo01"
+    assert sg.ontvanger.organisatie == gemeente.code, f"de Fo01 is voor {sg.ontvanger.organisatie}"
+    assert fo01.fout.code == code, (
+        f"het foutrapport heeft foutcode {fo01.fout.code} ({fo01.fout.omschrijving}), verwacht {code}")
+    assert fo01.fout.omschrijving.strip() and fo01.fout.plek in ("client", "server"), fo01.fout
+    if van:
+        assert sg.zender.organisatie == ZENDER[van], (
+            f"de Fo01 komt van {sg.zender.organisatie}, verwacht {ZENDER[van]}")
+
+
+# ------------------------------------------------- the GGk web service refuses
+
+UPLOADGEBREK = (
+    r"(?P<gebrek>met gemeentecode \"(?P<code>[^\"]*)\"|zonder gebruiker|zonder bestand|met een leeg bestand|"
+    r"met de bestandsnaam \"(?P<naam>[^\"]+)\"|met een richtingsteken in de bestandsnaam|met een "
+    r"escape-teken in de bestandsnaam|met een bestand van meer dan 25 MB|met een ZIP die geen ZIP is|"
+    r"met een ZIP zonder CSV|van meer dan 64 MB)"
+)
+
+
+def _wmo(gemeentecode: str) -> bytes:
+    return generator.generate("WMO", gemeentecode, 2016, 1, datetime(2016, 8, 15, 9))
+
+
+@when(parsers.re(r"de gemeente bij het GGk een upload instuurt " + UPLOADGEBREK), target_fixture="aanlevering")
+def _(keten, gemeente, gebrek: str, code: str | None, naam: str | None):
+    """De harness speelt de software van de gemeente en stuurt de webservice van het GGk een
+    upload met één gebrek (verder een geldig Wmo-bestand "WMO_H12016.csv").
+    Voorbeeld: Als de gemeente bij het GGk een upload instuurt met de bestandsnaam "../WMO_H12016.csv"
+    """
+    gemeentecode, gebruiker = gemeente.code, "harness@ketentest.nl"
+    files = [("WMO_H12016.csv", _wmo(gemeente.code))]
+    if code is not None:
+        gemeentecode = code
+    elif gebrek == "zonder gebruiker":
+        gebruiker = " "
+    elif gebrek == "zonder bestand":
+        files = []
+    elif gebrek == "met een leeg bestand":
+        files = [("WMO_H12016.csv", b"")]
+    elif naam is not None:
+        files = [(naam, files[0][1])]
+    elif gebrek == "met een richtingsteken in de bestandsnaam":
+        files = [("WMO_H12016_\u202evsc.csv", files[0][1])]
+    elif gebrek == "met een escape-teken in de bestandsnaam":
+        files = [("WMO_H12016_\x1b[2J.csv", files[0][1])]
+    elif gebrek == "met een bestand van meer dan 25 MB":
+        files = [("WMO_H12016.csv", files[0][1] + b"0" * stuf.MAX_MESSAGE_BYTES)]
+    elif gebrek == "met een ZIP die geen ZIP is":
+        files = [("GMSD_H12016.zip", b"PK\x03\x04 dit is geen ZIP")]
+    elif gebrek == "met een ZIP zonder CSV":
+        archief = io.BytesIO()
+        with zipfile.ZipFile(archief, "w") as zf:
+            zf.writestr("lees_mij.pdf", b"%PDF-1.4")
+        files = [("GMSD_H12016.zip", archief.getvalue())]
+    elif gebrek == "van meer dan 64 MB":
+        files = [("WMO_H12016.csv", b"0" * (64 * 1024 * 1024 + 1))]
+    response = keten.upload_to_ggk(gemeentecode, files, gebruiker=gebruiker)
+    allure.attach(response.content, name=f"ggk → harness · upload-antwoord HTTP {response.status_code}",
+                  attachment_type=allure.attachment_type.JSON)
+    try:
+        antwoord = response.json()
+    except ValueError:
+        antwoord = {"melding": response.text[:500]}
+    return Aanlevering(files[0][0] if files else "", response.status_code, antwoord, 0)
+
+
+@then("heeft het GGk niets van de upload bewaard of doorgestuurd")
+def _(keten, gemeente) -> None:
+    """Een geweigerde upload laat niets achter: geen upload in de lijst van de gemeente en
+    geen bericht naar RINIS.
+    Voorbeeld: Dan heeft het GGk niets van de upload bewaard of doorgestuurd
+    """
+    keten.wait_idle()
+    uploads = keten.get("ggk", f"/api/v1/gemeenten/{gemeente.code}/uploads").json()
+    assert uploads == [], f"het GGk bewaarde de geweigerde upload: {uploads}"
+    naar_rinis = [e for e in keten.journal_since(keten.marks)["rinis"] if e["richting"] == "in"]
+    assert naar_rinis == [], f"RINIS ontving toch {len(naar_rinis)} berichten"
+
+
+@given(parsers.re(r'RINIS blokkeert tijdelijk de functie "(?P<functie>[^"]+)"'))
+def _(keten, functie: str) -> None:
+    """RINIS neemt tijdelijk geen berichten met deze functie aan (Fo03 IB103), zoals bij
+    onderhoud aan de ontvangende kant; de reset voor elk scenario heft het op.
+    Voorbeeld: Gegeven RINIS blokkeert tijdelijk de functie "GMSD-METAGEGEVENS"
+    """
+    response = keten.session.put(keten.url("rinis", "/_beheer/blokkades"), json={"functie": functie},
+                                 timeout=keten.timeout)
+    assert response.status_code == 201, f"RINIS blokkeerde {functie} niet: {response.text[:300]}"
+
+
+# ------------------------------------------------- deadlines: alarm, never silence
+
+ALARMTAAK = {"de aanlevering": ("ggk", "doorsturen"), "het rapport": ("rinis", "routeren")}
+
+
+@when(parsers.re(r"er (?P<n>\d+) werkdagen verstrijken terwijl de storing aanhoudt"), target_fixture="nu")
+def _(keten, request, n: str) -> datetime:
+    """Zet de klok N werkdagen vooruit zonder eerst op een rustige keten te wachten: een partij
+    blijft een bericht aanbieden dat niet aankomt, tot haar termijn verstreken is.
+    Voorbeeld: Als er 3 werkdagen verstrijken terwijl de storing aanhoudt
+    """
+    _wacht_tot_alleen_herhalingen(keten)
+    nu = keten.clock().replace(tzinfo=None)
+    dag = kalender(request).plus_werkdagen(nu, int(n))
+    doel = nu.replace(year=dag.year, month=dag.month, day=dag.day)
+    keten.set_clock(doel, terug=False)
+    keten.wait_idle()
+    return doel
+
+
+def _wacht_tot_alleen_herhalingen(keten, seconden: float = 15.0) -> None:
+    """Wait until every open task in the chain is one being retried (it failed at least once)
+    and the journals stand still: the chain is stuck on the fault, not still busy."""
+    deadline = time.monotonic() + seconden
+    vorige = None
+    while time.monotonic() < deadline:
+        open_ = [t for party in keten.urls for t in keten.get(party, "/_beheer/taken").json()
+                 if t["status"] == "open" and t["niet_voor"] is None]
+        stand = keten.journal_marks()
+        if open_ and all(t["fout"] for t in open_) and stand == vorige:
+            return
+        vorige = stand
+        time.sleep(0.2)
+    raise AssertionError(f"de keten bleef bezig of liep niet vast op de storing: {open_}")
+
+
+@then(parsers.re(r"meldt (?P<wie>het GGk|RINIS) een alarm: (?P<wat>de aanlevering|het rapport) is niet "
+                 r"afgeleverd binnen de termijn"))
+def _(keten, wie: str, wat: str) -> None:
+    """Wat niet binnen zijn termijn (op de werkdagkalender) afgeleverd kon worden, staat als
+    alarm bij de partij (``/_beheer/alarmen``): zichtbaar voor de beheerder, nooit stil.
+    Voorbeeld: Dan meldt het GGk een alarm: de aanlevering is niet afgeleverd binnen de termijn
+    """
+    party, soort = ALARMTAAK[wat]
+    alarmen = keten.get(party, "/_beheer/alarmen").json()
+    allure.attach(json.dumps(alarmen, ensure_ascii=False, indent=2), name=f"alarmen van {party}",
+                  attachment_type=allure.attachment_type.JSON)
+    verlopen = [a for a in alarmen if a["soort"] == soort and a["status"] == "verlopen"]
+    assert verlopen, f"{wie} meldt geen verlopen {soort}-taak: {alarmen}"
+    assert all("niet gelukt vóór" in (a["fout"] or "") for a in verlopen), verlopen
+
+
+@then(parsers.re(r'staat het technisch rapport in de verzendmap van RINIS op "(?P<status>[a-z]+)" met foutcode '
+                 r'"(?P<code>[A-Za-z]+\d+)"'))
+def _(keten, aanlevering, status: str, code: str) -> None:
+    """Hoe RINIS het rapport van het CBS in de verzendmap houdt: het CBS ziet status en melding.
+    Voorbeeld: Dan staat het technisch rapport in de verzendmap van RINIS op "onbestelbaar" met foutcode "KT002"
+    """
+    items = [i for i in keten.folder("RGMSD101")
+             if i["naam"].startswith("CBS_TECHNISCH_") and i["correlatie"] in aanlevering.referenties]
+    assert len(items) == 1, f"in RGMSD101 staan {len(items)} technische rapporten over de aanlevering"
+    item = items[0]
+    assert item["status"] == status and (item["melding"] or "").startswith(code), (
+        f"het rapport staat op '{item['status']}' met melding '{item['melding']}', verwacht '{status}' met {code}")

@@ -74,3 +74,57 @@ def _(keten, naam: str, code: str) -> None:
     body = keten.session.get(ontvangen[0]["payload"]).content
     assert f"<StUF:organisatie>{code}</StUF:organisatie>".encode() in body or code.encode() in body, (
         f"het bericht is niet aan gemeente {code} gericht")
+
+
+MAPGEBREK = (
+    r"(?P<gebrek>een rapport in de inbox zet|een rapport in een onbekende map zet|een rapport met een spatie in "
+    r"de naam in de verzendmap zet|een leeg rapport in de verzendmap zet|een onbekend bestand als onleesbaar "
+    r"weigert|een rapport in de verzendmap zet waarvan de naam geen gemeente noemt)"
+)
+RAPPORT = "CBS_TECHNISCH_0363_H12016_20160815-090000-001.pdf"
+
+
+@when(parsers.re(r"het CBS bij RINIS " + MAPGEBREK), target_fixture="mapverzoek")
+def _(keten, gebrek: str) -> dict:
+    """De harness speelt het CBS en doet bij de map-API van RINIS iets wat niet mag (of niet
+    kan worden afgeleverd).
+    Voorbeeld: Als het CBS bij RINIS een rapport in de inbox zet
+    """
+    pdf = b"%PDF-1.4 harness\n%%EOF\n"
+    if gebrek == "een onbekend bestand als onleesbaar weigert":
+        response = keten.post("rinis", f"/mappen/{INBOX}/999999/geweigerd",
+                              json={"code": "StUF055", "omschrijving": "onleesbaar"})
+    else:
+        folder = {"een rapport in de inbox zet": INBOX, "een rapport in een onbekende map zet": "RGMSD999"}.get(
+            gebrek, VERZEND)
+        naam = {"een rapport met een spatie in de naam in de verzendmap zet": "CBS TECHNISCH 0363.pdf",
+                "een rapport in de verzendmap zet waarvan de naam geen gemeente noemt":
+                    "CBS_TECHNISCH_9999_H12016_20160815-090000-001.pdf"}.get(gebrek, RAPPORT)
+        response = keten.place_in_folder(folder, naam, b"" if gebrek.startswith("een leeg") else pdf)
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"melding": response.text[:300]}
+    return {"status": response.status_code, **body}
+
+
+@then(parsers.re(r'weigert RINIS het verzoek van het CBS met HTTP (?P<status>4\d\d) en een melding met '
+                 r'"(?P<tekst>[^"]+)"'))
+def _(keten, mapverzoek: dict, status: str, tekst: str) -> None:
+    """De map-API van RINIS weigert met deze status en een Nederlandse melding, en bewaart niets.
+    Voorbeeld: Dan weigert RINIS het verzoek van het CBS met HTTP 403 en een melding met "inbox"
+    """
+    assert mapverzoek["status"] == int(status), f"RINIS antwoordde HTTP {mapverzoek['status']}: {mapverzoek}"
+    assert tekst in mapverzoek.get("melding", ""), f"de melding '{mapverzoek.get('melding')}' noemt '{tekst}' niet"
+    assert keten.folder(VERZEND) == [], f"RINIS bewaarde toch iets in {VERZEND}: {keten.folder(VERZEND)}"
+
+
+@then(parsers.re(r'zet RINIS het rapport in de verzendmap op "(?P<status>[a-z]+)" met een melding met '
+                 r'"(?P<tekst>[^"]+)"'))
+def _(keten, mapverzoek: dict, status: str, tekst: str) -> None:
+    """RINIS nam het rapport aan maar kan het nergens heen sturen: het CBS ziet waarom.
+    Voorbeeld: Dan zet RINIS het rapport in de verzendmap op "onbestelbaar" met een melding met "rapportconventie"
+    """
+    keten.wait_idle()
+    [item] = [i for i in keten.folder(VERZEND) if i["id"] == mapverzoek["id"]]
+    assert item["status"] == status and tekst in (item["melding"] or ""), item

@@ -279,7 +279,8 @@ def test_http_intrekken_refused_403_for_a_delegating_member(chain):
 
 def test_optin_refused_by_rinis_becomes_fo01_in_download_area(tmp_path):
     """A RINIS that does not know functie GMSD-OPTIN answers Fo03 (StUF034); the gemeente
-    gets it as a Fo01 from IB, as for an upload."""
+    gets it as a Fo01 from IB with the ISD-keten code IB102 (geen routering bekend), as for
+    an upload; RINIS's own code stays in details."""
     mappen = {"inbox": {"GMSD-AANLEVERING": "RGMSD001", "GMSD-METAGEGEVENS": "RGMSD001"},
               "verzend": {"RGMSD101": "GMSD-RAPPORT"}}
     with Chain(tmp_path, SimulatedClock(START), options={"rinis": {"mappen": mappen}}) as chain:
@@ -290,7 +291,7 @@ def test_optin_refused_by_rinis_becomes_fo01_in_download_area(tmp_path):
         referentie = response.json()["referentie"]
         assert chain.wait_idle(15)
         [listed] = requests.get(f"{chain.urls['ggk']}/api/v1/gemeenten/0363/optin", timeout=10).json()
-        assert listed["status"] == "geweigerd" and listed["melding"].startswith("StUF034"), listed
+        assert listed["status"] == "geweigerd" and listed["melding"].startswith("IB102"), listed
         items = requests.get(f"{chain.urls['ggk']}/api/v1/gemeenten/0363/downloads", timeout=10).json()
         [fout] = [i for i in items if i["soort"] == "foutrapport"]
         assert fout["bestandsnaam"] == f"Fo01_{referentie}.xml" and fout["correlatie"] == referentie, fout
@@ -298,7 +299,8 @@ def test_optin_refused_by_rinis_becomes_fo01_in_download_area(tmp_path):
                            timeout=10).content
         fo01 = stuf.parse_xml(raw)
         assert stuf.read_stuurgegevens(fo01).berichtcode == "Fo01"
-        assert fo01.find(".//{*}details").text == "GMSD-OPTIN-00010000"
+        assert fo01.find(".//{*}details").text == "GMSD-OPTIN-00010000; RINIS antwoordde Fo03 StUF034"
+        assert fo01.find(".//{*}code").text == "IB102"
 
 
 def test_fo01_from_rinis_after_bv03_marks_the_optin_refused(ggk):

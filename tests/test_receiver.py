@@ -162,10 +162,10 @@ def test_rinis_fo03_for_readable_message_swaps_zender_ontvanger(rinis):
     assert sg.ontvanger == envelop.stuurgegevens.zender, "the Fo03 goes to the zender"
 
 
-def test_rinis_schema_invalid_referentienummer_fo03_crossref_is_offending(rinis):
+def test_rinis_referentienummer_not_uuid_fo03_ib009_crossref_is_offending(rinis):
     refnr = stuf.new_referentienummer().upper()
     antwoord = _refused(rinis, *rinis.receive(_soap(_di01(refnr))))
-    assert antwoord.fout.code == "StUF055"
+    assert antwoord.fout.code == "IB009"
     assert "referentienummer" in antwoord.fout.omschrijving, antwoord.fout.omschrijving
     assert antwoord.stuurgegevens.crossRefnummer == refnr, (
         "the Fo03 should point at the offending (upper-case) referentienummer")

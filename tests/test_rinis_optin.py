@@ -126,7 +126,7 @@ def test_rinis_optin_bad_name_acknowledged_then_refused_with_fo01(rinis, monkeyp
     assert sg.berichtcode == "Fo01"
     assert sg.crossRefnummer == envelop.stuurgegevens.referentienummer, "it answers the refused Di01"
     assert (sg.zender.organisatie, sg.ontvanger.organisatie) == ("RINIS", "0363")
-    assert fo01.fout.code == "StUF055" and melding in fo01.fout.omschrijving, fo01.fout
+    assert fo01.fout.code == "RIN001" and melding[:100] in fo01.fout.omschrijving, fo01.fout
     assert fo01.fout.details == f"{functie}-00010000"
 
 

@@ -83,7 +83,8 @@ class Cbs(Party):
     def task_handlers(self):
         return {"ophalen": self._fetch, "controleren": self._check,
                 "rapport_plaatsen": self._place_report, "oporde": self._op_orde,
-                "spiegel2": self._spiegel2, "spiegel2_periode": self._spiegel2_periode}
+                "spiegel2": self._spiegel2, "spiegel2_periode": self._spiegel2_periode,
+                "optin_weigeren": self._refuse_optin}
 
     def start(self) -> None:
         # fpdf2 takes ~0.2 s to import: load it beside the start-up, not in its way.
@@ -154,10 +155,25 @@ class Cbs(Party):
         with self.store.transaction() as db:
             self.journal.record(Entry("in", "rinis", "bestand", inhoud, "text/csv",
                                       bestandsnaam=naam, correlatie=naam), db)
-            optin.registreer(db, self.leveringen, folder=folder, rinis_id=file_id, bestandsnaam=naam,
-                             inhoud=inhoud, gemeentecode=gemeentecode,
-                             ontvangen=self.clock.now().isoformat())
+            row_id = optin.registreer(db, self.leveringen, folder=folder, rinis_id=file_id,
+                                      bestandsnaam=naam, inhoud=inhoud, gemeentecode=gemeentecode,
+                                      ontvangen=self.clock.now().isoformat())
+            row = db.execute("SELECT status, melding FROM optin_berichten WHERE id = ?", (row_id,)).fetchone()
+            if row["status"] == optin.ONLEESBAAR:  # the gemeente must hear of it: a Fo01, via RINIS
+                self.tasks.add("optin_weigeren", {"map": folder, "id": file_id, "naam": naam,
+                                                  "melding": row["melding"]}, db)
         self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
+
+    def _refuse_optin(self, data: dict) -> None:
+        """CBS cannot read an opt-in/withdrawal file: RINIS sends the gemeente a Fo01 from
+        CBS (StUF055: the file does not follow the agreed form) tied to the file's Di01."""
+        omschrijving = f"Het CBS kan '{data['naam'][:60]}' niet lezen: {data['melding']}"[:200]
+        response = self.courier.request(
+            "POST", f"{self.url('rinis')}/mappen/{data['map']}/{data['id']}/geweigerd",
+            json={"code": "StUF055", "omschrijving": omschrijving})
+        if response.status_code >= 400:  # not retried, but never silent: an alarm
+            raise RuntimeError(f"RINIS nam de weigering niet aan: HTTP {response.status_code} "
+                               f"{response.text[:200]}")
 
     def optin_berichten(self) -> list[dict]:
         """Every opt-in/withdrawal file received, with its rows and outcome."""

@@ -22,6 +22,7 @@ import re
 import sqlite3
 import threading
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +35,7 @@ from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..store import Entry
+from ..stuf.isd import code_voor_gemeente
 from . import meldingen, optin, samenwerking
 from .common import UploadRefused, dag
 from .meldingen import MailRules
@@ -205,8 +207,14 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
         return late
 
     def _envelope_name(self, name: str) -> str:
-        if not name or "/" in name or "\\" in name:
-            raise UploadRefused("de bestandsnaam ontbreekt of bevat een map-scheidingsteken")
+        """The name in the envelope. A name that could not be a file name anywhere is
+        refused with the reason, whatever the policy; the policy decides only about
+        names the GMSD allows but the envelope does not (spaces): ``omzetten`` puts a
+        mapped name in the envelope and the gemeente's own in the metadata, so CBS gets
+        it unchanged; ``weigeren`` refuses it."""
+        fout = name_error(name)
+        if fout:
+            raise UploadRefused(fout)
         if not name.lower().endswith(ALLOWED_EXTENSIONS):
             raise UploadRefused(f"'{name}': alleen .csv-, .txt- of .zip-bestanden kunnen "
                                 "worden aangeleverd")
@@ -342,15 +350,19 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
 
     def _fo01_for_gemeente(self, gemeentecode: str, referentienummer: str, functie: str, element,
                            answer: stuf.Antwoord) -> tuple[bytes, str]:
-        """RINIS answered Fo03: the gemeente gets it as a Fo01 from IB (hop by hop).
+        """RINIS answered Fo03: the gemeente gets it as a Fo01 from IB (hop by hop), with
+        the ISD-keten code where one fits (``simulators/stuf/isd.py``).
         Returns the Fo01's bytes and the melding for the refused item."""
         fout = answer.fout
+        code = code_voor_gemeente(fout.code)
+        details = f"{functie}-00010000"
+        if code != fout.code:  # the ISD-keten code for the gemeente; RINIS's own code kept
+            details += f"; RINIS antwoordde Fo03 {fout.code}"
         fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
             "Fo01", self.systeem, stuf.Systeem(gemeentecode, "GGk"), stuf.new_referentienummer(),
             self.clock.stuf_tijdstip(), crossRefnummer=referentienummer), stuf.Foutbericht(
-                fout.code, fout.plek, fout.omschrijving,
-                details=f"{functie}-00010000", detailsXML=stuf.to_bytes(element)))
-        return stuf.to_bytes(fo01), f"{fout.code}: {fout.omschrijving}"
+                code, fout.plek, fout.omschrijving, details=details, detailsXML=stuf.to_bytes(element)))
+        return stuf.to_bytes(fo01), f"{code}: {fout.omschrijving}"
 
     # -------------------------------------------------------------- from RINIS
 
@@ -452,6 +464,28 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
             self.courier.request("POST", self.url("gemeente") + "/notificaties", json={
                 "gemeentecode": row["gemeentecode"], "download_id": row["id"],
                 "soort": row["soort"], "bestandsnaam": row["bestandsnaam"], "tekst": tekst})
+
+
+VERBODEN_TEKENS = '<>:"|?*'
+
+
+def name_error(name: str) -> str | None:
+    """Why ``name`` is refused as an uploaded file's name whatever the policy, or None:
+    missing, a path (separators, ``..``, a leading dot), control characters or characters
+    no file system takes. Dutch, for the 4xx message."""
+    if not name or not name.strip():
+        return "de bestandsnaam ontbreekt"
+    shown = name.encode("unicode_escape").decode("ascii")[:80]
+    if "/" in name or "\\" in name:
+        return f"'{shown}' bevat een map-scheidingsteken (/ of \\); geef alleen de bestandsnaam"
+    if name.startswith(".") or ".." in name:
+        return f"'{shown}' begint met een punt of bevat '..'; dat kan een verwijzing naar een map zijn"
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        return f"'{shown}' bevat een stuurteken (zoals een tab, regeleinde of richtingsteken)"
+    verboden = sorted({c for c in name if c in VERBODEN_TEKENS})
+    if verboden:
+        return f"'{shown}' bevat {' '.join(verboden)}; deze tekens kunnen niet in een bestandsnaam"
+    return None
 
 
 CODE_UITVRAAG = re.compile(r"_(H[12]\d{4})(?![0-9])")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import datetime
 
 from .. import stuf
 from ..gmsd import metagegevens, rapportnaam
@@ -31,6 +32,7 @@ from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..store import Entry
+from ..stuf.faults import FOUTCODE
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS berichten (
@@ -59,6 +61,10 @@ CREATE TABLE IF NOT EXISTS mapbestanden (
     correlatie TEXT,
     status TEXT NOT NULL DEFAULT 'nieuw', -- nieuw; send folder: doorgestuurd, onbestelbaar
     melding TEXT
+);
+CREATE TABLE IF NOT EXISTS blokkades (
+    functie TEXT PRIMARY KEY,            -- refused with Fo03 IB103 until lifted
+    sinds TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ggkreferenties (
     referentie TEXT PRIMARY KEY,
@@ -108,12 +114,46 @@ class Rinis(Party):
             clock_tijdstip=self.clock.stuf_tijdstip,
             handlers={"Di01": self._receive_di01},
             known_zenders=self.gemeenten, known_ontvangers={"CBS"},
-            functies=set(self.mappen["inbox"]),
+            functies=set(self.mappen["inbox"]) | set(self.mappen["verzend"].values()),
+            geblokkeerd=self.geblokkeerd, verstoring=self._verstoord,
         )
 
     def task_handlers(self):
         return {"plaatsen": self._place, "cbs_melden": self._notify_cbs,
                 "routeren": self._route, "fo01": self._send_fo01}
+
+    def task_expiry_handlers(self):
+        return {"routeren": self._route_expired}
+
+    def _routeertermijn(self) -> datetime:
+        """Until when RINIS keeps offering a message to the GGk (option
+        ``routeertermijn_werkdagen``, default 2 working days); then it raises an alarm."""
+        moment = self.clock.now()
+        dagen = int(self.config.options.get("routeertermijn_werkdagen", 2))
+        dag = self.kalender.plus_werkdagen(moment, dagen)
+        return moment.replace(year=dag.year, month=dag.month, day=dag.day)
+
+    # ------------------------------------------------------------ beheer
+
+    def geblokkeerd(self, functie: str) -> bool:
+        return self.store.one("SELECT 1 FROM blokkades WHERE functie = ?", (functie,)) is not None
+
+    def blokkades(self) -> list[dict]:
+        return [dict(r) for r in self.store.query("SELECT functie, sinds FROM blokkades ORDER BY functie")]
+
+    def blokkeer(self, functie: str) -> None:
+        """Block an exchange type for now: its Di01s get Fo03 IB103 (a real RINIS does
+        this during maintenance of a receiving party)."""
+        if functie not in self.receiver.functies:
+            raise FolderError(f"functie '{functie}' is onbekend; bekend: "
+                              f"{', '.join(sorted(self.receiver.functies))}", 404)
+        self.store.execute("INSERT OR REPLACE INTO blokkades VALUES (?, ?)",
+                           (functie, self.clock.now().isoformat()))
+
+    def deblokkeer(self, functie: str | None = None) -> int:
+        if functie is None:
+            return self.store.execute("DELETE FROM blokkades").rowcount
+        return self.store.execute("DELETE FROM blokkades WHERE functie = ?", (functie,)).rowcount
 
     def folders(self) -> dict[str, str]:
         return {code: "inbox" for code in set(self.mappen["inbox"].values())} | {
@@ -121,11 +161,19 @@ class Rinis(Party):
 
     # ------------------------------------------------------------ from the GGk
 
-    def receive(self, body: bytes) -> tuple[bytes, int]:
-        return self.receiver.receive(body)
+    def receive(self, body: bytes, fo01: str | None = None) -> tuple[bytes, int]:
+        return self.receiver.receive(body, fo01)
 
     def _receive_di01(self, message, sg: stuf.Stuurgegevens, db: sqlite3.Connection) -> str | None:
         envelop = stuf.read_envelop(message)
+        if sg.functie not in self.mappen["inbox"]:  # a known exchange, but not one a gemeente sends
+            return self._store_refused(db, sg, envelop, "IB234", (
+                f"Combinatie functie en organisatie niet toegestaan: {sg.zender.organisatie} mag geen "
+                f"berichten met functie {sg.functie} versturen; die komen alleen van het CBS"))
+        if not envelop.bestand.inhoud:
+            return self._store_refused(db, sg, envelop, "RIN001", (
+                f"RINIS kan het bericht niet verwerken: het bestand "
+                f"'{(envelop.bestand.bestandsnaam or 'xmlBestand')[:60]}' in de envelop is leeg"))
         if sg.functie == FUNCTIE_AANLEVERING and not envelop.bestand.is_tekst:
             raise stuf.stuf_fault("StUF055", "een aanlevering komt als tekstBestand")
         if sg.functie == FUNCTIE_METAGEGEVENS and envelop.bestand.is_tekst:
@@ -153,6 +201,25 @@ class Rinis(Party):
                     self.clock.now().isoformat(), koppel, correlatie))
         self.tasks.add("plaatsen", {"referentienummer": sg.referentienummer,
                                     "gemeentecode": sg.zender.organisatie}, db)
+        return correlatie
+
+    def _verstoord(self, message, sg: stuf.Stuurgegevens, code: str, db: sqlite3.Connection) -> str | None:
+        """An armed ``fo01`` fault: the message got its Bv03 and is now turned down."""
+        return self._store_refused(db, sg, stuf.read_envelop(message), code,
+                                   f"RINIS weigert het bericht (storing in de harness, foutcode {code})")
+
+    def _store_refused(self, db, sg: stuf.Stuurgegevens, envelop: stuf.Envelop, code: str,
+                       omschrijving: str) -> str | None:
+        """Keep an acknowledged message as refused and schedule its Fo01 to the sender."""
+        correlatie = envelop.bestand.bestandsnaam if sg.functie in OPTIN_PREFIX else None
+        db.execute("INSERT INTO berichten (referentienummer, functie, gemeentecode, bestandsnaam,"
+                   " inhoud, ontvangen, status, melding, correlatie) VALUES (?,?,?,?,?,?,?,?,?)",
+                   (sg.referentienummer, sg.functie or "", sg.zender.organisatie,
+                    envelop.bestand.bestandsnaam, envelop.bestand.inhoud, self.clock.now().isoformat(),
+                    "geweigerd", f"{code}: {omschrijving}"[:1000], correlatie))
+        self.tasks.add("fo01", {"referentienummer": sg.referentienummer, "code": code,
+                                "gemeentecode": sg.zender.organisatie, "omschrijving": omschrijving[:200]},
+                       db, verloopt=self._routeertermijn())
         return correlatie
 
     # -------------------------------------------------------- into CBS's inbox
@@ -218,7 +285,7 @@ class Rinis(Party):
         naam, gemeentecode = row["bestandsnaam"], row["gemeentecode"]
         melding = optin_name_error(naam, row["functie"], gemeentecode)
         if melding:
-            self._refuse(row, "StUF055", melding)
+            self._refuse(row, "RIN001", f"RINIS kan het bestand niet plaatsen: {melding}")
             return
         folder = self.mappen["inbox"][row["functie"]]
         with self.store.transaction() as db:
@@ -241,25 +308,53 @@ class Rinis(Party):
                        (f"{code}: {omschrijving}", row["gemeentecode"], row["referentienummer"]))
             self.tasks.add("fo01", {"referentienummer": row["referentienummer"], "code": code,
                                     "gemeentecode": row["gemeentecode"],
-                                    "omschrijving": omschrijving}, db)
+                                    "omschrijving": omschrijving[:200]}, db, verloopt=self._routeertermijn())
 
     def _send_fo01(self, data: dict) -> None:
+        """A Fo01 to the original sender, via the GGk: zender is whoever found the error
+        (RINIS, or CBS when it could not read a file), crossRefnummer the refused Di01."""
         row = self.store.one("SELECT gemeentecode, functie FROM berichten WHERE"
                              " referentienummer = ? AND gemeentecode = ?",
                              (data["referentienummer"], data["gemeentecode"]))
+        zender = self.cbs_systeem if data.get("zender") == "CBS" else self.systeem
+        functie = row["functie"] if row is not None else data.get("functie", "onbekend")
 
         def build():
             return stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
-                "Fo01", self.systeem, stuf.Systeem(row["gemeentecode"], "GGk"),
+                "Fo01", zender, stuf.Systeem(data["gemeentecode"], "GGk"),
                 stuf.new_referentienummer(), self.clock.stuf_tijdstip(),
                 crossRefnummer=data["referentienummer"]),
-                stuf.Foutbericht(data["code"], "client", data["omschrijving"],
-                                 details=f"{row['functie']}-00010000"))
+                stuf.Foutbericht(data["code"], data.get("plek", "client"), data["omschrijving"],
+                                 details=f"{functie}-00010000"))
 
-        fo01 = self.outgoing(f"fo01:{row['gemeentecode']}:{data['referentienummer']}", build)
+        fo01 = self.outgoing(f"fo01:{data['gemeentecode']}:{data['referentienummer']}", build)
         answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", fo01)
         if not answer.bevestigd:
             raise RuntimeError(f"GGk weigerde de Fo01: {answer.fout.code} {answer.fout.omschrijving}")
+
+    def refuse_from_cbs(self, folder: str, file_id: int, code: str, omschrijving: str) -> dict:
+        """CBS could not read a file it fetched: the gemeente gets a Fo01 from CBS, via the
+        GGk, tied to the Di01 the file came in. Asking twice sends one Fo01."""
+        if self._require_folder(folder) != "inbox":
+            raise FolderError(f"map {folder} is geen inbox; alleen een ontvangen bestand kan worden "
+                              "geweigerd", 403)
+        if not FOUTCODE.fullmatch(code or "") or not (omschrijving or "").strip():
+            raise FolderError("geef een foutcode (zoals StUF055) en een omschrijving")
+        with self.store.transaction() as db:
+            row = db.execute("SELECT * FROM mapbestanden WHERE map = ? AND id = ?",
+                             (folder, file_id)).fetchone()
+            if row is None:
+                raise FolderError(f"bestand {file_id} staat niet in {folder}", 404)
+            if row["referentienummer"] is None:
+                raise FolderError(f"bestand {file_id} kwam niet in een Di01: er is niemand om te melden", 409)
+            if row["status"] != "geweigerd":
+                db.execute("UPDATE mapbestanden SET status = 'geweigerd', melding = ? WHERE id = ?",
+                           (f"{code}: {omschrijving}"[:1000], file_id))
+                self.tasks.add("fo01", {"referentienummer": row["referentienummer"], "code": code,
+                                        "gemeentecode": row["gemeentecode"], "zender": "CBS",
+                                        "omschrijving": omschrijving[:200]},
+                               db, verloopt=self._routeertermijn())
+        return {"id": file_id, "status": "geweigerd", "referentienummer": row["referentienummer"]}
 
     def _notify_cbs(self, data: dict) -> None:
         self.courier.request("POST", self.url("cbs") + "/rinis/nieuw", json=data)
@@ -313,7 +408,7 @@ class Rinis(Party):
                 " VALUES (?,?,?,?,?,?)", (folder, naam, inhoud, self.clock.now().isoformat(),
                                           parsed.gemeentecode if parsed else None,
                                           parsed.referentie if parsed else None)).lastrowid
-            self.tasks.add("routeren", {"id": file_id}, db)
+            self.tasks.add("routeren", {"id": file_id}, db, verloopt=self._routeertermijn())
         return file_id
 
     def _require_folder(self, folder: str) -> str:
@@ -350,6 +445,12 @@ class Rinis(Party):
             self._mark(row["id"], "doorgestuurd", None)
         else:
             self._mark(row["id"], "geweigerd", f"{answer.fout.code}: {answer.fout.omschrijving}")
+
+    def _route_expired(self, data: dict, melding: str) -> None:
+        """The GGk could not be reached in time: CBS sees the report as undeliverable
+        (KT002) in its send folder, and the task is an alarm at ``/_beheer/alarmen``."""
+        self._mark(data["id"], "onbestelbaar", f"KT002: RINIS kon het rapport niet binnen de "
+                   f"routeertermijn bij het GGk afleveren ({melding})"[:1000])
 
     def _mark(self, file_id: int, status: str, melding: str | None) -> None:
         self.store.execute("UPDATE mapbestanden SET status = ?, melding = ? WHERE id = ?",

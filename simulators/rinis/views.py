@@ -19,7 +19,11 @@ ENDPOINTS = {
     "bestand": "GET /mappen/<map>/<id>",
     "opgehaald": "POST /mappen/<map>/<id>/opgehaald",
     "plaatsen": "PUT /mappen/<verzendmap>/<bestandsnaam>",
+    "weigeren": "POST /mappen/<inbox>/<id>/geweigerd {code, omschrijving}",
+    "blokkades": "GET|PUT|DELETE /_beheer/blokkades",
 }
+FO01_STORING = "ketentest.fo01"
+"""Set by an armed ``fo01`` fault (``simulators/storingen.py``): the foutcode to refuse with."""
 
 
 @bp.errorhandler(FolderError)
@@ -29,7 +33,7 @@ def _folder_error(exc: FolderError):
 
 @bp.post("/stuf/ontvang")
 def ontvang():
-    payload, status = party_of().receive(request.get_data())
+    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_STORING))
     return Response(payload, status=status, content_type=CONTENT_TYPE)
 
 
@@ -65,3 +69,29 @@ def picked_up(folder: str, file_id: int):
 def put(folder: str, naam: str):
     file_id = party_of().put(folder, naam, request.get_data())
     return jsonify(id=file_id, naam=naam), 201
+
+
+@bp.post("/mappen/<folder>/<int:file_id>/geweigerd")
+def refused(folder: str, file_id: int):
+    """CBS could not read a file: RINIS sends the gemeente a Fo01 from CBS (via the GGk)."""
+    body = request.get_json(silent=True) or {}
+    return jsonify(party_of().refuse_from_cbs(folder, file_id, str(body.get("code", "")),
+                                              str(body.get("omschrijving", "")))), 202
+
+
+@bp.get("/_beheer/blokkades")
+def blokkades():
+    return jsonify(party_of().blokkades())
+
+
+@bp.put("/_beheer/blokkades")
+def blokkeer():
+    """Block a functie for now: its Di01s get a Fo03 IB103 until the block is lifted."""
+    functie = str((request.get_json(silent=True) or {}).get("functie", ""))
+    party_of().blokkeer(functie)
+    return jsonify(party_of().blokkades()), 201
+
+
+@bp.delete("/_beheer/blokkades")
+def deblokkeer():
+    return jsonify(opgeheven=party_of().deblokkeer(request.args.get("functie")))

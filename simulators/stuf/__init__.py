@@ -13,6 +13,7 @@ from .messages import (
 from .model import (
     BESTANDSNAAM,
     MAX_MESSAGE_BYTES,
+    STUF_NS,
     UUID4,
     Antwoord,
     Bestand,
@@ -27,7 +28,7 @@ from .schema import NotXml, UnsafeXml, parse_xml, schema_errors
 from .soap import CONTENT_TYPE, SOAP_ACTIONS, unwrap, wrap, wrap_fault
 
 __all__ = [
-    "BESTANDSNAAM", "CONTENT_TYPE", "MAX_MESSAGE_BYTES", "SOAP_ACTIONS", "UUID4",
+    "BESTANDSNAAM", "CONTENT_TYPE", "MAX_MESSAGE_BYTES", "SOAP_ACTIONS", "STUF_NS", "UUID4",
     "Antwoord", "Bestand", "Envelop", "Foutbericht", "NotXml", "StufFault",
     "Stuurgegevens", "Systeem", "UnsafeXml", "Versies",
     "build_antwoord", "build_envelop", "new_referentienummer", "parse_xml",

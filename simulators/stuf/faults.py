@@ -8,7 +8,12 @@ ISD-keten error list; ``docs/foutcodes.md`` lists every one the simulators use.
 
 from __future__ import annotations
 
+import re
+
 from .model import Foutbericht
+
+FOUTCODE = re.compile(r"[A-Za-z]{2,10}\d{1,5}")
+"""What a foutcode looks like: StUF055, IB213, RIN001, KT001."""
 
 
 class StufFault(Exception):
