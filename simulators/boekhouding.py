@@ -15,7 +15,9 @@ referentienummer, a file or report by its name):
 * ``afgeleverd``: distinct messages the receiver journalled as received;
 * ``dubbel_onderdrukt``: receipts beyond the first of one message (a resend the
   receiver recognised), ``gedupliceerd``: a message the receiver *handled* twice (for
-  StUF: answered with two different answers; for files: placed twice);
+  StUF: answered with two different answers; for files: placed more often than sent; for
+  reports, whose name carries the GGk reference and so names one report: placed twice,
+  however often CBS offered it);
 * ``verloren``: acknowledged by the receiver's answer but absent from its journal, or sent
   and never received once the chain drained; ``onverwacht``: received but never sent
   by the other side;
@@ -32,6 +34,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from html import escape
 
 HOPS: tuple[tuple[str, str, str], ...] = (
     # (sender, receiver, what travels)
@@ -98,6 +101,28 @@ class Boeken:
         regels.append(f"foutrapporten bij gemeenten: {self.gemeld}")
         regels.append("sluitend" if self.sluitend else "NIET sluitend: " + "; ".join(self.afwijkingen()))
         return "\n".join(regels)
+
+    def als_html(self) -> str:
+        """The books as an HTML table (the Allure report shows it as a table); deviations red."""
+        kolommen = ("verzonden", "herhaald", "bevestigd", "afgeleverd", "dubbel_onderdrukt", "gedupliceerd",
+                    "verloren", "onverwacht", "geweigerd", "open", "mislukt")
+        kop = "".join(f"<th>{k.replace('_', ' ')}</th>" for k in kolommen)
+        regels = []
+        for hop in self.hops:
+            cellen = []
+            for k in kolommen:
+                waarde = hop.herhaald if k == "herhaald" else getattr(hop, k)
+                fout = k in NUL_VEREIST and waarde
+                cellen.append(f"<td style='text-align:right{';color:#c00;font-weight:bold' if fout else ''}'>"
+                              f"{waarde}</td>")
+            regels.append(f"<tr><th style='text-align:left'>{escape(hop.naam)} ({hop.soort})</th>"
+                          f"{''.join(cellen)}</tr>")
+        oordeel = "sluitend" if self.sluitend else "NIET sluitend: " + "; ".join(self.afwijkingen())
+        return ("<!DOCTYPE html><html lang='nl'><meta charset='utf-8'><title>Boekhouding per hop</title>"
+                "<style>table{border-collapse:collapse;font:13px sans-serif}td,th{border:1px solid #ccc;"
+                "padding:2px 6px}</style><table><tr><th>hop</th>" + kop + "</tr>" + "".join(regels)
+                + f"</table><p>foutrapporten bij gemeenten: {self.gemeld}</p><p><b>{escape(oordeel)}</b></p>"
+                "</html>")
 
     def als_json(self) -> dict:
         return {"sluitend": self.sluitend, "gemeld": self.gemeld,
@@ -168,7 +193,10 @@ def _bestand_hop(van: str, naar: str, soort: str, journalen: Mapping[str, list[d
     hop.verzonden, hop.pogingen = len(uit), sum(uit.values())
     hop.bevestigd = hop.afgeleverd = len(binnen)
     hop.dubbel_onderdrukt = 0
-    hop.gedupliceerd = sum(1 for naam, n in binnen.items() if n > max(1, uit.get(naam, 0)))
+    if soort == "rapport":  # a retried placement the receiver stored again is still a double
+        hop.gedupliceerd = sum(1 for n in binnen.values() if n > 1)
+    else:  # the same name may be a new file (a gemeente delivers again): only more than sent
+        hop.gedupliceerd = sum(1 for naam, n in binnen.items() if n > max(1, uit.get(naam, 0)))
     niet_aangekomen = len(set(uit) - set(binnen))
     if soort == "upload":  # a refused upload (4xx) is answered, not lost: the answer has no reference
         hop.geweigerd = sum(1 for e in journalen[van] if e["richting"] == "in" and e["peer"] == naar

@@ -75,6 +75,7 @@ class Chain:
     def stop_party(self, name: str) -> int:
         """Stop one party (an outage); returns its port, to start it there again."""
         server = self.servers.pop(name)
+        party_of(server.app).storingen.reset()  # a hanging request ends, so the server stops at once
         server.stop()
         party_of(server.app).stop()
         return server.port
@@ -104,6 +105,7 @@ class Chain:
 
     def stop(self) -> None:
         for name, server in list(self.servers.items()):
+            party_of(server.app).storingen.reset()  # a hanging request ends, so the server stops at once
             server.stop()
             party_of(server.app).stop()
             del self.servers[name]

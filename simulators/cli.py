@@ -132,6 +132,139 @@ def deliver(gemeente_url, gemeentecode, soort, rijen, seed) -> None:
             click.echo(f"{ref['referentie']} {ref['bestand']}")
 
 
+# ------------------------------------------------------ a running chain: faults, restarts
+
+
+class Mislukt(click.ClickException):
+    """A party could not be reached or refused: a Dutch message, exit code 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"fout: {self.message}", err=True)
+
+
+def partij_url(partij: str, url: str | None) -> str:
+    """The party's address: ``--url``, or where ``ketentest up`` puts it by default."""
+    if partij not in PARTIES:
+        raise Mislukt(f"onbekende partij '{partij}'; kies uit {', '.join(PARTIES)}")
+    return (url or f"http://127.0.0.1:{DEFAULT_PORTS[partij]}").rstrip("/")
+
+
+def _beheer(method: str, partij: str, url: str | None, pad: str, timeout: float = 10.0, **kwargs) -> dict:
+    """One call to a party's control API; its answer, or :class:`Mislukt` saying why not."""
+    base = partij_url(partij, url)
+    try:
+        response = requests.request(method, base + pad, timeout=timeout, **kwargs)
+    except requests.RequestException as exc:
+        raise Mislukt(f"{partij} is niet bereikbaar op {base} ({type(exc).__name__}). Draait de keten? "
+                      "Start hem met 'ketentest up', of geef het adres van de partij met --url.") from None
+    try:
+        answer = response.json()
+    except ValueError:
+        raise Mislukt(f"{base} gaf geen JSON (HTTP {response.status_code}): is dit wel {partij} "
+                      "van ketentest?") from None
+    if response.status_code >= 400:
+        melding = (answer.get("melding") or answer.get("fout")) if isinstance(answer, dict) else None
+        raise Mislukt(f"{partij} weigerde (HTTP {response.status_code}): {melding or response.text[:300]}")
+    return answer
+
+
+def _storing_regel(storing: dict) -> str:
+    delen = [f"{storing['id']:>3}  {storing['soort']:<10}", f"pad {storing['pad'] or '(alles)'}"]
+    if storing["aantal"] is not None:
+        delen.append(f"nog {storing['resterend']} van {storing['aantal']}")
+    if storing["seconden"] is not None:
+        delen.append(f"{storing['seconden']:g} s")
+    if storing["code"]:
+        delen.append(f"code {storing['code']}")
+    if storing["nog_seconden"] is not None:
+        delen.append(f"nog {storing['nog_seconden']:g} s")
+    return "  ".join(delen + [f"geraakt {storing['geraakt']}"])
+
+
+@main.command()
+@click.argument("partij")
+@click.argument("soort", required=False)
+@click.option("--pad", help="Only requests whose path starts with this, e.g. /stuf/ (default: all).")
+@click.option("--aantal", type=int, help="Only the next N matching requests (default: until cleared).")
+@click.option("--seconden", type=float, help="Delay of 'traag', wait of 'hangen'.")
+@click.option("--code", help="Foutcode of 'fo03' or 'fo01' (default StUF058).")
+@click.option("--duur", type=float, help="The fault ends by itself after this many seconds.")
+@click.option("--url", help="The party's URL (default: where 'ketentest up' starts it, "
+              "http://127.0.0.1:8101-8104).")
+@click.option("--opheffen", is_flag=True, help="Clear every fault of the party.")
+@click.option("--toon", is_flag=True, help="Show the party's faults and what they hit.")
+@click.option("--json", "as_json", is_flag=True, help="Print the party's answer as JSON.")
+def storing(partij, soort, pad, aantal, seconden, code, duur, url, opheffen, toon, as_json) -> None:
+    """Make a party of a running chain misbehave, or stop it (docs/storingen.md).
+
+    \b
+    ketentest storing rinis 503 --pad /stuf/ --aantal 2
+    ketentest storing cbs plat --duur 5
+    ketentest storing rinis --toon
+    ketentest storing rinis --opheffen
+
+    SOORT: 503, 500, traag, hangen, reset_voor, reset_na, afgekapt, fo03, fo01, plat.
+    Faults per scenario belong in the Gherkin; this is for a chain started with 'ketentest up'.
+    """
+    velden = {"pad": pad, "aantal": aantal, "seconden": seconden, "code": code, "duur": duur}
+    gegeven = [naam for naam, waarde in velden.items() if waarde is not None]
+    if (soort is not None) + opheffen + toon != 1:
+        raise Mislukt("geef een soort storing, of --opheffen, of --toon (één van de drie)")
+    if gegeven and soort is None:
+        raise Mislukt(f"--{' --'.join(gegeven)} hoort bij een nieuwe storing, niet bij --opheffen of --toon")
+    if opheffen:
+        answer = _beheer("DELETE", partij, url, "/_beheer/storing")
+        click.echo(json.dumps(answer, ensure_ascii=False) if as_json else
+                   f"{partij}: {answer['opgeheven']} storing(en) opgeheven")
+        return
+    if toon:
+        answer = _beheer("GET", partij, url, "/_beheer/storing")
+        if as_json:
+            click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
+            return
+        click.echo(f"{partij}: {len(answer['storingen'])} storing(en)")
+        for item in answer["storingen"]:
+            click.echo("  " + _storing_regel(item))
+        voorvallen = answer["voorvallen"]
+        click.echo(f"getroffen verzoeken sinds de laatste reset: {len(voorvallen)}")
+        for voorval in voorvallen[-5:]:
+            click.echo(f"  storing {voorval['storing']} {voorval['soort']}: {voorval['methode']} "
+                       f"{voorval['pad']} ({voorval['klok']})")
+        return
+    fault = {"soort": soort} | {naam: waarde for naam, waarde in velden.items() if waarde is not None}
+    answer = _beheer("PUT", partij, url, "/_beheer/storing", json=fault)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
+        return
+    for item in answer["storingen"]:
+        if item["id"] in answer["nieuw"]:
+            click.echo(f"{partij}: storing gezet: {_storing_regel(item)}")
+
+
+@main.command()
+@click.argument("partij")
+@click.option("--url", help="The party's URL (default: where 'ketentest up' starts it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the party's answer as JSON.")
+def herstart(partij, url, as_json) -> None:
+    """Restart a party of a running chain in place (POST /_beheer/herstart).
+
+    Its faults and everything else in memory are gone; what it had stored it reads again,
+    and work that was open (a file to forward, a report to place) it picks up.
+    """
+    answer = _beheer("POST", partij, url, "/_beheer/herstart", timeout=60)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
+        return
+    taken = answer["open_taken"]
+    click.echo(f"{partij} is opnieuw opgestart in {answer['seconden']:g} s; {answer['storingen_opgeheven']} "
+               f"storing(en) opgeheven, {len(taken)} open ta{'ak' if len(taken) == 1 else 'ken'} gevonden")
+    for taak in taken:
+        fout = f": laatste fout {taak['fout']}" if taak["fout"] else ""
+        click.echo(f"  {taak['id']:>4} {taak['soort']} ({taak['pogingen']} pogingen){fout}")
+
+
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 

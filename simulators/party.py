@@ -2,8 +2,13 @@
 
 Every party serves ``GET /health`` (who it is, its clock, its endpoints),
 ``GET /journal`` (every message it sent or received, with a link to the raw payload)
-and a small control API under ``/_beheer`` (clock, tasks, wait-until-idle) that a
-test harness uses and a real partner does not need.
+and a small control API under ``/_beheer`` (clock, tasks, wait-until-idle, faults, the
+courier's time-out, a restart) that a test harness uses and a real partner does not need.
+
+A restart (``POST /_beheer/herstart``, ``simulators/herstart.py``) replaces the app's
+party by a new one built from the same config. Every view, and the fault middleware,
+finds its party through :func:`party_of` on every request, never through a reference
+kept aside.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 from . import __version__, stuf
 from .clock import Clock, ClockError
 from .courier import Courier
+from .herstart import Deur, HerstartFout, restart
 from .kalender import Werkdagkalender
 from .store import Journal, Store
 from .storingen import Storingen, StoringFout
@@ -42,6 +48,7 @@ CREATE TABLE IF NOT EXISTS instellingen (
 
 
 _ONGELADEN = object()
+MAX_COURIER_TIMEOUT = 300.0
 
 
 @dataclass
@@ -69,10 +76,10 @@ class Party:
         self.clock = config.clock
         self.store = Store(config.state_path, OUTGOING_SCHEMA + self.schema)
         self.journal = Journal(self.store, self.clock)
-        # How long a call to a neighbour may take (option courier_timeout, seconds): a fault
-        # scenario that makes a neighbour hang sets it below the harness's own wait.
-        self.courier = Courier(self.name, self.journal,
-                               timeout=float(config.options.get("courier_timeout", 10.0)))
+        # How long a call to a neighbour may take (option courier_timeout, seconds); a scenario
+        # that makes a neighbour hang lowers it for a while (set_courier_timeout).
+        self.courier_timeout = float(config.options.get("courier_timeout", 10.0))
+        self.courier = Courier(self.name, self.journal, timeout=self.courier_timeout)
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
                            expiry=self.task_expiry_handlers())
         self.storingen = Storingen(  # in memory: a restart clears them
@@ -130,11 +137,22 @@ class Party:
         Returns whether the party was idle before (False: running work was cut off).
         Armed faults go first, so a hanging request ends and senders can settle."""
         self.storingen.reset()
+        self.courier.timeout = self.courier_timeout
         idle = self.tasks.wait_idle(settle)
         self.store.wipe()
         self.tasks.forget()
         self._tijdlijn = None
         return idle
+
+    def set_courier_timeout(self, seconds: Any) -> float:
+        """How long the courier waits for a neighbour, until the next reset or restart (then
+        the configured value again): a hang costs a scenario this long, not 10 s."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not (
+                0 < seconds <= MAX_COURIER_TIMEOUT):
+            raise ValueError(f"timeout is een aantal seconden groter dan 0 en ten hoogste "
+                             f"{MAX_COURIER_TIMEOUT:g}, bijvoorbeeld {{\"timeout\": 1}}")
+        self.courier.timeout = float(seconds)
+        return self.courier.timeout
 
     def url(self, neighbour: str) -> str:
         try:
@@ -145,9 +163,11 @@ class Party:
     def start(self) -> None:
         self.tasks.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 5.0) -> None:
+        """Stop the task worker (waiting at most ``wait`` s for the task it is doing) and
+        close the store."""
         self.storingen.reset()  # ends a running hang, so the server can shut down at once
-        self.tasks.stop()
+        self.tasks.stop(wait)
         self.store.close()
 
 
@@ -163,7 +183,15 @@ def make_app(party: Party, endpoints: dict[str, str], *blueprints: Blueprint) ->
     app.json.ensure_ascii = False
     app.extensions["ketentest.party"] = party
     app.extensions["ketentest.endpoints"] = endpoints
-    app.wsgi_app = party.storingen.middleware(app.wsgi_app)  # faults act before Flask
+    deur = app.extensions["ketentest.deur"] = Deur()
+    flask_wsgi = app.wsgi_app
+
+    def storend(environ: dict, start_response: Callable):
+        """Faults act before Flask; the party's of this moment (a restart replaces it)."""
+        with deur.binnen():
+            return party_of(app).storingen.handle(flask_wsgi, environ, start_response)
+
+    app.wsgi_app = storend
     app.register_blueprint(_common_blueprint())
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -269,6 +297,29 @@ def _common_blueprint() -> Blueprint:
         """Empty the party's state (a test harness's call between scenarios)."""
         idle = party_of().reset()
         return jsonify(gereset=True, was_rustig=idle)
+
+    @bp.post("/_beheer/herstart")
+    def herstart():
+        """Restart the party in place (see :func:`restart`); answers what it found open."""
+        try:
+            return jsonify(restart(current_app._get_current_object(), eigen=1))
+        except HerstartFout as exc:
+            return jsonify(fout="Niet herstart", melding=str(exc)), 409
+
+    @bp.get("/_beheer/courier")
+    def get_courier():
+        party = party_of()
+        return jsonify(timeout=party.courier.timeout, ingesteld=party.courier_timeout)
+
+    @bp.put("/_beheer/courier")
+    def put_courier():
+        """Lower (or raise) the courier's time-out until the next reset or restart."""
+        party = party_of()
+        try:
+            party.set_courier_timeout((request.get_json(silent=True) or {}).get("timeout"))
+        except ValueError as exc:
+            return jsonify(fout="Ongeldige time-out", melding=str(exc)), 400
+        return jsonify(timeout=party.courier.timeout, ingesteld=party.courier_timeout)
 
     @bp.get("/_beheer/storing")
     def get_storing():

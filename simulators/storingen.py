@@ -17,6 +17,9 @@ with the fault's ``pad`` then meets the fault instead of (or besides) the party:
 ``fo03``         a StUF message is refused with a Fo03 (``code``, default StUF058) in a SOAP
                  fault, as a receiving party answers synchronously; nothing processed. Only
                  SOAP requests meet it: others pass untouched and use up no count
+``fo01``         a StUF message reaches the party with ``environ["ketentest.fo01"]`` set to
+                 ``code`` (default StUF058): the party's receiver answers Bv03 and refuses the
+                 message later with a Fo01 of that code. Only SOAP requests meet it, as fo03
 ``plat``         down: every matching request is closed without an answer, the nearest a
                  running server gets to "connection refused"; ``duur`` ends it by itself
 ==============  =============================================================================
@@ -36,9 +39,12 @@ chain's books (``simulators/boekhouding.py``) count it refused, not lost. ``GET
 /_beheer/storing`` lists what each fault did (``voorvallen``).
 
 Faults live in memory, not in the party's store: they describe the running process, not
-its data. A restarted party (``Chain.stop_party``/``start_party``) starts without faults,
-as a real restart cures a hung or half-broken server; and a fault must act before the
-party touches its store, which may be the very thing being tested.
+its data. A restarted party (``POST /_beheer/herstart``, or ``Chain.stop_party``/
+``start_party``) starts without faults, as a real restart cures a hung or half-broken
+server; and a fault must act before the party touches its store, which may be the very
+thing being tested. The middleware is installed once per app and asks the app for its
+current party's faults on every request (:meth:`Storingen.handle`), so a restart, which
+puts a new party in place, also puts its faults in place.
 
 Closing a connection without an answer needs the server's help: a WSGI app cannot reach
 its socket. The middleware raises waitress's ``ClientDisconnected``, on which waitress
@@ -68,9 +74,13 @@ from .clock import Clock
 from .store import Entry, Journal
 from .stuf.faults import STUF_OMSCHRIJVING
 
-__all__ = ["SOORTEN", "VRIJ", "Storing", "StoringFout", "Storingen", "Verbroken"]
+__all__ = ["FO01_SLEUTEL", "SOORTEN", "VRIJ", "Storing", "StoringFout", "Storingen", "Verbroken"]
 
-SOORTEN = ("503", "500", "traag", "hangen", "reset_voor", "reset_na", "afgekapt", "fo03", "plat")
+SOORTEN = ("503", "500", "traag", "hangen", "reset_voor", "reset_na", "afgekapt", "fo03", "fo01", "plat")
+STUF_SOORTEN = ("fo03", "fo01")
+"""Faults that only SOAP requests meet; they carry a foutcode (``code``)."""
+FO01_SLEUTEL = "ketentest.fo01"
+"""The WSGI environ key a ``fo01`` fault sets to its foutcode before the party sees the request."""
 VRIJ = ("/_beheer", "/journal")
 """Paths that are never faulted: the harness steers and watches the parties through them."""
 
@@ -133,9 +143,9 @@ class Storing:
         if soort in STANDAARD_SECONDEN and seconden is None:
             seconden = STANDAARD_SECONDEN[soort]
         code = data.get("code")
-        if code is not None and soort != "fo03":
-            raise StoringFout("code geldt alleen voor fo03")
-        if soort == "fo03":
+        if code is not None and soort not in STUF_SOORTEN:
+            raise StoringFout("code geldt alleen voor fo03 en fo01")
+        if soort in STUF_SOORTEN:
             code = "StUF058" if code is None else str(code)
             if not FOUTCODE.fullmatch(code):
                 raise StoringFout(f"'{code}' is geen foutcode als StUF058")
@@ -146,7 +156,7 @@ class Storing:
     def past(self, path: str, environ: dict) -> bool:
         if self.pad is not None and not path.startswith(self.pad):
             return False
-        return self.soort != "fo03" or _is_soap(environ)
+        return self.soort not in STUF_SOORTEN or _is_soap(environ)
 
     def verlopen(self, now: float) -> bool:
         return self.tot is not None and now >= self.tot
@@ -254,15 +264,16 @@ class Storingen:
     # ------------------------------------------------------------- middleware
 
     def middleware(self, app: WSGIApp) -> WSGIApp:
-        """``app`` behind the armed faults (install as ``flask_app.wsgi_app``)."""
+        """``app`` behind these faults, for good (a party's app uses :meth:`handle` instead,
+        so that a restart can put another party's faults in front of it)."""
+        return lambda environ, start_response: self.handle(app, environ, start_response)
 
-        def storend(environ: dict, start_response: Callable) -> Iterable[bytes]:
-            storing = self.take(environ)
-            if storing is None:
-                return app(environ, start_response)
-            return self._act(storing, app, environ, start_response)
-
-        return storend
+    def handle(self, app: WSGIApp, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """One request to ``app``, through the fault it meets, if any."""
+        storing = self.take(environ)
+        if storing is None:
+            return app(environ, start_response)
+        return self._act(storing, app, environ, start_response)
 
     def _act(self, storing: Storing, app: WSGIApp, environ: dict, start_response) -> Iterable[bytes]:
         soort = storing.soort
@@ -270,6 +281,9 @@ class Storingen:
             return self._http_error(int(soort), start_response)
         if soort == "fo03":
             return self._fo03(storing.code or "StUF058", environ, start_response)
+        if soort == "fo01":  # the party itself answers Bv03 and sends the Fo01 later
+            environ[FO01_SLEUTEL] = storing.code or "StUF058"
+            return app(environ, start_response)
         if soort in ("plat", "reset_voor"):
             raise Verbroken(f"{self.party}: storing {soort}")
         if soort in ("traag", "hangen"):

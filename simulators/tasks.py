@@ -22,6 +22,7 @@ import logging
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -73,8 +74,9 @@ class Tasks:
             for column in ("niet_voor", "verloopt"):  # state from before these existed
                 if column not in columns:
                     db.execute(f"ALTER TABLE taken ADD COLUMN {column} TEXT")
-        if clock is not None:
-            clock.on_advance(lambda _moment: self.wake())
+        if clock is not None:  # weakly: a party replaced by a restart must not live on in the clock
+            wake = weakref.WeakMethod(self.wake)
+            clock.on_advance(lambda _moment: (woken := wake()) is not None and woken())
         self._cond = threading.Condition()
         self._not_before: dict[int, float] = {}
         self._busy = False

@@ -7,6 +7,7 @@ bounded and named: a step that waits says until when, and fails saying what it s
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -122,8 +123,9 @@ class Keten:
         before = self.journal_marks()
         while True:
             for party in self.urls:
-                remaining = max(0.1, deadline - time.monotonic())
-                response = self.post(party, "/_beheer/wacht", params={"seconden": remaining})
+                remaining = min(60.0, max(0.1, deadline - time.monotonic()))  # a party waits 60 s at most
+                response = self.post(party, "/_beheer/wacht", params={"seconden": remaining},
+                                     timeout=remaining + 5)
                 if response.status_code != 200:
                     raise ChainError(f"{party} is na {limit} s nog niet klaar: "
                                      f"{self.get(party, '/_beheer/taken').text[:500]}")
@@ -133,6 +135,49 @@ class Keten:
             if time.monotonic() > deadline:
                 raise ChainError(f"de keten werd binnen {limit} s niet rustig: journalen groeiden nog")
             before = after
+
+    # ------------------------------------------------------- faults, restarts
+
+    def arm_fault(self, party: str, storing: dict | list[dict]) -> dict:
+        """Arm one fault (or a list) at ``party``; the answer lists every fault armed there."""
+        response = self.session.put(self.url(party, "/_beheer/storing"), json=storing, timeout=self.timeout)
+        if response.status_code != 201:
+            raise ChainError(f"{party} nam de storing {storing} niet aan: HTTP {response.status_code} "
+                             f"{response.text[:300]}")
+        return response.json()
+
+    def clear_faults(self, party: str, pad: str | None = None) -> int:
+        """Clear the faults at ``party`` (only those on ``pad``, when given); returns how many."""
+        if pad is None:
+            response = self.session.delete(self.url(party, "/_beheer/storing"), timeout=self.timeout)
+            if response.status_code != 200:
+                raise ChainError(f"{party} hief zijn storingen niet op: {response.text[:300]}")
+            return response.json()["opgeheven"]
+        gone = 0
+        for storing in self.faults(party)["storingen"]:
+            if storing["pad"] == pad:  # 404: used up meanwhile, which is as good
+                gone += self.session.delete(self.url(party, f"/_beheer/storing/{storing['id']}"),
+                                            timeout=self.timeout).status_code == 200
+        return gone
+
+    def faults(self, party: str) -> dict:
+        """The faults armed at ``party`` and what they did (``voorvallen``)."""
+        return self.get(party, "/_beheer/storing").json()
+
+    def restart(self, party: str) -> dict:
+        """Restart ``party`` in place; the answer says which tasks it found open."""
+        response = self.post(party, "/_beheer/herstart", timeout=self.timeout + 30)
+        if response.status_code != 200:
+            raise ChainError(f"{party} startte niet opnieuw op: HTTP {response.status_code} "
+                             f"{response.text[:300]}")
+        return response.json()
+
+    def set_courier_timeout(self, party: str, seconds: float) -> None:
+        """How long ``party`` waits for its neighbours, until the next reset."""
+        response = self.session.put(self.url(party, "/_beheer/courier"), json={"timeout": seconds},
+                                    timeout=self.timeout)
+        if response.status_code != 200:
+            raise ChainError(f"{party} nam de time-out {seconds} s niet aan: {response.text[:300]}")
 
     # --------------------------------------------------------------- gemeente
 
@@ -145,6 +190,13 @@ class Keten:
     def compose_and_deliver(self, gemeentecode: str, **spec) -> requests.Response:
         return self.post("gemeente", "/api/v1/aanleveringen",
                          json={"gemeentecode": gemeentecode, **spec})
+
+    def compose_and_deliver_many(self, specs: list[dict], workers: int = 4) -> list[requests.Response]:
+        """Several compose-and-deliver calls side by side, as gemeenten do (a session is not
+        shared between threads: each call has its own connection)."""
+        url = self.url("gemeente", "/api/v1/aanleveringen")
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(lambda spec: requests.post(url, json=spec, timeout=self.timeout + 5), specs))
 
     # -------------------------------------------------------------------- GGk
 

@@ -1,22 +1,27 @@
-"""Steps about faults: a party that answers 503, drops the connection, is down, is slow or
-refuses a message with a Fo03 (``simulators/storingen.py``), and what the chain does
-about it: resend the identical message, hand a file on once, mark a refused report.
+"""Steps about faults: a party that answers 503, drops the connection, is down, is slow,
+refuses a message with a Fo03 or later with a Fo01 (``simulators/storingen.py``), or
+restarts; and what the chain does about it: resend the identical message, hand a file on
+once, mark a refused report, pick up open work after a restart.
 
 A fault is armed over the party's control API (``/_beheer/storing``); the step says in
 business words which messages it hits. "Berichten" are what a party's neighbours send it:
 StUF messages for the GGk and RINIS, RINIS's announcements for the CBS, the GGk's
-notifications for the gemeente. Every reset before a scenario clears every fault.
+notifications for the gemeente. Every reset before a scenario clears every fault and
+restores every courier's time-out.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 
 import allure
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from steps.drivers import ChainError
+from steps.storingsplan import INGANGEN, Storingsplan, arm_ronde, maak_plan
 
 PARTIJ = {"RINIS": "rinis", "het GGk": "ggk", "het CBS": "cbs", "de gemeente": "gemeente"}
 WIE = r"(?P<wie>RINIS|het GGk|het CBS|de gemeente)"
@@ -27,34 +32,32 @@ STUF_BUUR = {"rinis": "ggk", "ggk": "rinis"}
 """Who sends a party its StUF messages."""
 INBOX, VERZEND = "RGMSD001", "RGMSD101"
 RAPPORTSOORT = {"technisch rapport": "TECHNISCH", "op-orde rapport": "OPORDE"}
+PLEK = r"(?P<plek>de inbox van het CBS bij RINIS|de verzendmap bij RINIS)"
+PLEKKEN = {"de inbox van het CBS bij RINIS": f"/mappen/{INBOX}", "de verzendmap bij RINIS": f"/mappen/{VERZEND}"}
+"""The CBS's folders at RINIS, which the CBS reaches over RINIS's folder API."""
+
+
+@pytest.fixture
+def herstarts() -> dict[str, dict]:
+    """Per party, what its restart in this scenario found open."""
+    return {}
+
+
+@pytest.fixture
+def storingsplan() -> Storingsplan | None:
+    """No random faults unless a step gives a plan (its ``target_fixture`` replaces this)."""
+    return None
 
 
 # ------------------------------------------------------------------ drivers
 
 
 def arm(keten, party: str, **storing) -> dict:
-    """Arm one fault at ``party``; the answer lists every fault armed there."""
-    response = keten.session.put(keten.url(party, "/_beheer/storing"),
-                                 json={k: v for k, v in storing.items() if v is not None},
-                                 timeout=keten.timeout)
-    if response.status_code != 201:
-        raise ChainError(f"{party} nam de storing {storing} niet aan: HTTP {response.status_code} "
-                         f"{response.text[:300]}")
-    allure.attach(response.text, name=f"storing bij {party}", attachment_type=allure.attachment_type.JSON)
-    return response.json()
-
-
-def clear(keten, party: str) -> int:
-    """Clear every fault at ``party``; returns how many were still armed."""
-    response = keten.session.delete(keten.url(party, "/_beheer/storing"), timeout=keten.timeout)
-    if response.status_code != 200:
-        raise ChainError(f"{party} hief zijn storingen niet op: {response.text[:300]}")
-    return response.json()["opgeheven"]
-
-
-def storingen(keten, party: str) -> dict:
-    """The faults armed at ``party`` and what they did (``voorvallen``)."""
-    return keten.get(party, "/_beheer/storing").json()
+    """Arm one fault at ``party`` and show it in the report."""
+    answer = keten.arm_fault(party, {k: v for k, v in storing.items() if v is not None})
+    allure.attach(json.dumps(answer, ensure_ascii=False, indent=1), name=f"storing bij {party}",
+                  attachment_type=allure.attachment_type.JSON)
+    return answer
 
 
 def _aantal(aantal: str | None) -> int:
@@ -90,6 +93,18 @@ def _(keten, wie: str, aantal: str | None, status: str | None, code: str | None)
     if code and party not in STUF_BUUR:
         raise ChainError(f"{wie} ontvangt geen StUF-berichten en kan dus geen Fo03 geven")
     arm(keten, party, soort=status or "fo03", code=code, pad=INGANG[party], aantal=_aantal(aantal))
+
+
+@given(parsers.re(WIE + r" antwoordt op " + VOLGENDE + r' met een Fo01 met foutcode "(?P<code>[A-Za-z]+\d+)"'))
+def _(keten, wie: str, aantal: str | None, code: str) -> None:
+    """De partij neemt de volgende StUF-berichten aan (Bv03), maar weigert ze daarna alsnog met een
+    Fo01 met deze foutcode aan de afzender (alleen het GGk en RINIS ontvangen StUF).
+    Voorbeeld: Gegeven RINIS antwoordt op het volgende bericht met een Fo01 met foutcode "StUF058"
+    """
+    party = PARTIJ[wie]
+    if party not in STUF_BUUR:
+        raise ChainError(f"{wie} ontvangt geen StUF-berichten en kan dus geen Fo01 sturen")
+    arm(keten, party, soort="fo01", code=code, pad=INGANG[party], aantal=_aantal(aantal))
 
 
 @given(parsers.re(WIE + r" verbreekt de verbinding (?P<wanneer>voor|na) het verwerken van " + VOLGENDE))
@@ -139,23 +154,101 @@ def _(keten, wie: str, aantal: str | None) -> None:
     arm(keten, party, soort="hangen", pad=INGANG[party], aantal=_aantal(aantal))
 
 
+@given(parsers.re(PLEK + r" is onbereikbaar"))
+def _(keten, plek: str) -> None:
+    """Deze map van het CBS bij RINIS ligt plat (elk verzoek wordt zonder antwoord afgebroken); de rest
+    van RINIS werkt gewoon.
+    Voorbeeld: Gegeven de verzendmap bij RINIS is onbereikbaar
+    """
+    arm(keten, "rinis", soort="plat", pad=PLEKKEN[plek])
+
+
+@given("het GGk levert geen bestanden uit het downloadgebied van de gemeente")
+def _(keten, gemeente) -> None:
+    """Het GGk laat zien wat er in het downloadgebied van de gemeente staat, maar elke poging een
+    bestand op te halen wordt zonder antwoord afgebroken.
+    Voorbeeld: Gegeven het GGk levert geen bestanden uit het downloadgebied van de gemeente
+    """
+    arm(keten, "ggk", soort="plat", pad=f"/api/v1/gemeenten/{gemeente.code}/downloads/")
+
+
+@given(parsers.re(WIE + r" wacht hoogstens (?P<seconden>\d+(?:,\d+)?) seconden? op een antwoord"
+                  r"(?: van (?:zijn|haar) buren)?"))
+def _(keten, wie: str, seconden: str) -> None:
+    """Zo lang wacht de partij op het antwoord van een buur voor ze het opgeeft en het later opnieuw
+    probeert (standaard 10 seconden; elk scenario begint weer met de standaard).
+    Voorbeeld: Gegeven het GGk wacht hoogstens 1 seconde op een antwoord van zijn buren
+    """
+    keten.set_courier_timeout(PARTIJ[wie], float(seconden.replace(",", ".")))
+
+
+@given(parsers.re(r"willekeurige storingen op elke hop \(zaad (?P<zaad>\d+)\)"), target_fixture="storingsplan")
+def _(keten, zaad: str) -> Storingsplan:
+    """Een plan van willekeurige storingen (503, 500, verbroken verbindingen, afgekapte en trage
+    antwoorden, korte uitval) aan de ontvangende kant van elke hop, uit dit zaad: hetzelfde zaad geeft
+    hetzelfde plan. De eerste ronde gaat nu in; de volgende komen tussen de aanleveringen door.
+    Voorbeeld: Gegeven willekeurige storingen op elke hop (zaad 2016)
+    """
+    plan = maak_plan(int(zaad))
+    allure.attach(plan.beschrijving(), name="storingsplan", attachment_type=allure.attachment_type.TEXT)
+    arm_ronde(keten, plan, 0)
+    return plan
+
+
 @when(parsers.re(WIE + r" weer bereikbaar wordt"))
 def _(keten, wie: str) -> None:
     """Elke storing bij de partij is voorbij; wie het opnieuw probeert, komt er weer door.
     Voorbeeld: Als RINIS weer bereikbaar wordt
     """
-    clear(keten, PARTIJ[wie])
+    keten.clear_faults(PARTIJ[wie])
+
+
+@when(parsers.re(PLEK + r" weer bereikbaar wordt"))
+def _(keten, plek: str) -> None:
+    """De storing van deze map is voorbij.
+    Voorbeeld: Als de verzendmap bij RINIS weer bereikbaar wordt
+    """
+    keten.clear_faults("rinis", PLEKKEN[plek])
+
+
+@when("het GGk weer bestanden uit het downloadgebied levert")
+def _(keten, gemeente) -> None:
+    """De gemeente kan haar bestanden weer ophalen.
+    Voorbeeld: Als het GGk weer bestanden uit het downloadgebied levert
+    """
+    keten.clear_faults("ggk", f"/api/v1/gemeenten/{gemeente.code}/downloads/")
+
+
+@when("alle storingen voorbij zijn")
+def _(keten) -> None:
+    """Bij elke partij is elke storing opgeheven (ook wat van een storingsplan nog openstond).
+    Voorbeeld: Als alle storingen voorbij zijn
+    """
+    for party in keten.urls:
+        keten.clear_faults(party)
+
+
+@when(parsers.re(WIE + r" opnieuw opstart"))
+def _(keten, herstarts: dict, wie: str) -> None:
+    """De partij start opnieuw op, op dezelfde plek en met dezelfde opslag: wat ze in het geheugen had
+    (storingen, wachtrijen) is weg, wat ze had vastgelegd leest ze opnieuw in.
+    Voorbeeld: Als het GGk opnieuw opstart
+    """
+    party = PARTIJ[wie]
+    herstarts[party] = answer = keten.restart(party)
+    allure.attach(json.dumps(answer, ensure_ascii=False, indent=1), name=f"herstart van {party}",
+                  attachment_type=allure.attachment_type.JSON)
 
 
 # ------------------------------------------------------------ what followed
 
 
-@then(parsers.re(r"blijft (?P<wie>het GGk|RINIS|het CBS) proberen (?P<naar>RINIS|het GGk|het CBS) te "
-                 r"bereiken"))
+@then(parsers.re(r"blijft " + WIE + r" proberen (?P<naar>RINIS|het GGk|het CBS) te bereiken"))
 def _(keten, wie: str, naar: str) -> None:
     """De zender heeft een taak die naar de ontvanger moet, al minstens twee keer mislukte en nog
     openstaat: hij probeert het later weer (gewacht wordt hoogstens de time-out van de harness).
     Voorbeeld: Dan blijft het GGk proberen RINIS te bereiken
+    Voorbeeld: Dan blijft de gemeente proberen het GGk te bereiken
     """
     party, ontvanger = PARTIJ[wie], PARTIJ[naar]
     kenmerken = (keten.urls[ontvanger], ontvanger)
@@ -264,7 +357,66 @@ def _(keten, wie: str, keer: str) -> None:
     Voorbeeld: Dan is de storing bij het CBS 1 keer opgetreden
     """
     keten.wait_idle()
-    voorvallen = storingen(keten, PARTIJ[wie])["voorvallen"]
+    voorvallen = keten.faults(PARTIJ[wie])["voorvallen"]
     assert len(voorvallen) == int(keer), (
         f"de storing bij {wie} trof {len(voorvallen)} verzoeken, verwacht {keer}: "
         f"{[(v['soort'], v['methode'], v['pad']) for v in voorvallen]}")
+
+
+@then(parsers.re(r"pakt " + WIE + r" na het opstarten (?:zijn|haar) openstaande werk weer op"))
+def _(keten, herstarts: dict, wie: str) -> None:
+    """Bij het opnieuw opstarten vond de partij werk dat nog openstond, en dat werk is nu gedaan.
+    Voorbeeld: Dan pakt het GGk na het opstarten zijn openstaande werk weer op
+    """
+    party = PARTIJ[wie]
+    assert party in herstarts, f"{wie} is in dit scenario niet opnieuw opgestart"
+    gevonden = herstarts[party]["open_taken"]
+    assert gevonden, f"{wie} vond bij het opstarten geen openstaand werk"
+    keten.wait_idle()
+    taken = {t["id"]: t for t in keten.get(party, "/_beheer/taken").json()}
+    niet_klaar = [(t["soort"], taken.get(t["id"], {}).get("status", "weg")) for t in gevonden
+                  if taken.get(t["id"], {}).get("status") != "klaar"]
+    assert not niet_klaar, f"{wie} maakte het werk van voor de herstart niet af: {niet_klaar}"
+
+
+@then(parsers.re(r"staat het (?P<soort>technisch rapport|op-orde rapport) maar één keer in het "
+                 r"downloadgebied van de gemeente"))
+def _(keten, gemeente, aanlevering, soort: str) -> None:
+    """Het rapport over de aanlevering staat precies één keer in het downloadgebied, hoe vaak het
+    onderweg ook werd aangeboden.
+    Voorbeeld: Dan staat het technisch rapport maar één keer in het downloadgebied van de gemeente
+    """
+    keten.wait_idle()
+    prefix = f"CBS_{RAPPORTSOORT[soort]}_"
+    items = [d["bestandsnaam"] for d in keten.downloads(gemeente.code)
+             if d["bestandsnaam"].startswith(prefix) and d["correlatie"] in aanlevering.referenties]
+    assert len(items) == 1, f"het {soort} staat {len(items)} keer in het downloadgebied: {items}"
+
+
+@then("heeft de gemeente het technisch rapport opgehaald")
+def _(keten, gemeente, aanlevering) -> None:
+    """De gemeente heeft het technisch rapport over de aanlevering uit haar downloadgebied gehaald en
+    bewaard (één keer).
+    Voorbeeld: Dan heeft de gemeente het technisch rapport opgehaald
+    """
+    keten.wait_idle()
+    rapporten = keten.get("gemeente", "/api/v1/rapporten", params={"gemeentecode": gemeente.code}).json()
+    namen = [r["bestandsnaam"] for r in rapporten if r["bestandsnaam"].startswith("CBS_TECHNISCH_")
+             and any(ref in r["bestandsnaam"] for ref in aanlevering.referenties)]
+    assert len(namen) == 1, f"de gemeente haalde het technisch rapport {len(namen)} keer op: {namen}"
+
+
+@then("hebben de storingen elke hop geraakt")
+def _(keten, storingsplan: Storingsplan | None) -> None:
+    """Elke ingang uit het storingsplan kreeg minstens één storing te verwerken: de keten is echt op
+    elke hop op de proef gesteld.
+    Voorbeeld: Dan hebben de storingen elke hop geraakt
+    """
+    assert storingsplan is not None, "er is in dit scenario geen storingsplan gegeven"
+    voorvallen = {party: keten.faults(party)["voorvallen"] for party in {i.party for i in INGANGEN}}
+    per_ingang = {f"{i.party} {i.pad}": sum(v["pad"].startswith(i.pad) for v in voorvallen[i.party])
+                  for i in INGANGEN}
+    allure.attach("\n".join(f"{k:<28} {n:>4}" for k, n in per_ingang.items()), name="storingen per ingang",
+                  attachment_type=allure.attachment_type.TEXT)
+    missed = [k for k, n in per_ingang.items() if n == 0]
+    assert not missed, f"geen storing trof {missed}; per ingang: {per_ingang}"

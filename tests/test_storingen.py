@@ -23,7 +23,7 @@ from simulators.party import PartyConfig, party_of
 from simulators.rinis import create_app as rinis_app
 from simulators.server import ServedApp
 from simulators.store import Journal, Store
-from simulators.storingen import Storingen, StoringFout
+from simulators.storingen import FO01_SLEUTEL, Storingen, StoringFout
 from simulators.tasks import TransientError
 
 START = datetime(2016, 8, 15, 9, 0)
@@ -207,6 +207,30 @@ def test_fo03_lets_a_request_that_is_no_soap_pass_without_using_its_count(proef)
     assert proef.storingen.listing()["storingen"][0]["resterend"] == 1
 
 
+def test_fo01_lets_a_soap_message_through_with_its_code_for_the_party(clock):
+    """The party behind the middleware (here a bare WSGI app) finds the foutcode in its
+    environ, once per armed count; a request that is no SOAP passes without it."""
+    seen: list[str | None] = []
+
+    def party(environ, start_response):
+        seen.append(environ.get(FO01_SLEUTEL))
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+
+    storingen = Storingen("proef", clock)
+    storingen.arm({"soort": "fo01", "code": "StUF052", "aantal": 1, "pad": "/stuf/"})
+    soap = {"data": _soap(), "headers": {"Content-Type": stuf.CONTENT_TYPE}, "timeout": 5}
+    with ServedApp(storingen.middleware(party)) as server, requests.Session() as session:
+        session.trust_env = False
+        assert session.post(server.url + "/stuf/ontvang", json={"a": 1}, timeout=5).text == "ok"
+        assert session.post(server.url + "/stuf/ontvang", **soap).text == "ok"
+        assert session.post(server.url + "/stuf/ontvang", **soap).text == "ok"
+    assert seen == [None, "StUF052", None]
+    assert [(v["soort"], v["pad"]) for v in storingen.listing()["voorvallen"]] == [("fo01", "/stuf/ontvang")]
+    storingen.arm({"soort": "fo01"})
+    assert storingen.listing()["storingen"][0]["code"] == "StUF058"
+
+
 # ------------------------------------------------------- matching and counting
 
 
@@ -271,6 +295,8 @@ def test_clear_removes_every_fault_and_reset_also_forgets_what_they_did(proef):
     ({"soort": "traag", "seconden": 0}, "groter dan 0"),
     ({"soort": "503", "code": "StUF058"}, "alleen voor fo03"),
     ({"soort": "fo03", "code": "kapot"}, "geen foutcode"),
+    ({"soort": "fo01", "code": "StUF 058"}, "geen foutcode"),
+    ({"soort": "traag", "code": "StUF058"}, "alleen voor fo03 en fo01"),
     ({"soort": "503", "pad": "stuf"}, "begin van een adres"),
     ({"soort": "503", "aanatl": 2}, "onbekende velden"),
     ([], "ten minste één"),

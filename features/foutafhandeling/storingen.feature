@@ -61,3 +61,14 @@ Functionaliteit: Storingen onderweg: de keten herstelt zich zonder iets kwijt te
     Dan zet RINIS het technisch rapport in de verzendmap op "geweigerd" met foutcode "StUF058"
     En heeft RINIS het technisch rapport maar één keer aan het GGk aangeboden
     En staat er nog geen technisch rapport klaar in het downloadgebied van de gemeente
+
+  @hop:ggk-rinis
+  Scenario: Blijft RINIS hangen, dan geeft het GGk het na zijn time-out op en biedt het bericht opnieuw aan
+    Gegeven het GGk wacht hoogstens 1 seconde op een antwoord van zijn buren
+    En RINIS blijft hangen op het volgende bericht
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
+    Dan heeft het GGk het bericht opnieuw verstuurd
+    En is de storing bij RINIS 1 keer opgetreden
+    En heeft RINIS het bestand maar één keer doorgezet naar het CBS
+    En staat een technisch rapport "goedgekeurd" klaar in het downloadgebied van de gemeente
+    En is de boekhouding van de keten sluitend
