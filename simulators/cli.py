@@ -329,15 +329,14 @@ def _print_books(rows: list[dict]) -> None:
     """The chain's books summed over every scenario: per hop, nothing lost or doubled."""
     totals: dict[str, dict[str, int]] = {}
     for row in rows:
-        if row["suite"] == "burentest":  # there the harness itself plays a party: nothing to balance
-            continue
         for hop in (row.get("boekhouding") or {}).get("hops", []):
             entry = totals.setdefault(f"{hop['hop']} {hop['soort']}", dict.fromkeys(BOEK_KOLOMMEN, 0))
             for kolom in BOEK_KOLOMMEN:
                 entry[kolom] += hop.get(kolom, 0)
     if not totals:
         return
-    click.echo("\nBoekhouding per hop, opgeteld over de scenario's buiten de burentest (onverwacht: "
+    click.echo("\nBoekhouding per hop, opgeteld over de scenario's zonder @harness-speelt-partij "
+               "(onverwacht: "
                "ontvangen zonder afzender in een journaal, zoals uploads die de harness zelf doet):")
     click.echo(f"  {'hop':<26}" + "".join(f"{k[:11]:>12}" for k in BOEK_KOLOMMEN))
     for naam, entry in totals.items():

@@ -178,7 +178,7 @@ def party_of(app: Flask | None = None) -> Any:
 def make_app(party: Party, endpoints: dict[str, str], *blueprints: Blueprint) -> Flask:
     """A Flask app for ``party``: the shared endpoints, the party's own blueprints,
     and error handlers that answer in JSON with a Dutch message, never a traceback."""
-    app = Flask(f"ketentest.{party.name}")
+    app = Flask(f"ketentest.{party.name}", static_folder=None)  # a party serves no files from disk
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
     app.json.ensure_ascii = False
     app.extensions["ketentest.party"] = party
@@ -362,7 +362,10 @@ def _common_blueprint() -> Blueprint:
     @bp.post("/_beheer/wacht")
     def wait_idle():
         """Wait until the party has no open task (at most ``seconden``, default 10)."""
-        seconds = min(float(request.args.get("seconden", 10)), 60.0)
+        try:
+            seconds = min(float(request.args.get("seconden", 10)), 60.0)
+        except ValueError:
+            return jsonify(fout="Ongeldig verzoek", melding="seconden is een getal, bijvoorbeeld 10"), 400
         start = time.monotonic()
         idle = party_of().tasks.wait_idle(seconds)
         return jsonify(rustig=idle, gewacht=round(time.monotonic() - start, 3)), (200 if idle else 504)

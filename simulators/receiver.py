@@ -67,6 +67,11 @@ class Receiver:
     geblokkeerd: Callable[[str], bool] = lambda _functie: False
     """Whether messages with this functie are blocked for now (IB103), by the party's beheer."""
     verstoring: Verstoring | None = None
+    defecten: frozenset[str] = frozenset()
+    """Deliberate deviations (``docs/conformiteit.md``), so the conformance suites can show
+    they catch them: ``bv03-op-alles`` (no envelope checks: a Bv03 for anything),
+    ``kwijt-crossref`` (answers carry a wrong crossRefnummer), ``dubbel-verwerken`` (an
+    identical resend is handled again)."""
 
     def __post_init__(self) -> None:
         with self.store.transaction() as db:
@@ -80,6 +85,8 @@ class Receiver:
         digest = hashlib.sha256(body).hexdigest()
         message: etree._Element | None = None
         sg: stuf.Stuurgegevens | None = None
+        if "bv03-op-alles" in self.defecten:
+            return self._bv03_for_anything(body)
         try:
             if len(body) > stuf.MAX_MESSAGE_BYTES:
                 raise stuf.StufFault("IB007", "Bericht te groot: een bericht is ten hoogste "
@@ -123,7 +130,7 @@ class Receiver:
             seen = db.execute(
                 "SELECT sha256, antwoord, status FROM ontvangen WHERE zender = ? AND referentienummer = ?",
                 (sg.zender.organisatie, sg.referentienummer)).fetchone()
-            if seen is not None:
+            if seen is not None and "dubbel-verwerken" not in self.defecten:
                 if seen["sha256"] == digest:  # identical resend: the same answer, not handled again
                     self._journal_in(sg, body, None, db)
                     self._journal_out(bytes(seen["antwoord"]), sg, None, db)
@@ -140,7 +147,7 @@ class Receiver:
                 raise stuf.stuf_fault("StUF046", str(exc)) from None
             answer = stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))
             payload = stuf.wrap(answer)
-            db.execute("INSERT INTO ontvangen VALUES (?,?,?,?,?)",
+            db.execute("INSERT OR REPLACE INTO ontvangen VALUES (?,?,?,?,?)",
                        (sg.zender.organisatie, sg.referentienummer, digest, payload, 200))
             self._journal_in(sg, body, correlatie, db)
             self._journal_out(payload, sg, correlatie, db)
@@ -167,10 +174,22 @@ class Receiver:
         return payload, 500
 
     def _answer_sg(self, code: str, sg: stuf.Stuurgegevens) -> stuf.Stuurgegevens:
+        cross = sg.referentienummer[:40] or "onbekend"
+        if "kwijt-crossref" in self.defecten:
+            cross = stuf.new_referentienummer()
         return stuf.Stuurgegevens(
             berichtcode=code, zender=_short(sg.ontvanger), ontvanger=_short(sg.zender),
             referentienummer=stuf.new_referentienummer(), tijdstipBericht=self.clock_tijdstip(),
-            crossRefnummer=sg.referentienummer[:40] or "onbekend")
+            crossRefnummer=cross)
+
+    def _bv03_for_anything(self, body: bytes) -> tuple[bytes, int]:
+        """Defect ``bv03-op-alles``: acknowledge whatever came, handle nothing."""
+        try:
+            sg = stuf.read_stuurgegevens(stuf.unwrap(body))
+        except (stuf.NotXml, stuf.UnsafeXml, stuf.StufFault):
+            sg = stuf.Stuurgegevens("", stuf.Systeem("onbekend", "onbekend"),
+                                    stuf.Systeem(self.party.upper(), self.party.upper()), "onbekend", "")
+        return stuf.wrap(stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))), 200
 
     def _journal_in(self, sg, body: bytes, correlatie: str | None, db,
                     content_type: str = "text/xml") -> None:

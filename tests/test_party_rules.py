@@ -213,7 +213,8 @@ def test_rinis_put_refused_with_status(rinis, folder, naam, inhoud, status):
 
 
 def test_rinis_put_report_in_send_folder_placed_and_routeren_task(rinis):
-    file_id = rinis.put("RGMSD101", RAPPORT, b"%PDF-1.4")
+    file_id, nieuw = rinis.put("RGMSD101", RAPPORT, b"%PDF-1.4")
+    assert nieuw
     row = rinis.store.one("SELECT map, naam, inhoud, gemeentecode, correlatie, status"
                           " FROM mapbestanden WHERE id = ?", (file_id,))
     assert (row["map"], row["naam"], bytes(row["inhoud"])) == ("RGMSD101", RAPPORT, b"%PDF-1.4")
@@ -306,3 +307,15 @@ def test_stopping_a_party_clears_its_faults(make_party):
     assert ggk.storingen.listing()["storingen"]
     ggk.stop()
     assert not ggk.storingen.listing()["storingen"]
+
+
+def test_rinis_put_the_same_report_again_is_the_same_file_routed_once(rinis):
+    """CBS retries after a lost answer: the same bytes under the same name are one file."""
+    first, _ = rinis.put("RGMSD101", RAPPORT, b"%PDF-1.4")
+    again, nieuw = rinis.put("RGMSD101", RAPPORT, b"%PDF-1.4")
+    assert (again, nieuw) == (first, False)
+    assert _count(rinis, "mapbestanden") == 1
+    assert [t["soort"] for t in rinis.tasks.listing()] == ["routeren"], "routed once"
+    with pytest.raises(FolderError) as caught:
+        rinis.put("RGMSD101", RAPPORT, b"%PDF-1.4 another one")
+    assert caught.value.status == 409 and "andere inhoud" in str(caught.value)

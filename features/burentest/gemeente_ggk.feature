@@ -1,5 +1,5 @@
 # language: nl
-@burentest @hop:gemeente-ggk
+@burentest @hop:gemeente-ggk @harness-speelt-partij
 Functionaliteit: Burentest gemeente ↔ GGk
   De harness speelt de software van de gemeente en praat rechtstreeks met de webservice
   van het GGk: uploaden, referentienummers terugkrijgen, weigeringen met een duidelijke

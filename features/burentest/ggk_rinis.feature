@@ -1,5 +1,5 @@
 # language: nl
-@burentest @hop:ggk-rinis
+@burentest @hop:ggk-rinis @harness-speelt-partij
 Functionaliteit: Burentest GGk ↔ RINIS
   Tussen GGk en RINIS gaan StUF-berichten (Di01, Du01) over SOAP. Elk bericht wordt
   direct beantwoord: met een Bv03 als de envelop in orde is, met een Fo03 in een

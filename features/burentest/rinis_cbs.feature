@@ -1,5 +1,5 @@
 # language: nl
-@burentest @hop:rinis-cbs
+@burentest @hop:rinis-cbs @harness-speelt-partij
 Functionaliteit: Burentest RINIS ↔ CBS
   RINIS zet elk bestand, met de gemeentecode aan de naam toegevoegd, in de inbox van het
   CBS en de metagegevens ernaast; het CBS haalt het daar op. Omgekeerd zet het CBS zijn

@@ -1,5 +1,5 @@
 # language: nl
-@foutafhandeling @hop:ggk-rinis
+@foutafhandeling @hop:ggk-rinis @harness-speelt-partij
 Functionaliteit: Foutcatalogus GGk → RINIS: RINIS weigert wat niet deugt, met de juiste foutcode
   De harness speelt het GGk en biedt RINIS telkens een bericht aan met precies één gebrek.
   Een fout in de envelop beantwoordt RINIS direct met een Fo03 (StUF 03.01 tabel 4.1, in een

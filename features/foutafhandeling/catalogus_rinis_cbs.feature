@@ -1,5 +1,5 @@
 # language: nl
-@foutafhandeling @hop:rinis-cbs
+@foutafhandeling @hop:rinis-cbs @harness-speelt-partij
 Functionaliteit: Foutcatalogus RINIS ↔ CBS: de map-API van RINIS weigert wat niet klopt
   Het CBS haalt bestanden uit zijn inbox bij RINIS en zet rapporten in de verzendmap. Wat
   daar niet mag, krijgt direct een HTTP 4xx met een Nederlandse melding en wordt niet bewaard;

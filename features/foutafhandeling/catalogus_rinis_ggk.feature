@@ -1,5 +1,5 @@
 # language: nl
-@foutafhandeling @hop:ggk-rinis
+@foutafhandeling @hop:ggk-rinis @harness-speelt-partij
 Functionaliteit: Foutcatalogus RINIS → GGk: het GGk weigert een rapportbericht dat niet deugt
   De harness speelt RINIS en biedt het GGk telkens een rapport voor gemeente 0363 aan met
   precies één gebrek. Het GGk controleert de envelop zoals RINIS dat doet en antwoordt direct

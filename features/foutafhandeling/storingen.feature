@@ -72,3 +72,11 @@ Functionaliteit: Storingen onderweg: de keten herstelt zich zonder iets kwijt te
     En heeft RINIS het bestand maar één keer doorgezet naar het CBS
     En staat een technisch rapport "goedgekeurd" klaar in het downloadgebied van de gemeente
     En is de boekhouding van de keten sluitend
+
+  @hop:ggk-rinis @fout:GGK-FO01-NA-BV03
+  Scenario: Weigert het GGk een rapport na het Bv03 met een Fo01, dan zet RINIS het in de verzendmap op geweigerd
+    Gegeven het GGk antwoordt op het volgende bericht met een Fo01 met foutcode "StUF058"
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
+    Dan zet RINIS het technisch rapport in de verzendmap op "geweigerd" met foutcode "StUF058"
+    En heeft RINIS het technisch rapport maar één keer aan het GGk aangeboden
+    En is de boekhouding van de keten sluitend

@@ -25,6 +25,7 @@ import threading
 from datetime import datetime
 from urllib.parse import unquote
 
+from .. import defecten
 from ..gmsd import metagegevens, periodes
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
@@ -79,6 +80,7 @@ class Cbs(Party):
         self.leveringen = lv.Leveringen(self.store, self.clock)
         self.oporde_direct = bool(config.options.get("oporde_direct", True))
         self.zipgrenzen = zipveilig.Grenzen.uit_opties(config.options)
+        self.defecten = defecten.lees("cbs", config.options.get("defecten"))
 
     def task_handlers(self):
         return {"ophalen": self._fetch, "controleren": self._check,
@@ -144,7 +146,7 @@ class Cbs(Party):
                 (folder, file_id, naam, meta.gemeentecode, inhoud, meta_xml,
                  self.clock.now().isoformat(), correlatie)).lastrowid
             self.tasks.add("controleren", {"aanlevering_id": aanlevering_id}, db)
-        self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
+        self._opgehaald(folder, file_id)
 
     def _fetch_optin(self, folder: str, file_id: int, gemeentecode: str | None) -> None:
         """An opt-in or withdrawal file: fetched, journalled, read and recorded at once."""
@@ -162,7 +164,12 @@ class Cbs(Party):
             if row["status"] == optin.ONLEESBAAR:  # the gemeente must hear of it: a Fo01, via RINIS
                 self.tasks.add("optin_weigeren", {"map": folder, "id": file_id, "naam": naam,
                                                   "melding": row["melding"]}, db)
-        self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
+        self._opgehaald(folder, file_id)
+
+    def _opgehaald(self, folder: str, file_id: int) -> None:
+        """Tell RINIS a file was fetched (defect ``niet-opgehaald-melden`` forgets to)."""
+        if "niet-opgehaald-melden" not in self.defecten:
+            self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
 
     def _refuse_optin(self, data: dict) -> None:
         """CBS cannot read an opt-in/withdrawal file: RINIS sends the gemeente a Fo01 from
@@ -209,6 +216,8 @@ class Cbs(Party):
             gemaakt = self.clock.now()
             pdf = technisch_rapport_pdf(oordeel, gemeentecode, referentie, ontvangen, gemaakt)
             naam = rapport_bestandsnaam("TECHNISCH", gemeentecode, periode, referentie)
+            if "rapport-zonder-referentie" in self.defecten:
+                naam = naam.replace(f"_{referentie}", "", 1)
             bevindingen = [{"regel": b.regel, "geslaagd": b.geslaagd, "ernst": b.ernst,
                             "melding": b.melding, "regels": list(b.regels)}
                            for b in oordeel.bevindingen]
@@ -359,7 +368,7 @@ class Cbs(Party):
                                   bestandsnaam=row["naam"], correlatie=row["ggk_referentie"]))
         response = self.courier.request("PUT", url, data=pdf,
                                         headers={"Content-Type": "application/pdf"})
-        if response.status_code != 201:
+        if response.status_code not in (200, 201):  # 200: RINIS had it already (our answer was lost)
             raise RuntimeError(f"RINIS weigerde {row['naam']}: HTTP {response.status_code} "
                                f"{response.text[:200]}")
         self.store.execute("UPDATE rapporten SET geplaatst = ? WHERE id = ?",

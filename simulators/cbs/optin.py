@@ -7,9 +7,9 @@ in CBS's inbox under its own name, without a metadata record:
 :func:`registreer` keeps it in ``optin_berichten`` and records each row in the delivery
 register as the status of that gemeente's set for that period.
 
-Where it differs from the real CBS: a file CBS cannot read goes back as a Fo01 in the
-real chain (the fault issue); here it is kept with status ``opt-in onleesbaar`` and a
-Dutch melding in ``optin_berichten`` (``GET /api/v1/optin``), and nothing is sent back.
+A file CBS cannot read is kept with status ``opt-in onleesbaar`` and a Dutch melding in
+``optin_berichten`` (``GET /api/v1/optin``), and refused at RINIS, which sends the
+gemeente a Fo01 from CBS (``backend.py``, ``_refuse_optin``).
 """
 
 from __future__ import annotations

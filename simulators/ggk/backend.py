@@ -29,7 +29,7 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from .. import stuf
+from .. import defecten, stuf
 from ..gmsd import metagegevens
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
@@ -120,17 +120,19 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
             if "aangeleverd_door" not in {r["name"] for r in db.execute("PRAGMA table_info(uploads)")}:
                 db.execute("ALTER TABLE uploads ADD COLUMN aangeleverd_door TEXT")
         self.systeem = stuf.Systeem("IB", "GGKWebservice")
+        self.defecten = defecten.lees("ggk", config.options.get("defecten"))
         self._downloads_changed = threading.Condition()
         self.receiver = Receiver(
             party="ggk", peer="rinis", store=self.store, journal=self.journal,
             clock_tijdstip=self.clock.stuf_tijdstip,
             handlers={"Du01": self._receive_report, "Di01": self._receive_report,
                       "Fo01": self._receive_fo01},
-            known_zenders={"CBS", "RINIS"}, known_ontvangers=self.gemeenten,
+            known_zenders={"CBS", "RINIS"}, known_ontvangers=self.gemeenten, defecten=self.defecten,
+            verstoring=self._verstoord,
         )
 
     def task_handlers(self):
-        return {"doorsturen": self._forward, "melden": self._notify,
+        return {"doorsturen": self._forward, "melden": self._notify, "fo01_rinis": self._send_fo01,
                 "optin_versturen": self._send_optin, meldingen.TAAK: self._send_scheduled_mail}
 
     # ------------------------------------------------------------------ uploads
@@ -354,7 +356,7 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
         the ISD-keten code where one fits (``simulators/stuf/isd.py``).
         Returns the Fo01's bytes and the melding for the refused item."""
         fout = answer.fout
-        code = code_voor_gemeente(fout.code)
+        code = fout.code if "geen-isd-code" in self.defecten else code_voor_gemeente(fout.code)
         details = f"{functie}-00010000"
         if code != fout.code:  # the ISD-keten code for the gemeente; RINIS's own code kept
             details += f"; RINIS antwoordde Fo03 {fout.code}"
@@ -366,8 +368,29 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
 
     # -------------------------------------------------------------- from RINIS
 
-    def receive(self, body: bytes) -> tuple[bytes, int]:
-        return self.receiver.receive(body)
+    def receive(self, body: bytes, fo01: str | None = None) -> tuple[bytes, int]:
+        return self.receiver.receive(body, fo01)
+
+    def _verstoord(self, message, sg: stuf.Stuurgegevens, code: str, db) -> str | None:
+        """An armed ``fo01`` fault: the report got its Bv03 and is now refused with a Fo01 to
+        its sender, via RINIS; it does not reach the gemeente."""
+        self.tasks.add("fo01_rinis", {"referentienummer": sg.referentienummer, "code": code,
+                                      "zender": [sg.zender.organisatie, sg.zender.applicatie],
+                                      "functie": sg.functie or "onbekend"}, db)
+        return None
+
+    def _send_fo01(self, data: dict) -> None:
+        def build():
+            return stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
+                "Fo01", self.systeem, stuf.Systeem(*data["zender"]), stuf.new_referentienummer(),
+                self.clock.stuf_tijdstip(), crossRefnummer=data["referentienummer"]), stuf.Foutbericht(
+                    data["code"], "client", f"Het GGk weigert het bericht (storing in de harness, foutcode "
+                    f"{data['code']})", details=f"{data['functie']}-00010000"))
+
+        fo01 = self.outgoing(f"fo01:{data['referentienummer']}", build)
+        answer = self.courier.send_stuf("rinis", self.url("rinis") + "/stuf/ontvang", fo01)
+        if not answer.bevestigd:
+            raise RuntimeError(f"RINIS weigerde de Fo01: {answer.fout.code} {answer.fout.omschrijving}")
 
     def _upload_by_refnr(self, db, referentienummer: str | None):
         if not referentienummer:
@@ -456,10 +479,12 @@ class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
         row = self.store.one("SELECT id, gemeentecode, soort, bestandsnaam FROM downloads"
                              " WHERE id = ?", (data["download_id"],))
         tekst = f"Er staat een {row['soort']} voor u klaar: {row['bestandsnaam']}"
-        self._mail_rapport_klaar(row)
-        self.store.execute("INSERT INTO meldingen (gemeentecode, download_id, tekst, tijdstip)"
-                           " VALUES (?,?,?,?)", (row["gemeentecode"], row["id"], tekst,
-                                                 self.clock.now().isoformat()))
+        # a retry (the gemeente did not answer) calls the gemeente again, but mails once
+        if self.store.one("SELECT 1 FROM meldingen WHERE download_id = ?", (row["id"],)) is None:
+            self._mail_rapport_klaar(row)
+            self.store.execute("INSERT INTO meldingen (gemeentecode, download_id, tekst, tijdstip)"
+                               " VALUES (?,?,?,?)", (row["gemeentecode"], row["id"], tekst,
+                                                     self.clock.now().isoformat()))
         if "gemeente" in self.config.urls:
             self.courier.request("POST", self.url("gemeente") + "/notificaties", json={
                 "gemeentecode": row["gemeentecode"], "download_id": row["id"],

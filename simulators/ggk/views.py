@@ -10,6 +10,7 @@ from dataclasses import asdict
 from flask import Blueprint, Response, jsonify, request
 
 from ..party import party_of
+from ..storingen import FO01_SLEUTEL
 from ..stuf import CONTENT_TYPE
 from .common import Refused
 
@@ -119,5 +120,5 @@ def set_samenwerkingsverbanden():
 
 @bp.post("/stuf/ontvang")
 def ontvang():
-    payload, status = party_of().receive(request.get_data())
+    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_SLEUTEL))
     return Response(payload, status=status, content_type=CONTENT_TYPE)

@@ -26,7 +26,7 @@ import re
 import sqlite3
 from datetime import datetime
 
-from .. import stuf
+from .. import defecten, stuf
 from ..gmsd import metagegevens, rapportnaam
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
@@ -109,13 +109,14 @@ class Rinis(Party):
         self.systeem = stuf.Systeem("RINIS", "RINIS-router")
         self.cbs_systeem = stuf.Systeem("CBS", "CBS-GMSD")
         self.gemeenten = gemeenten()
+        self.defecten = defecten.lees("rinis", config.options.get("defecten"))
         self.receiver = Receiver(
             party="rinis", peer="ggk", store=self.store, journal=self.journal,
             clock_tijdstip=self.clock.stuf_tijdstip,
-            handlers={"Di01": self._receive_di01},
-            known_zenders=self.gemeenten, known_ontvangers={"CBS"},
+            handlers={"Di01": self._receive_di01, "Fo01": self._receive_fo01},
+            known_zenders=set(self.gemeenten) | {"IB"}, known_ontvangers={"CBS"},
             functies=set(self.mappen["inbox"]) | set(self.mappen["verzend"].values()),
-            geblokkeerd=self.geblokkeerd, verstoring=self._verstoord,
+            geblokkeerd=self.geblokkeerd, verstoring=self._verstoord, defecten=self.defecten,
         )
 
     def task_handlers(self):
@@ -151,9 +152,10 @@ class Rinis(Party):
                            (functie, self.clock.now().isoformat()))
 
     def deblokkeer(self, functie: str | None = None) -> int:
-        if functie is None:
-            return self.store.execute("DELETE FROM blokkades").rowcount
-        return self.store.execute("DELETE FROM blokkades WHERE functie = ?", (functie,)).rowcount
+        with self.store.transaction() as db:
+            if functie is None:
+                return db.execute("DELETE FROM blokkades").rowcount
+            return db.execute("DELETE FROM blokkades WHERE functie = ?", (functie,)).rowcount
 
     def folders(self) -> dict[str, str]:
         return {code: "inbox" for code in set(self.mappen["inbox"].values())} | {
@@ -165,6 +167,8 @@ class Rinis(Party):
         return self.receiver.receive(body, fo01)
 
     def _receive_di01(self, message, sg: stuf.Stuurgegevens, db: sqlite3.Connection) -> str | None:
+        if sg.zender.organisatie not in self.gemeenten:  # IB sends RINIS only Fo01s
+            raise stuf.stuf_fault("StUF013", f"zender '{sg.zender.organisatie}' stuurt RINIS geen Di01")
         envelop = stuf.read_envelop(message)
         if sg.functie not in self.mappen["inbox"]:  # a known exchange, but not one a gemeente sends
             return self._store_refused(db, sg, envelop, "IB234", (
@@ -203,6 +207,20 @@ class Rinis(Party):
                                     "gemeentecode": sg.zender.organisatie}, db)
         return correlatie
 
+    def _receive_fo01(self, message, sg: stuf.Stuurgegevens, db: sqlite3.Connection) -> str | None:
+        """The GGk acknowledged a report and refused it afterwards: CBS sees the report as
+        refused in its send folder, with the code (RINIS does not offer it again)."""
+        row = db.execute("SELECT id, correlatie FROM mapbestanden WHERE referentienummer = ? AND map IN"
+                         f" ({','.join('?' * len(self.mappen['verzend']))})",
+                         (sg.crossRefnummer, *self.mappen["verzend"])).fetchone()
+        if row is None:
+            raise stuf.StufFault("StUF043", f"Crossreferentienummer niet bekend: {sg.crossRefnummer} "
+                                 "hoort bij geen rapport dat RINIS doorstuurde")
+        fout = stuf.read_antwoord(message).fout
+        db.execute("UPDATE mapbestanden SET status = 'geweigerd', melding = ? WHERE id = ?",
+                   (f"{fout.code}: {fout.omschrijving} (Fo01 van {sg.zender.organisatie})"[:1000], row["id"]))
+        return row["correlatie"]
+
     def _verstoord(self, message, sg: stuf.Stuurgegevens, code: str, db: sqlite3.Connection) -> str | None:
         """An armed ``fo01`` fault: the message got its Bv03 and is now turned down."""
         return self._store_refused(db, sg, stuf.read_envelop(message), code,
@@ -217,9 +235,10 @@ class Rinis(Party):
                    (sg.referentienummer, sg.functie or "", sg.zender.organisatie,
                     envelop.bestand.bestandsnaam, envelop.bestand.inhoud, self.clock.now().isoformat(),
                     "geweigerd", f"{code}: {omschrijving}"[:1000], correlatie))
-        self.tasks.add("fo01", {"referentienummer": sg.referentienummer, "code": code,
-                                "gemeentecode": sg.zender.organisatie, "omschrijving": omschrijving[:200]},
-                       db, verloopt=self._routeertermijn())
+        if "geen-fo01" not in self.defecten:
+            self.tasks.add("fo01", {"referentienummer": sg.referentienummer, "code": code,
+                                    "gemeentecode": sg.zender.organisatie,
+                                    "omschrijving": omschrijving[:200]}, db, verloopt=self._routeertermijn())
         return correlatie
 
     # -------------------------------------------------------- into CBS's inbox
@@ -256,6 +275,8 @@ class Rinis(Party):
                          "de zender van het bestand")
             return
         naam = cbs_name(meta.bestandsnaam, file_row["bestandsnaam"], meta.gemeentecode)
+        if "geen-gemeentecode" in self.defecten:
+            naam = naam.replace(f"_{meta.gemeentecode}", "", 1)
         folder = self.mappen["inbox"][FUNCTIE_AANLEVERING]
         correlatie = meta.ggkReferenties[0][1]
         now = self.clock.now().isoformat()
@@ -302,6 +323,8 @@ class Rinis(Party):
 
     def _refuse(self, row, code: str, omschrijving: str) -> None:
         """A processing error after the Bv03: a Fo01 to the original sender, via the GGk."""
+        if "geen-fo01" in self.defecten:
+            return
         with self.store.transaction() as db:
             db.execute("UPDATE berichten SET status = 'geweigerd', melding = ? WHERE"
                        " gemeentecode = ? AND referentienummer = ?",
@@ -390,8 +413,10 @@ class Rinis(Party):
                                  " mapbestanden WHERE id = ?))", (now, folder, file_id, file_id))
         return changed.rowcount > 0
 
-    def put(self, folder: str, naam: str, inhoud: bytes) -> int:
-        """CBS places a file in a send folder; RINIS routes it on at once."""
+    def put(self, folder: str, naam: str, inhoud: bytes) -> tuple[int, bool]:
+        """CBS places a file in a send folder; RINIS routes it on at once. Returns its id and
+        whether it is new: the same file again (CBS retrying after a lost answer) is the same
+        file, routed once; another file under a used name is refused (409)."""
         if self._require_folder(folder) != "verzend":
             raise FolderError(f"map {folder} is een inbox van CBS; CBS plaatst rapporten in "
                               f"{', '.join(self.mappen['verzend'])}", 403)
@@ -401,6 +426,13 @@ class Rinis(Party):
             raise FolderError(f"'{naam}' is leeg")
         parsed = rapportnaam.parse(naam)
         with self.store.transaction() as db:
+            eerder = db.execute("SELECT id, inhoud FROM mapbestanden WHERE map = ? AND naam = ?",
+                                (folder, naam)).fetchone()
+            if eerder is not None:
+                if bytes(eerder["inhoud"]) == inhoud:
+                    return eerder["id"], False
+                raise FolderError(f"'{naam}' staat al in {folder} met een andere inhoud; een nieuw rapport "
+                                  "krijgt een eigen naam", 409)
             self.journal.record(Entry("in", "cbs", "rapport", inhoud, "application/pdf", bestandsnaam=naam,
                                       correlatie=parsed.referentie if parsed else None), db)
             file_id = db.execute(
@@ -409,7 +441,7 @@ class Rinis(Party):
                                           parsed.gemeentecode if parsed else None,
                                           parsed.referentie if parsed else None)).lastrowid
             self.tasks.add("routeren", {"id": file_id}, db, verloopt=self._routeertermijn())
-        return file_id
+        return file_id, True
 
     def _require_folder(self, folder: str) -> str:
         kind = self.folders().get(folder)
@@ -439,6 +471,8 @@ class Rinis(Party):
             return stuf.build_envelop(stuf.Envelop(sg, stuf.Bestand(bytes(row["inhoud"]), row["naam"])))
 
         element = self.outgoing(f"route:{row['id']}", build)
+        self.store.execute("UPDATE mapbestanden SET referentienummer = ? WHERE id = ?",  # for a later Fo01
+                           (stuf.read_stuurgegevens(element).referentienummer, row["id"]))
         answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", element,
                                         correlatie=parsed.referentie, bestandsnaam=row["naam"])
         if answer.bevestigd:

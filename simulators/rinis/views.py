@@ -7,6 +7,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request
 
 from ..party import party_of
+from ..storingen import FO01_SLEUTEL
 from ..stuf import CONTENT_TYPE
 from .backend import FolderError
 
@@ -22,8 +23,7 @@ ENDPOINTS = {
     "weigeren": "POST /mappen/<inbox>/<id>/geweigerd {code, omschrijving}",
     "blokkades": "GET|PUT|DELETE /_beheer/blokkades",
 }
-FO01_STORING = "ketentest.fo01"
-"""Set by an armed ``fo01`` fault (``simulators/storingen.py``): the foutcode to refuse with."""
+
 
 
 @bp.errorhandler(FolderError)
@@ -33,7 +33,7 @@ def _folder_error(exc: FolderError):
 
 @bp.post("/stuf/ontvang")
 def ontvang():
-    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_STORING))
+    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_SLEUTEL))
     return Response(payload, status=status, content_type=CONTENT_TYPE)
 
 
@@ -67,8 +67,8 @@ def picked_up(folder: str, file_id: int):
 
 @bp.put("/mappen/<folder>/<naam>")
 def put(folder: str, naam: str):
-    file_id = party_of().put(folder, naam, request.get_data())
-    return jsonify(id=file_id, naam=naam), 201
+    file_id, nieuw = party_of().put(folder, naam, request.get_data())
+    return jsonify(id=file_id, naam=naam, nieuw=nieuw), 201 if nieuw else 200
 
 
 @bp.post("/mappen/<folder>/<int:file_id>/geweigerd")
