@@ -23,6 +23,7 @@ from simulators.allure_omgeving import categorieen_json, schrijf_omgeving
 from simulators.boekhouding import boeken
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
+from simulators.doelen import Doelen
 from simulators.reis import reis_html, sequentiediagram_svg, stappen
 from steps.drivers import Keten
 
@@ -48,9 +49,13 @@ def keten(request, tmp_path_factory) -> Keten:
         _describe_environment(request, keten, simulated=set())
         yield keten
         return
-    with Chain(tmp_path_factory.mktemp("keten"), SimulatedClock(START)) as chain:
-        keten = Keten(chain.urls)
-        _describe_environment(request, keten, simulated=set(chain.urls))
+    doelen = Doelen.uit_omgeving()  # ketentest run --target: a partner's endpoint plays a party
+    tls = {p: {"tls": doelen.tls.__dict__} for p in ("gemeente", "ggk", "rinis", "cbs")} if doelen else {}
+    with Chain(tmp_path_factory.mktemp("keten"), SimulatedClock(START), doelen.host, doelen.poorten,
+               options=tls, extern=doelen.urls) as chain:
+        keten = Keten(chain.urls, extern=frozenset(doelen.urls))
+        doelen.tls.apply(keten.session)
+        _describe_environment(request, keten, simulated=set(keten.eigen))
         yield keten
 
 
@@ -88,6 +93,13 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{suite}: scenarios of features/{suite}/")
 
 
+ROLLEN = ("ggk", "rinis", "cbs")
+HARNESS_SPEELT = "harness-speelt-partij"
+"""Tag of a feature whose scenarios have the harness itself send as a party (as the burentest
+does): the chain's books do not balance there by design, so they are left out of the sums."""
+MAX_BERICHTEN = 300
+
+
 def pytest_bdd_apply_tag(tag, function):
     """Tags with a value become markers with an argument (a marker name has no colon), and
     Allure labels: ``@hop:ggk-rinis`` → ``hop("ggk-rinis")`` and the label hop; the suite
@@ -100,10 +112,17 @@ def pytest_bdd_apply_tag(tag, function):
         return True
     if tag == HARNESS_SPEELT:  # read from the feature in pytest_bdd_after_scenario; no marker
         return True
-    if tag.startswith("fout:"):  # a fault of docs/foutcodes.md (outlines name it in column "fout")
-        fout = tag.split(":", 1)[1]
-        pytest.mark.fout(fout)(function)
-        allure.label("fout", fout)(function)
+    if tag.startswith(("fout:", "controle:")):  # a check id (outlines name a fault in column "fout")
+        soort, check_id = tag.split(":", 1)
+        getattr(pytest.mark, soort)(check_id)(function)
+        allure.label(soort, check_id)(function)
+        return True
+    if tag.startswith("rol:"):  # a conformance check of that party's endpoint: --tags rol:rinis
+        rol = tag.split(":", 1)[1]
+        if rol not in ROLLEN:
+            raise ValueError(f"@rol:{rol} is onbekend; kies uit {', '.join(ROLLEN)}")
+        getattr(pytest.mark, f"rol_{rol}")(function)
+        allure.label("rol", rol)(function)
         return True
     if tag.startswith("ernst:"):
         ernst = tag.split(":", 1)[1]
@@ -142,10 +161,6 @@ def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func
                   attachment_type=allure.attachment_type.TEXT)
 
 
-HARNESS_SPEELT = "harness-speelt-partij"
-"""Tag of a feature whose scenarios have the harness itself send as a party (as the burentest
-does): the chain's books do not balance there by design, so they are left out of the sums."""
-MAX_BERICHTEN = 300
 
 
 def pytest_bdd_after_scenario(request, feature, scenario):
@@ -160,7 +175,7 @@ def pytest_bdd_after_scenario(request, feature, scenario):
     journals = keten.journal_since(marks)
     _attach_journey(scenario.name, journals)
     if HARNESS_SPEELT not in set(feature.tags) | set(scenario.tags):
-        taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.urls}
+        taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.eigen}
         books = boeken(journals, taken, keten.clock())
         allure.attach(books.als_tabel(), name="boekhouding per hop",
                       attachment_type=allure.attachment_type.TEXT)

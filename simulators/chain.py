@@ -46,6 +46,9 @@ class Chain:
     host: str = "127.0.0.1"
     ports: dict[str, int] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    extern: dict[str, str] = field(default_factory=dict)
+    """Parties played by a partner's real endpoint (``simulators/doelen.py``): not started
+    here; their neighbours are given the partner's URL instead."""
     servers: dict[str, ServedApp] = field(default_factory=dict, init=False)
 
     _urls: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
@@ -53,13 +56,15 @@ class Chain:
     def start(self) -> Chain:
         self.state_dir = Path(self.state_dir)
         self._urls = {name: {} for name in PARTIES}
+        eigen = [name for name in PARTIES if name not in self.extern]
         try:
-            for name in PARTIES:
+            for name in eigen:
                 self.servers[name] = self._serve(name, self.ports.get(name, 0))
             for name, neighbours in NEIGHBOURS.items():
                 for neighbour in neighbours:
-                    self._urls[name][neighbour] = self.servers[neighbour].url
-            for name in PARTIES:
+                    self._urls[name][neighbour] = (self.extern[neighbour] if neighbour in self.extern
+                                                   else self.servers[neighbour].url)
+            for name in eigen:
                 party_of(self.servers[name].app).start()
                 self.servers[name].start()
         except BaseException:
@@ -88,7 +93,10 @@ class Chain:
 
     @property
     def urls(self) -> dict[str, str]:
-        return {name: server.url for name, server in self.servers.items()}
+        """Every party's URL in chain order: the simulated ones and the partners' (``extern``)."""
+        own = {name: server.url for name, server in self.servers.items()}
+        return {name: own.get(name) or self.extern[name] for name in PARTIES
+                if name in own or name in self.extern}
 
     def party(self, name: str) -> Any:
         """The party object behind a server (for tests of this package only)."""
@@ -99,7 +107,7 @@ class Chain:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if all(self.party(n).tasks.wait_idle(max(0.0, deadline - time.monotonic()))
-                   for n in PARTIES) and not any(self.party(n).tasks.pending() for n in PARTIES):
+                   for n in self.servers) and not any(self.party(n).tasks.pending() for n in self.servers):
                 return True
         return False
 

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
 import requests
 
+from . import partnerrapport
 from .chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, Chain, app_factory
 from .clock import clock_from_setting
+from .doelen import OMGEVING as DOELEN_OMGEVING
+from .doelen import DoelFout, controleer
+from .doelen import maak as maak_doelen
 from .party import PartyConfig, party_of
 from .resultaten import write_overview
 from .server import ServedApp
@@ -269,38 +276,102 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+ROL_TAG = re.compile(r"\b(rol):([a-z]+)\b")
+
+
+def _marker_expression(suite: str, tags: str | None) -> str:
+    """``--suite a,b`` and ``--tags`` as a pytest marker expression; ``rol:rinis`` (the Gherkin
+    tag @rol:rinis) is the marker ``rol_rinis``."""
+    known = suites()
+    chosen = [s.strip() for s in suite.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in known]
+    if unknown or not chosen:
+        raise click.BadParameter(f"onbekende suite {unknown or suite!r}; kies uit {', '.join(known)} "
+                                 "(meerdere met komma's)", param_hint="--suite")
+    marker = " or ".join(m for m in known if m != "all" and ("all" in chosen or m in chosen))
+    if not tags:
+        return marker
+    return f"({marker}) and ({ROL_TAG.sub(lambda m: f'{m[1]}_{m[2]}', tags)})"
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.option("--suite", type=click.Choice(suites()), default="all", show_default=True,
-              help="A folder of features/, or all.")
-@click.option("--tags", default=None, help="Marker expression, e.g. 'ketentest and not traag'.")
+@click.option("--suite", default="all", show_default=True,
+              help="A folder of features/, several separated by commas, or all.")
+@click.option("--tags", default=None,
+              help="Marker expression, e.g. 'ketentest and not traag' or 'rol:rinis'.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports"), show_default=True, help="Where results are written.")
 @click.option("-n", "workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Run in N parallel processes (pytest-xdist), each with its own chain on its own ports.")
+@click.option("--target", "targets", multiple=True, metavar="PARTIJ=URL",
+              help="A partner's real endpoint plays this party, e.g. rinis=https://rinis.example:8443.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="ketentest.toml with [target], [tls] and [harness] (default: ./ketentest.toml "
+              "if present).")
+@click.option("--ca", default=None, help="CA bundle (PEM) to trust the partner's certificate.")
+@click.option("--cert", default=None, help="Client certificate (PEM) for mutual TLS.")
+@click.option("--key", default=None, help="Private key of --cert (PEM).")
+@click.option("--host", default=None, help="With --target: where the harness's own parties listen "
+              "(default 127.0.0.1).")
+@click.option("--poort", "poorten", multiple=True, metavar="PARTIJ=POORT",
+              help="With --target: the port of a simulated party the partner calls (default: 8101-8104).")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def run(suite, tags, report_dir, workers, pytest_args) -> None:
+def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, host, poorten,
+        pytest_args) -> None:
     """Start the embedded chain and run the Gherkin suites against it.
 
     Writes Allure results to REPORT/allure-results and JUnit XML to REPORT/junit.xml,
-    prints a summary per suite and hop, and exits non-zero when a scenario fails.
+    prints a summary per suite and hop, and exits non-zero when a scenario fails. With
+    --target a partner's endpoint takes the place of a party (docs/conformiteit.md), and
+    REPORT/partnerrapport.html and .md say per check where it deviates.
     """
+    expression = _marker_expression(suite, tags)
+    if config_file is None and Path("ketentest.toml").is_file():
+        config_file = Path("ketentest.toml")
+    try:
+        doelen = maak_doelen(list(targets), config_file, ca, cert, key, host, list(poorten))
+        if doelen:
+            doelen = replace(doelen, poorten={p: doelen.poorten.get(p, DEFAULT_PORTS[p])
+                                              for p in PARTIES if p not in doelen.urls})
+            controleer(doelen)
+    except DoelFout as exc:
+        raise click.ClickException(str(exc)) from None
+    if doelen and workers:
+        raise click.ClickException("met --target draait de harness in één proces: de partner roept "
+                                   "één set adressen terug; laat -n weg")
     report_dir = report_dir.resolve()
     results = report_dir / "allure-results"
     if results.exists():
         shutil.rmtree(results)
     results.mkdir(parents=True)
-    marker = " or ".join(m for m in suites() if m != "all" and suite in (m, "all"))
-    expression = f"({marker}) and ({tags})" if tags else marker
     summary = report_dir / "samenvatting.json"
     command = [sys.executable, "-m", "pytest", "tests/test_features.py", "-m", expression,
                f"--alluredir={results}", f"--junitxml={report_dir / 'junit.xml'}",
                "-p", "no:allure_pytest", "-q", *(["-n", str(workers)] if workers else []), *pytest_args]
     env = os.environ | {"KETENTEST_SAMENVATTING": str(summary)}
+    terugroep = {}
+    if doelen:
+        env[DOELEN_OMGEVING] = doelen.to_json()
+        terugroep = {p: f"http://{doelen.host}:{port}" for p, port in doelen.poorten.items()}
+        for partij, url in doelen.urls.items():
+            click.echo(f"partner {partij} {url}")
+        for partij, url in terugroep.items():
+            click.echo(f"harness {partij} {url}")
+        sys.stdout.flush()
     code = subprocess.call(command, cwd=project_root(), env=env)
     _print_summary(summary)
     if code == 5:
         raise click.ClickException(f"geen scenario's gevonden voor suite '{suite}'"
                                    + (f" en tags '{tags}'" if tags else ""))
+    if doelen:
+        md, page, lijst = partnerrapport.schrijf(report_dir, partnerrapport.Kop(
+            doelen.urls, datetime.now().strftime("%Y-%m-%d %H:%M"),  # the report's date: wall time
+            f"suite {suite}" + (f", tags {tags}" if tags else ""), terugroep))
+        voldaan = sum(c.voldaan for c in lijst)
+        click.echo(f"\nPartnerrapport: {voldaan} van {len(lijst)} controles voldaan: {page} ({md.name})")
+        for c in lijst:
+            if not c.voldaan:
+                click.echo(f"  x {c.id}: {c.waargenomen}")
     sys.exit(code)
 
 

@@ -17,10 +17,14 @@ from .tasks import TransientError
 
 
 class Courier:
-    def __init__(self, party: str, journal: Journal, timeout: float = 10.0) -> None:
+    def __init__(self, party: str, journal: Journal, timeout: float = 10.0,
+                 tls: dict[str, str | None] | None = None) -> None:
+        """``tls``: towards a partner's endpoint, ``ca`` (a CA bundle to trust) and ``cert``
+        and ``key`` (a client certificate for mutual TLS), as in ``simulators/doelen.py``."""
         self.party = party
         self.journal = journal
         self.timeout = timeout
+        self.tls = tls or {}
         self._local = threading.local()
 
     @property
@@ -30,6 +34,11 @@ class Courier:
             session = self._local.session = requests.Session()
             session.trust_env = False  # loopback partners: no proxy lookup on every call
             session.headers["User-Agent"] = f"ketentest-{self.party}"
+            if self.tls.get("ca"):
+                session.verify = self.tls["ca"]
+            if self.tls.get("cert"):
+                key = self.tls.get("key")
+                session.cert = (self.tls["cert"], key) if key else self.tls["cert"]
         return session
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:

@@ -79,7 +79,8 @@ class Party:
         # How long a call to a neighbour may take (option courier_timeout, seconds); a scenario
         # that makes a neighbour hang lowers it for a while (set_courier_timeout).
         self.courier_timeout = float(config.options.get("courier_timeout", 10.0))
-        self.courier = Courier(self.name, self.journal, timeout=self.courier_timeout)
+        self.courier = Courier(self.name, self.journal, timeout=self.courier_timeout,
+                               tls=config.options.get("tls"))
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
                            expiry=self.task_expiry_handlers())
         self.storingen = Storingen(  # in memory: a restart clears them

@@ -132,7 +132,7 @@ class Receiver:
                 (sg.zender.organisatie, sg.referentienummer)).fetchone()
             if seen is not None and "dubbel-verwerken" not in self.defecten:
                 if seen["sha256"] == digest:  # identical resend: the same answer, not handled again
-                    self._journal_in(sg, body, None, db)
+                    self._journal_in(sg, body, None, db, bestandsnaam=_bestandsnaam(message))
                     self._journal_out(bytes(seen["antwoord"]), sg, None, db)
                     return bytes(seen["antwoord"]), seen["status"]
                 raise stuf.stuf_fault(
@@ -149,7 +149,7 @@ class Receiver:
             payload = stuf.wrap(answer)
             db.execute("INSERT OR REPLACE INTO ontvangen VALUES (?,?,?,?,?)",
                        (sg.zender.organisatie, sg.referentienummer, digest, payload, 200))
-            self._journal_in(sg, body, correlatie, db)
+            self._journal_in(sg, body, correlatie, db, bestandsnaam=_bestandsnaam(message))
             self._journal_out(payload, sg, correlatie, db)
         return payload, 200
 
@@ -192,16 +192,22 @@ class Receiver:
         return stuf.wrap(stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))), 200
 
     def _journal_in(self, sg, body: bytes, correlatie: str | None, db,
-                    content_type: str = "text/xml") -> None:
+                    content_type: str = "text/xml", bestandsnaam: str | None = None) -> None:
         self.journal.record(Entry(
             "in", self.peer, sg.berichtcode or "onleesbaar", body, content_type,
             sg.berichtcode or None, sg.referentienummer or None, sg.crossRefnummer,
-            None, correlatie), db)
+            bestandsnaam, correlatie), db)
 
     def _journal_out(self, payload: bytes, sg, correlatie, db, code: str = "Bv03") -> None:
         self.journal.record(Entry(
             "uit", self.peer, code, payload, "text/xml", code, None, sg.referentienummer or None,
             None, correlatie), db)
+
+
+def _bestandsnaam(message: etree._Element) -> str | None:
+    """The name of the file an accepted envelope carries (a tekstBestand), for the journal."""
+    found = message.xpath(".//*[local-name()='tekstBestand']/@bestandsnaam")
+    return str(found[0]) if found else None
 
 
 def _check_versie(message: etree._Element) -> None:

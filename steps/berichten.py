@@ -9,6 +9,7 @@ leaves: a refusal then says something about the receiver, not about the harness.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -35,6 +36,7 @@ class Verzonden:
     ontvanger: str
     berichten: list[tuple[bytes, stuf.Antwoord | None, int]] = field(default_factory=list)
     ruw: list[bytes] = field(default_factory=list)  # each answer's bytes, as they came
+    referentie: str | None = None  # the GGk reference the messages carry, when they carry one
 
     def __repr__(self) -> str:
         return f"Verzonden({self.ontvanger}, {len(self.berichten)} berichten)"
@@ -107,7 +109,7 @@ def _(keten, nu, bestand: str, code: str) -> Verzonden:
     Voorbeeld: Als het GGk een Di01 met het bestand "WMO_H12016_regulier.csv" van gemeente 0363 aan RINIS aanbiedt
     """
     verzonden = Verzonden("rinis")
-    referentie = nu.strftime("%Y%m%d-%H%M%S") + "-001"
+    referentie = unieke_referentie(nu)
     for envelop in ggk_aanbieding(code, bestand, _csv(code), nu, referentie):
         _send(keten, "rinis", stuf.build_envelop(envelop), verzonden, envelop.stuurgegevens.functie)
     return verzonden
@@ -127,15 +129,21 @@ GEBREK = (
 """What can be wrong with one StUF message; ``docs/foutcodes.md`` says what each must get."""
 
 
-def _basisbericht(afzender: str, nu: datetime, gemeentecode: str = "0363") -> stuf.Envelop:
+def unieke_referentie(nu: datetime) -> str:
+    """A GGk reference (yyyymmdd-hhmmss-nnn) no earlier scenario used: a partner's endpoint
+    keeps its state between scenarios, so a step must recognise what is its own."""
+    return f"{nu:%Y%m%d}-{random.randrange(10**6):06d}-001"
+
+
+def _basisbericht(afzender: str, nu: datetime, referentie: str, gemeentecode: str = "0363") -> stuf.Envelop:
     """The good message a bad one is made from: a GGk file Di01 to RINIS, or a report
-    Du01 from RINIS to the GGk (answering a random Di01: the GGk checks that)."""
+    Di01 from RINIS to the GGk."""
     if afzender == "ggk":
-        return ggk_aanbieding(gemeentecode, "WMO_H12016.csv", _csv(gemeentecode), nu, "20160815-090000-001")[1]
+        return ggk_aanbieding(gemeentecode, "WMO_H12016.csv", _csv(gemeentecode), nu, referentie)[1]
     return stuf.Envelop(stuf.Stuurgegevens(
         "Di01", stuf.Systeem("CBS", "CBS-GMSD"), stuf.Systeem(gemeentecode, "GGk"),
         stuf.new_referentienummer(), nu.strftime("%Y%m%d%H%M%S") + "000", functie=FUNCTIE_RAPPORT),
-        stuf.Bestand(b"%PDF-1.4 harness\n%%EOF\n", "CBS_TECHNISCH_0363_H12016_20160815-090000-001.pdf"))
+        stuf.Bestand(b"%PDF-1.4 harness\n%%EOF\n", f"CBS_TECHNISCH_0363_H12016_{referentie}.pdf"))
 
 
 def _met(envelop: stuf.Envelop, **sg_velden) -> stuf.Envelop:
@@ -153,10 +161,10 @@ def _xml(envelop: stuf.Envelop, pad: str, tekst: str | None = None, **attributen
     return stuf.wrap(element)
 
 
-def slecht_bericht(keten, afzender: str, ontvanger: str, gebrek: str, nu: datetime,
+def slecht_bericht(keten, afzender: str, ontvanger: str, gebrek: str, nu: datetime, referentie: str,
                    berichtcode=None, zender=None, ontvanger_org=None, functie=None) -> list[tuple[bytes, str]]:
     """The messages (SOAP bytes, name) the harness sends to show one ``gebrek``."""
-    basis = _basisbericht(afzender, nu)
+    basis = _basisbericht(afzender, nu, referentie)
     goed = stuf.wrap(stuf.build_envelop(basis))
     if gebrek == "dat geen XML is":
         return [(b"dit is geen XML", "geen XML")]
@@ -202,7 +210,7 @@ def slecht_bericht(keten, afzender: str, ontvanger: str, gebrek: str, nu: dateti
     if gebrek == "dat het al eerder stuurde":
         eerst = []
         if afzender == "ggk":  # with its metadata, so RINIS can place the file (once)
-            meta = ggk_aanbieding("0363", "WMO_H12016.csv", _csv("0363"), nu, "20160815-090000-001")[0]
+            meta = ggk_aanbieding("0363", "WMO_H12016.csv", _csv("0363"), nu, referentie)[0]
             meta = stuf.Envelop(meta.stuurgegevens, stuf.Bestand(metagegevens.to_xml(replace(
                 metagegevens.from_xml(meta.bestand.inhoud),
                 referentienummerBestand=basis.stuurgegevens.referentienummer))))
@@ -216,7 +224,7 @@ def slecht_bericht(keten, afzender: str, ontvanger: str, gebrek: str, nu: dateti
         du01 = _met(basis, berichtcode="Du01", crossRefnummer=stuf.new_referentienummer())
         return [(stuf.wrap(stuf.build_envelop(du01)), "onbekend crossRefnummer")]
     if gebrek.startswith("met metagegevens"):  # the file first, its metadata last: RINIS pairs them
-        meta = ggk_aanbieding("0363", "WMO_H12016.csv", _csv("0363"), nu, "20160815-090000-001")[0]
+        meta = ggk_aanbieding("0363", "WMO_H12016.csv", _csv("0363"), nu, referentie)[0]
         record = replace(metagegevens.from_xml(meta.bestand.inhoud),
                          referentienummerBestand=basis.stuurgegevens.referentienummer)
         inhoud = (b"<metagegevens>geen schema</metagegevens>" if "schema" in gebrek
@@ -252,9 +260,9 @@ def _(keten, nu, afzender: str, ontvanger: str, gebrek: str, berichtcode: str | 
     ontvanger_org = None
     if gebrek.startswith("aan onbekende ontvanger"):
         ontvanger_org = gebrek.rsplit(" ", 1)[1]
-    verzonden = Verzonden(naar)
-    for body, name in slecht_bericht(keten, PARTIJ[afzender], naar, gebrek, nu, berichtcode, zender,
-                                     ontvanger_org, functie):
+    verzonden = Verzonden(naar, referentie=unieke_referentie(nu))
+    for body, name in slecht_bericht(keten, PARTIJ[afzender], naar, gebrek, nu, verzonden.referentie,
+                                     berichtcode, zender, ontvanger_org, functie):
         _send(keten, naar, body, verzonden, name)
     return verzonden
 
@@ -376,11 +384,13 @@ def _(keten, verzonden: Verzonden, wie: str) -> None:
     assert verzonden.ruw[-1] == verzonden.ruw[-2], f"{wie} gaf op het herhaalde bericht een ander Bv03"
     keten.wait_idle()
     if PARTIJ[wie] == "rinis":
-        geplaatst = [f["naam"] for f in keten.folder("RGMSD001") if not f["naam"].endswith(".metagegevens.xml")]
+        geplaatst = [f["naam"] for f in keten.folder("RGMSD001") if f["correlatie"] == verzonden.referentie
+                     and not f["naam"].endswith(".metagegevens.xml")]
         assert len(geplaatst) == 1, f"RINIS plaatste {len(geplaatst)} bestanden voor het CBS: {geplaatst}"
     else:
-        items = keten.downloads("0363")
-        assert len(items) == 1, f"het GGk zette {len(items)} rapporten klaar, verwacht 1: {items}"
+        refnr = _referentienummer(verzonden.berichten[-1][0])
+        items = [i for i in keten.downloads("0363") if i["referentienummer"] == refnr]
+        assert len(items) == 1, f"het GGk zette het rapport {len(items)} keer klaar, verwacht 1: {items}"
 
 
 # ------------------------------------------------------- what a party sent on
@@ -401,8 +411,11 @@ def _(keten, wie: str, naar: str, code: str, functie: str) -> None:
     assert functie in functies, (
         f"{naar} ontving van {wie} geen {code} met functie {functie}; wel: {functies or 'niets'}")
     entry = binnen[functies.index(functie)]
-    antwoorden = [e for e in keten.journal_since(keten.marks)[afzender]
-                  if e["richting"] == "in" and e["crossRefnummer"] == entry["referentienummer"]
+    # what was answered: as the sender received it, or (a partner's endpoint sent it) as the
+    # receiver sent it
+    kant, richting = (ontvanger, "uit") if afzender in keten.extern else (afzender, "in")
+    antwoorden = [e for e in keten.journal_since(keten.marks)[kant]
+                  if e["richting"] == richting and e["crossRefnummer"] == entry["referentienummer"]
                   and e["berichtcode"] in ("Bv03", "Fo03")]
     assert [e["berichtcode"] for e in antwoorden] == ["Bv03"], (
         f"{wie} kreeg op dat bericht {[e['berichtcode'] for e in antwoorden] or 'geen antwoord'}, "

@@ -6,6 +6,7 @@ bounded and named: a step that waits says until when, and fails saying what it s
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +31,18 @@ class Keten:
     timeout: float = 10.0
     marks: dict[str, int] = field(default_factory=dict)
     """Each party's last journal id before the running scenario began."""
+    extern: frozenset[str] = frozenset()
+    """Parties played by a partner's real endpoint: the harness only talks to them as a
+    neighbour would (no reset, clock, journal or task list), and judges what it sees at its
+    own, simulated parties."""
+    stilte: float = field(default_factory=lambda: float(os.environ.get("KETENTEST_STILTE", "0.5")))
+    """With a partner in the chain: how long the simulated parties must stay quiet before the
+    chain counts as idle (the partner's own work cannot be seen); env KETENTEST_STILTE."""
+
+    @property
+    def eigen(self) -> list[str]:
+        """The simulated parties, in chain order: the ones the harness can steer and watch."""
+        return [party for party in self.urls if party not in self.extern]
 
     def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
         return f"Keten({', '.join(self.urls)})"
@@ -50,7 +63,7 @@ class Keten:
     def set_clock(self, moment: datetime, terug: bool = True) -> None:
         """Set every party's clock (parties sharing one clock are set once each: harmless).
         ``terug`` allows setting it back, as a new scenario does."""
-        for party in self.urls:
+        for party in self.eigen:
             response = self.session.put(self.url(party, "/_beheer/klok"),
                                         json={"klok": moment.isoformat(), "opnieuw": terug},
                                         timeout=self.timeout)
@@ -58,8 +71,8 @@ class Keten:
                 raise ChainError(f"klok van {party} niet gezet: {response.text}")
 
     def clock(self) -> datetime:
-        """The chain's time, as the first party tells it."""
-        party = next(iter(self.urls))
+        """The chain's time, as the first simulated party tells it."""
+        party = self.eigen[0]
         return datetime.fromisoformat(self.get(party, "/_beheer/klok").json()["klok"])
 
     def advance_to(self, moment: datetime) -> None:
@@ -80,15 +93,15 @@ class Keten:
     def next_due(self) -> datetime | None:
         """The earliest moment any party has work waiting for (None: nothing waits)."""
         found = []
-        for party in self.urls:
+        for party in self.eigen:
             response = self.get(party, "/_beheer/taken/later")
             if response.status_code == 200 and response.json():
                 found.append(datetime.fromisoformat(response.json()[0]["niet_voor"]))
         return min(found) if found else None
 
     def apply_timeline(self, tijdlijn: dict) -> None:
-        """Every party follows this timeline (its JSON form)."""
-        for party in self.urls:
+        """Every simulated party follows this timeline (its JSON form)."""
+        for party in self.eigen:
             response = self.session.put(self.url(party, "/_beheer/tijdlijn"), json=tijdlijn,
                                         timeout=self.timeout)
             if response.status_code != 200:
@@ -98,18 +111,19 @@ class Keten:
 
     def journal_marks(self) -> dict[str, int]:
         """The last journal id of each party: what came before a scenario."""
-        return {party: self.get(party, "/journal/stand").json()["laatste"] for party in self.urls}
+        return {party: self.get(party, "/journal/stand").json()["laatste"] for party in self.eigen}
 
     def reset(self) -> None:
-        """Empty every party's state so a scenario starts from nothing."""
-        for party in self.urls:
+        """Empty every simulated party's state so a scenario starts from nothing (a partner's
+        endpoint keeps its state: steps judge what happened since the scenario began)."""
+        for party in self.eigen:
             response = self.post(party, "/_beheer/reset")
             if response.status_code != 200:
                 raise ChainError(f"{party} kon niet worden leeggemaakt: {response.text[:300]}")
 
     def journal_since(self, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
         return {party: self.get(party, "/journal", params={"na": marks.get(party, 0)}).json()
-                for party in self.urls}
+                for party in self.eigen}
 
     def wait_idle(self, seconds: float | None = None) -> None:
         """Wait until the whole chain is quiet (or fail, naming who is not).
@@ -122,7 +136,9 @@ class Keten:
         deadline = time.monotonic() + limit
         before = self.journal_marks()
         while True:
-            for party in self.urls:
+            if self.extern:  # the partner's work shows only as traffic at the simulated parties
+                time.sleep(self.stilte)
+            for party in self.eigen:
                 remaining = min(60.0, max(0.1, deadline - time.monotonic()))  # a party waits 60 s at most
                 response = self.post(party, "/_beheer/wacht", params={"seconden": remaining},
                                      timeout=remaining + 5)

@@ -224,7 +224,7 @@ def _(keten) -> None:
     """Bij elke partij is elke storing opgeheven (ook wat van een storingsplan nog openstond).
     Voorbeeld: Als alle storingen voorbij zijn
     """
-    for party in keten.urls:
+    for party in keten.eigen:
         keten.clear_faults(party)
 
 

@@ -5,12 +5,14 @@ Functionaliteit: Burentest gemeente ↔ GGk
   van het GGk: uploaden, referentienummers terugkrijgen, weigeringen met een duidelijke
   melding, en rapporten ophalen uit het downloadgebied.
 
+  @rol:ggk @controle:GGK-REFERENTIES
   Scenario: Het GGk geeft elk geüpload CSV-bestand een eigen referentienummer
     Gegeven het is maandag 15 augustus 2016 om 10:15
     En gemeente Amsterdam (0363)
     Als de gemeente "WMO_H12016_regulier.csv" en "SBO_H12016.csv" uploadt bij het GGk
     Dan krijgt de gemeente voor elk CSV-bestand een eigen GGk-referentienummer
 
+  @rol:ggk @controle:GGK-ZIP-REFERENTIES
   Scenario: Het GGk geeft elk bestand in een ZIP een eigen referentienummer zonder de ZIP uit te pakken
     Gegeven het is maandag 15 augustus 2016
     En gemeente Amsterdam (0363)
@@ -35,6 +37,7 @@ Functionaliteit: Burentest gemeente ↔ GGk
     Als de gemeente bij het GGk een bestand "WMO_H12016.xlsx" instuurt
     Dan weigert het GGk de upload met HTTP 400 en een melding met ".zip"
 
+  @rol:ggk @controle:GGK-DOWNLOAD
   Scenario: De gemeente haalt een rapport als ZIP op uit haar downloadgebied
     Gegeven het is maandag 15 augustus 2016
     En gemeente Amsterdam (0363)

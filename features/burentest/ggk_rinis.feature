@@ -5,11 +5,13 @@ Functionaliteit: Burentest GGk ↔ RINIS
   direct beantwoord: met een Bv03 als de envelop in orde is, met een Fo03 in een
   SOAP-fault als hij dat niet is. De harness speelt telkens één van beide partijen.
 
+  @rol:rinis @controle:RINIS-BV03
   Scenario: RINIS bevestigt de metagegevens en het bestand van het GGk elk met een Bv03
     Gegeven het is maandag 15 augustus 2016
     Als het GGk een Di01 met het bestand "WMO_H12016_regulier.csv" van gemeente 0363 aan RINIS aanbiedt
     Dan bevestigt RINIS elk bericht met een Bv03 met het referentienummer als crossRefnummer
 
+  @rol:ggk @controle:GGK-DOORSTUREN
   Scenario: Het GGk stuurt een geüpload bestand en zijn metagegevens in twee Di01's naar RINIS
     Gegeven het is maandag 15 augustus 2016
     En gemeente Amsterdam (0363)
@@ -17,6 +19,7 @@ Functionaliteit: Burentest GGk ↔ RINIS
     Dan stuurt het GGk RINIS een Di01 met functie "GMSD-METAGEGEVENS"
     En stuurt het GGk RINIS een Di01 met functie "GMSD-AANLEVERING"
 
+  @rol:ggk @controle:GGK-BV03
   Scenario: Het GGk bevestigt een rapport van RINIS met een Bv03
     Gegeven het is maandag 15 augustus 2016
     Als RINIS het rapport "CBS_TECHNISCH_0363_H12016_20160815-090000-001.pdf" in een Di01 aan het GGk aanbiedt

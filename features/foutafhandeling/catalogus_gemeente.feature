@@ -12,7 +12,7 @@ Functionaliteit: Foutcatalogus voor de gemeente: een weigering verderop komt ter
     Gegeven het is maandag 15 augustus 2016
     En gemeente Amsterdam (0363)
 
-  @ernst:kritiek
+  @ernst:kritiek @rol:ggk
   Abstract Scenario: Een Fo03 <fo03> van RINIS bereikt de gemeente als Fo01 <foutcode> van IB
     Gegeven RINIS antwoordt op het volgende bericht met een Fo03 met foutcode "<fo03>"
     Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
@@ -34,20 +34,21 @@ Functionaliteit: Foutcatalogus voor de gemeente: een weigering verderop komt ter
       | GGK-FO01-GEBLOKKEERD | IB103  | IB103    |
       | GGK-FO01-VERWERKING | StUF058 | StUF058  |
 
-  @fout:RINIS-GEBLOKKEERD
+  @fout:RINIS-GEBLOKKEERD @rol:ggk
   Scenario: Blokkeert RINIS de functie tijdelijk, dan krijgt de gemeente een foutrapport IB103
     Gegeven RINIS blokkeert tijdelijk de functie "GMSD-METAGEGEVENS"
     Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
     Dan staat er een foutrapport met foutcode "IB103" van IB in het downloadgebied van de gemeente
     En is de boekhouding van de keten sluitend
 
-  @fout:RINIS-FO01
+  @fout:RINIS-FO01 @rol:ggk
   Scenario: Een Fo01 van RINIS na het Bv03 gaat via het GGk naar de gemeente
     Gegeven RINIS antwoordt op het volgende bericht met een Fo01 met foutcode "RIN001"
     Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
     Dan staat er een foutrapport met foutcode "RIN001" van RINIS in het downloadgebied van de gemeente
     En is de boekhouding van de keten sluitend
 
+  @rol:ggk
   Abstract Scenario: De webservice van het GGk weigert een upload <gebrek> met HTTP <status>
     Als de gemeente bij het GGk een upload instuurt <gebrek>
     Dan weigert het GGk de upload met HTTP <status> en een melding met "<melding>"

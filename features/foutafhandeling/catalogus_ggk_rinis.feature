@@ -10,7 +10,7 @@ Functionaliteit: Foutcatalogus GGk → RINIS: RINIS weigert wat niet deugt, met 
   Achtergrond:
     Gegeven het is maandag 15 augustus 2016
 
-  @ernst:kritiek
+  @ernst:kritiek @rol:rinis
   Abstract Scenario: RINIS weigert een bericht <gebrek> direct met een Fo03 <foutcode>
     Als het GGk RINIS een bericht stuurt <gebrek>
     Dan weigert RINIS het bericht met een Fo03 met foutcode "<foutcode>" en plek "<plek>"
@@ -34,8 +34,13 @@ Functionaliteit: Foutcatalogus GGk → RINIS: RINIS weigert wat niet deugt, met 
       | RINIS-GEEN-BESTAND         | zonder bestand                                                    | StUF055  | client |
       | RINIS-XMLBESTAND           | met het bestand als xmlBestand                                    | StUF055  | client |
       | RINIS-DUBBEL-ANDERS        | met een referentienummer dat al voor een ander bericht is gebruikt | StUF016  | client |
-      | RINIS-GEBLOKKEERD          | terwijl de functie tijdelijk geblokkeerd is                       | IB103    | server |
 
+  @fout:RINIS-GEBLOKKEERD
+  Scenario: RINIS weigert een bericht met een tijdelijk geblokkeerde functie direct met een Fo03 IB103
+    Als het GGk RINIS een bericht stuurt terwijl de functie tijdelijk geblokkeerd is
+    Dan weigert RINIS het bericht met een Fo03 met foutcode "IB103" en plek "server"
+
+  @rol:rinis
   Abstract Scenario: RINIS bevestigt een bericht <gebrek> en weigert het daarna met een Fo01 <foutcode>
     Als het GGk RINIS een bericht stuurt <gebrek>
     Dan bevestigt RINIS het bericht met een Bv03 en weigert het daarna met een Fo01 met foutcode "<foutcode>" en plek "client"
@@ -47,17 +52,17 @@ Functionaliteit: Foutcatalogus GGk → RINIS: RINIS weigert wat niet deugt, met 
       | RINIS-META-SCHEMA        | met metagegevens die niet aan hun schema voldoen | StUF055 |
       | RINIS-META-GEMEENTE      | met metagegevens van een andere gemeente         | StUF055 |
 
-  @fout:RINIS-DUBBEL-ZELFDE
+  @fout:RINIS-DUBBEL-ZELFDE @rol:rinis
   Scenario: RINIS beantwoordt hetzelfde bericht nog eens met hetzelfde Bv03 en plaatst het bestand één keer
     Als het GGk RINIS een bericht stuurt dat het al eerder stuurde
     Dan beantwoordt RINIS het herhaalde bericht met hetzelfde Bv03 en verwerkt het één keer
 
-  @fout:RINIS-OPTIN-NAAM
+  @fout:RINIS-OPTIN-NAAM @rol:rinis
   Scenario: RINIS weigert een opt-in waarvan de naam niet bij de zender past, na het Bv03, met een Fo01 RIN001
     Als het GGk RINIS een bericht stuurt met een opt-in met een verkeerde bestandsnaam
     Dan bevestigt RINIS het bericht met een Bv03 en weigert het daarna met een Fo01 van RINIS met foutcode "RIN001"
 
-  @fout:CBS-OPTIN-ONLEESBAAR @hop:rinis-cbs
+  @fout:CBS-OPTIN-ONLEESBAAR @hop:rinis-cbs @rol:rinis
   Scenario: Kan het CBS een opt-in niet lezen, dan gaat een Fo01 van het CBS via RINIS terug naar het GGk
     Als het GGk RINIS een bericht stuurt met een opt-in die het CBS niet kan lezen
     Dan bevestigt RINIS het bericht met een Bv03 en krijgt het GGk daarna een Fo01 van het CBS met foutcode "StUF055"

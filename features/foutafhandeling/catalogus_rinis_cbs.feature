@@ -9,6 +9,7 @@ Functionaliteit: Foutcatalogus RINIS ↔ CBS: de map-API van RINIS weigert wat n
   Achtergrond:
     Gegeven het is maandag 15 augustus 2016
 
+  @rol:rinis
   Abstract Scenario: RINIS weigert het CBS dat <gebrek> met HTTP <status>
     Als het CBS bij RINIS <gebrek>
     Dan weigert RINIS het verzoek van het CBS met HTTP <status> en een melding met "<melding>"
@@ -21,7 +22,7 @@ Functionaliteit: Foutcatalogus RINIS ↔ CBS: de map-API van RINIS weigert wat n
       | MAP-LEEG             | een leeg rapport in de verzendmap zet                 | 400    | is leeg           |
       | MAP-WEIGEREN-ONBEKEND | een onbekend bestand als onleesbaar weigert          | 404    | staat niet in     |
 
-  @fout:MAP-RAPPORTNAAM
+  @fout:MAP-RAPPORTNAAM @rol:rinis
   Scenario: Een rapport waarvan de naam geen bekende gemeente noemt, staat in de verzendmap op onbestelbaar
     Als het CBS bij RINIS een rapport in de verzendmap zet waarvan de naam geen gemeente noemt
     Dan zet RINIS het rapport in de verzendmap op "onbestelbaar" met een melding met "rapportconventie"

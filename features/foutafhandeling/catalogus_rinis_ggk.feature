@@ -8,7 +8,7 @@ Functionaliteit: Foutcatalogus RINIS → GGk: het GGk weigert een rapportbericht
   Achtergrond:
     Gegeven het is maandag 15 augustus 2016
 
-  @ernst:kritiek
+  @ernst:kritiek @rol:ggk
   Abstract Scenario: Het GGk weigert een rapport <gebrek> direct met een Fo03 <foutcode>
     Als RINIS het GGk een bericht stuurt <gebrek>
     Dan weigert het GGk het bericht met een Fo03 met foutcode "<foutcode>" en plek "<plek>"
@@ -32,7 +32,7 @@ Functionaliteit: Foutcatalogus RINIS → GGk: het GGk weigert een rapportbericht
       | GGK-CROSSREF             | met een onbekend crossRefnummer                                   | StUF043  | client |
       | GGK-DUBBEL-ANDERS        | met een referentienummer dat al voor een ander bericht is gebruikt | StUF016  | client |
 
-  @fout:GGK-DUBBEL-ZELFDE
+  @fout:GGK-DUBBEL-ZELFDE @rol:ggk
   Scenario: Het GGk beantwoordt hetzelfde rapportbericht nog eens met hetzelfde Bv03 en zet het rapport één keer klaar
     Als RINIS het GGk een bericht stuurt dat het al eerder stuurde
     Dan beantwoordt het GGk het herhaalde bericht met hetzelfde Bv03 en verwerkt het één keer

@@ -1,0 +1,125 @@
+"""The conformance suites work on a partner's endpoint: each party runs as a separate
+process (``ketentest up --party``), the harness plays its neighbours (``ketentest run
+--target``), and the role's checks pass against the party as it should be and fail, with
+the check named for it, against a party broken on purpose (``simulators/defecten.py``).
+
+This is the proof behind docs/conformiteit.md; each run is a real run of the CLI, with the
+partner report it writes read back.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NEIGHBOURS = {"ggk": ("gemeente", "rinis"), "rinis": ("ggk", "cbs"), "cbs": ("rinis",)}
+OTHERS = {"ggk": ("gemeente", "rinis", "cbs"), "rinis": ("gemeente", "ggk", "cbs"),
+          "cbs": ("gemeente", "ggk", "rinis")}
+SUITES = "burentest,foutafhandeling"
+
+DEFECTS = [  # (party, defect, the check that must catch it)
+    ("rinis", "geen-gemeentecode", "RINIS-NAAMGEVING"),
+    ("rinis", "bv03-op-alles", "RINIS-GEEN-XML"),
+    ("rinis", "kwijt-crossref", "RINIS-BV03"),
+    ("rinis", "geen-fo01", "RINIS-LEEG-BESTAND"),
+    ("ggk", "bv03-op-alles", "GGK-GEEN-XML"),
+    ("ggk", "kwijt-crossref", "GGK-BV03"),
+    ("ggk", "dubbel-verwerken", "GGK-DUBBEL-ZELFDE"),
+    ("ggk", "geen-isd-code", "GGK-FO01-ZENDER"),
+    ("cbs", "rapport-zonder-referentie", "CBS-RAPPORT"),
+    ("cbs", "niet-opgehaald-melden", "CBS-OPHALEN"),
+]
+
+
+def _free_ports(n: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _partner(party: str, tmp_path: Path, harness: dict[str, int], defect: str | None) -> tuple[
+        subprocess.Popen, str]:
+    """``ketentest up --party`` as its own process, pointed at the harness's parties."""
+    port = _free_ports(1)[0]
+    args = [sys.executable, "-m", "simulators.cli", "up", "--party", party, "--port", str(port),
+            "--state-dir", str(tmp_path / f"partner-{party}"), "--klok", "2016-08-15T09:00"]
+    for buur in NEIGHBOURS[party]:
+        args += [f"--{buur}-url", f"http://127.0.0.1:{harness[buur]}"]
+    if defect:
+        args += ["--optie", f"{party}.defecten={defect}"]
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not line:
+        process.kill()
+        pytest.fail(f"ketentest up --party {party} stopte: {process.stderr.read()}")
+    naam, url = line.split()
+    assert naam == party
+    return process, url
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    process.stdout.close()
+    process.stderr.close()
+
+
+def _conformance_run(party: str, tmp_path: Path,
+                     defect: str | None = None) -> tuple[int, str, dict[str, str]]:
+    """Run the role's checks against the party; returns exit code, output, verdict per check."""
+    harness = dict(zip(OTHERS[party], _free_ports(3), strict=True))
+    process, url = _partner(party, tmp_path, harness, defect)
+    report = tmp_path / f"rapport-{party}-{defect or 'goed'}"
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "simulators.cli", "run", "--suite", SUITES, "--tags", f"rol:{party}",
+             "--target", f"{party}={url}", "--report", str(report),
+             *[arg for p, port in harness.items() for arg in ("--poort", f"{p}={port}")]],
+            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    finally:
+        _stop(process)
+    verdicts = {}
+    md = report / "partnerrapport.md"
+    assert md.exists(), f"no partner report:\n{run.stdout[-3000:]}\n{run.stderr[-2000:]}"
+    for row in md.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        if len(cells) == 5 and re.fullmatch(r"[A-Z][A-Z0-9-]+", cells[0]):
+            # an outline gives one row per example; one failing example fails the check
+            if verdicts.get(cells[0]) != "niet voldaan":
+                verdicts[cells[0]] = cells[3]
+    return run.returncode, run.stdout + run.stderr, verdicts
+
+
+@pytest.mark.parametrize("party", ["rinis", "ggk", "cbs"])
+def test_the_role_checks_pass_against_the_party_as_a_separate_process(party, tmp_path):
+    code, output, verdicts = _conformance_run(party, tmp_path)
+    assert code == 0, output[-4000:]
+    assert verdicts and set(verdicts.values()) == {"voldaan"}, verdicts
+    assert f"partner {party} http://127.0.0.1:" in output, "the partner's endpoint is printed"
+    assert "harness " in output, "the harness's own endpoints, which the partner calls, are printed"
+    minimum = {"rinis": 30, "ggk": 40, "cbs": 2}[party]
+    assert len(verdicts) >= minimum, f"only {len(verdicts)} checks for {party}: {sorted(verdicts)}"
+
+
+@pytest.mark.parametrize("party,defect,check", DEFECTS, ids=[f"{p}-{d}" for p, d, _c in DEFECTS])
+def test_a_party_broken_on_purpose_fails_the_check_named_for_it(party, defect, check, tmp_path):
+    code, output, verdicts = _conformance_run(party, tmp_path, defect)
+    assert code == 1, f"the run passed against {party} with defect {defect}:\n{output[-3000:]}"
+    failing = sorted(c for c, v in verdicts.items() if v != "voldaan")
+    assert verdicts.get(check) == "niet voldaan", f"{check} did not catch {defect}; failing: {failing}"
+    assert f"x {check}:" in output, "the run's own summary names the failing check"
