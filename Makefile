@@ -17,8 +17,8 @@ run: $(STAMP)
 	$(BIN)/ketentest run --suite all --report reports
 	$(BIN)/ketentest report --report reports
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -p no:allure_pytest
+test: $(STAMP)  # two processes (pytest-xdist): the conformance runs and the soak take minutes
+	$(BIN)/python -m pytest -p no:allure_pytest -n 2
 
 up: $(STAMP)
 	$(BIN)/ketentest up

@@ -30,8 +30,8 @@ from steps.drivers import Keten
 # A module comes after the step modules it imports (pytest rewrites a plugin on import).
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
                   "steps.rapporten", "steps.status",
-                  "steps.tijdlijn", "steps.fouten", "steps.optin", "steps.samenwerking", "steps.boekhouding",
-                  "steps.storingen"]
+                  "steps.tijdlijn", "steps.fouten", "steps.optin", "steps.samenwerking",
+                  "steps.portaal", "steps.boekhouding", "steps.storingen"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"

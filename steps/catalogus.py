@@ -27,6 +27,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.fouten", "Fouten en weigeringen"),
     ("steps.optin", "Opt-in, opt-out en intrekken"),
     ("steps.samenwerking", "Samenwerkingsverbanden en e-mails"),
+    ("steps.portaal", "Het GGk-portaal"),
     ("steps.boekhouding", "Boekhouding: niets verloren"),
     ("steps.storingen", "Storingen en herstel"),
 )

@@ -84,9 +84,14 @@ def chain(tmp_path_factory) -> Iterator[Chain]:
 @pytest.mark.parametrize("party", PARTIES)
 def test_every_route_has_a_contract_and_every_contract_a_route(chain, party):
     app = chain.servers[party].app
-    routes = {(method, _shape(rule.rule)) for rule in app.url_map.iter_rules()
-              if rule.endpoint != "static"  # Flask's own static route: there is no static folder
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]  # no static folder
+    pages = [rule for rule in rules if rule.rule.startswith("/portaal")]  # HTML for people, not an API
+    routes = {(method, _shape(rule.rule)) for rule in rules if rule not in pages
               for method in rule.methods - {"HEAD", "OPTIONS"}}
+    portaal_doc = (Path(__file__).resolve().parent.parent / "docs" / "portaal.md").read_text(encoding="utf-8")
+    undocumented = sorted({rule.rule for rule in pages if rule.rule.rstrip("/") != "/portaal"
+                           and re.sub(r"<[^>]+>", "<id>", rule.rule) not in portaal_doc})
+    assert not undocumented, f"{party}: portal pages not described in docs/portaal.md: {undocumented}"
     documented = {(m, _shape(p)) for m, p in _operations(party) | _operations(BEHEER)}
     if party in WSDL:
         wsdl = WSDL[party].read_text(encoding="utf-8")
@@ -251,6 +256,7 @@ def _gebruikers_en_samenwerking(call: Traffic) -> None:
     call("ggk", "PUT", "/_beheer/samenwerkingsverbanden", 400, json=[{"naam": "x", "uitvoerder": "9999",
                                                                        "leden": ["0307"]}])
     call("ggk", "GET", "/_beheer/samenwerkingsverbanden", 200)
+    call("ggk", "GET", "/_beheer/audit?gemeente=0363&na=0", 200)
     call("ggk", "POST", "/api/v1/uploads", 201,
          data={"gemeentecode": "0344", "gebruiker": "jan@utrecht.nl", "namens": "0307"},
          files=[("bestand", ("WMO_H12016_namens.csv", _wmo("0307", 4)))])

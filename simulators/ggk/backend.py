@@ -9,8 +9,11 @@ area; a Fo01 becomes an error report there. A gemeente only ever receives Fo01.
 The opt-in and withdrawal (``optin.py``), samenwerkingsverbanden (``samenwerking.py``)
 and users and e-mails (``meldingen.py``) are rules of their own, mixed in here.
 
-Where it differs from the real GGk: no portal pages or eHerkenning yet (the upload
-is a web-service call naming gemeente and user), no real e-mail (a mail is a row in
+The portal's sessions, roles and audit log (``portaal/regels.py``) are mixed in too; its
+pages are in ``portaal/views.py`` (docs/portaal.md).
+
+Where it differs from the real GGk: the web service trusts the gemeente and user it is
+given (only the portal checks an eHerkenning login, simulated), no real e-mail (a mail is a row in
 the ``mails`` outbox; a notification is also a call to the gemeente simulator, and a
 line in ``meldingen``).
 """
@@ -40,6 +43,7 @@ from . import meldingen, optin, samenwerking
 from .common import UploadRefused, dag
 from .meldingen import MailRules
 from .optin import OptinRules
+from .portaal import regels as portaal
 from .samenwerking import SamenwerkingRules
 
 SCHEMA = """
@@ -101,9 +105,9 @@ class UploadResult:
     gemeentecode: str = ""  # the gemeente it is filed for (a member, when uploaded 'namens')
 
 
-class Ggk(OptinRules, SamenwerkingRules, MailRules, Party):
+class Ggk(portaal.PortaalRules, OptinRules, SamenwerkingRules, MailRules, Party):
     name = "ggk"
-    schema = SCHEMA + optin.SCHEMA + meldingen.SCHEMA
+    schema = SCHEMA + optin.SCHEMA + meldingen.SCHEMA + portaal.SCHEMA
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)

@@ -1,0 +1,73 @@
+"""Who can log in to the simulated portal: a small fixed set of test identities per
+gemeente, plus the users registered at the GGk (``/api/v1/gemeenten/<code>/gebruikers``).
+
+An identity carries a mandate for exactly one gemeente (eHerkenning's *machtiging*): the
+portal takes the gemeente from the identity, never from a form field or URL.
+
+Where it differs from real eHerkenning: no broker, no token and no KvK number; the login
+page lets a tester pick the identity and the assurance level the broker would report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NIVEAUS = ("EH1", "EH2", "EH2+", "EH3", "EH4")
+MINIMUM_NIVEAU = "EH3"
+CBS_ROL = "cbs"
+
+
+@dataclass(frozen=True)
+class Persona:
+    sleutel: str
+    voornaam: str
+    achternaam: str
+    omschrijving: str
+    beheerder: bool = False
+    cbs_standaard: bool = False  # has the CBS role until the administrator revokes it
+
+
+PERSONAS = (
+    Persona("medewerker", "Henk", "de Vries", "medewerker met CBS-rol", cbs_standaard=True),
+    Persona("beheerder", "Bea", "Bakker", "gebruikersbeheerder", beheerder=True),
+    Persona("nieuw", "Noor", "Jansen", "nieuwe medewerker, nog zonder rol"),
+)
+GEBRUIKER = "gebruiker:"
+"""Prefix of a persona key for a user registered at the GGk: ``gebruiker:<e-mailadres>``."""
+
+
+@dataclass(frozen=True)
+class Identiteit:
+    sleutel: str          # <gemeentecode>:<persona>, unique over all gemeenten
+    gemeentecode: str
+    naam: str
+    email: str
+    telefoon: str
+    beheerder: bool = False
+    cbs_standaard: bool = False
+
+
+def domein(gemeentenaam: str) -> str:
+    """``'s-Hertogenbosch`` -> ``s-hertogenbosch.nl``: the gemeente's mail domain."""
+    return re.sub(r"[^a-z0-9-]", "", gemeentenaam.lower().replace(" ", "-")).strip("-") + ".nl"
+
+
+def persona_identiteit(gemeentecode: str, gemeentenaam: str, persona: Persona) -> Identiteit:
+    email = f"{persona.voornaam.lower()}.{persona.achternaam.lower().replace(' ', '')}@{domein(gemeentenaam)}"
+    nummer = PERSONAS.index(persona) + 1
+    return Identiteit(f"{gemeentecode}:{persona.sleutel}", gemeentecode,
+                      f"{persona.voornaam} {persona.achternaam}", email, f"088-{gemeentecode}00{nummer}",
+                      persona.beheerder, persona.cbs_standaard)
+
+
+def gebruiker_identiteit(gebruiker: dict) -> Identiteit:
+    """A registered GGk user: a medewerker without roles until the administrator grants one."""
+    code = gebruiker["gemeentecode"]
+    return Identiteit(f"{code}:{GEBRUIKER}{gebruiker['email']}", code,
+                      gebruiker.get("naam") or gebruiker["email"], gebruiker["email"],
+                      gebruiker.get("telefoon") or "onbekend")
+
+
+def niveau_voldoet(niveau: str) -> bool:
+    return niveau in NIVEAUS and NIVEAUS.index(niveau) >= NIVEAUS.index(MINIMUM_NIVEAU)
