@@ -58,7 +58,6 @@ tested in ``tests/test_storingen.py``; under another server they degrade to a 50
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections import deque
@@ -72,7 +71,7 @@ from waitress.channel import ClientDisconnected
 from . import stuf
 from .clock import Clock
 from .store import Entry, Journal
-from .stuf.faults import STUF_OMSCHRIJVING
+from .stuf.faults import FOUTCODE, STUF_OMSCHRIJVING
 
 __all__ = ["FO01_SLEUTEL", "SOORTEN", "VRIJ", "Storing", "StoringFout", "Storingen", "Verbroken"]
 
@@ -86,7 +85,6 @@ VRIJ = ("/_beheer", "/journal")
 
 STANDAARD_SECONDEN = {"traag": 2.0, "hangen": 30.0}
 MAX_SECONDEN = 300.0
-FOUTCODE = re.compile(r"[A-Za-z]{2,10}\d{1,5}")
 VELDEN = {"soort", "pad", "aantal", "seconden", "code", "duur"}
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 

@@ -3,7 +3,6 @@ processes against a chain that ``ketentest up`` serves, checked over the parties
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from test_cli import start, stop  # ketentest up as its own process
 
 from simulators.chain import DEFAULT_PORTS, PARTIES
 from simulators.cli import partij_url
@@ -19,27 +19,12 @@ from simulators.cli import partij_url
 @pytest.fixture(scope="module")
 def urls(tmp_path_factory) -> Iterator[dict[str, str]]:
     """A chain served by ``ketentest up`` in its own process, on free ports."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "simulators.cli", "up", "--ports", "vrij", "--klok", "2016-08-15T09:00",
-         "--state-dir", str(tmp_path_factory.mktemp("keten"))],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    found = {}
-    for _ in PARTIES:
-        line = process.stdout.readline()
-        if not line:
-            process.kill()
-            pytest.fail(f"ketentest up stopped early: {process.stderr.read()}")
-        party, url = line.split()
-        found[party] = url
+    process, found = start("--ports", "vrij", "--klok", "2016-08-15T09:00",
+                           tmp_path=tmp_path_factory.mktemp("keten"), lines=len(PARTIES))
     try:
         yield found
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            assert process.wait(timeout=10) == 0
-        finally:
-            process.stdout.close()
-            process.stderr.close()
+        assert stop(process) == 0
 
 
 @pytest.fixture(autouse=True)
