@@ -19,10 +19,13 @@ referentienummer, a file or report by its name):
   reports, whose name carries the GGk reference and so names one report: placed twice,
   however often CBS offered it);
 * ``verloren``: acknowledged by the receiver's answer but absent from its journal, or sent
-  and never received once the chain drained; ``onverwacht``: received but never sent
+  and never received once the chain drained while the sender did not give up on it (a
+  message whose sender gave up after its deadline is surfaced, as an alarm and an error
+  report: it counts as ``mislukt``, not lost); ``onverwacht``: received but never sent
   by the other side;
 * ``geweigerd``: answered with Fo03 (StUF hops), ``open``/``mislukt``: the sender's
-  tasks still open or failed, ``gemeld``: Fo01 error reports that reached a gemeente.
+  tasks still open, or failed or given up after their deadline (``verlopen``),
+  ``gemeld``: Fo01 error reports that reached a gemeente.
 
 It works on the JSON that ``GET /journal`` and ``GET /_beheer/taken`` give, so it judges
 simulators and (where they offer a journal) real partners alike.
@@ -142,20 +145,24 @@ def boeken(journalen: Mapping[str, list[dict]], taken: Mapping[str, list[dict]] 
     for van, naar, soort in HOPS:
         if van not in journalen or naar not in journalen:
             continue
+        onbeantwoord = 0  # StUF messages never answered and never received
         if soort == "stuf":
-            hop = _stuf_hop(van, naar, journalen)
+            hop, onbeantwoord = _stuf_hop(van, naar, journalen)
         else:
             hop = _bestand_hop(van, naar, soort, journalen)
         statussen = Counter(t["status"] for t in taken.get(van, [])
                             if grens is None or not t.get("niet_voor") or t["niet_voor"] <= grens)
-        hop.open, hop.mislukt = statussen.get("open", 0), statussen.get("mislukt", 0)
+        opgegeven = statussen.get("mislukt", 0) + statussen.get("verlopen", 0)
+        hop.open, hop.mislukt = statussen.get("open", 0), opgegeven
+        hop.verloren += max(0, onbeantwoord - opgegeven)  # unless the sender gave up on it
         hops.append(hop)
     gemeld = sum(1 for e in journalen.get("gemeente", [])
                  if e["richting"] == "in" and e["soort"] == "foutrapport")
     return Boeken(hops, gemeld)
 
 
-def _stuf_hop(van: str, naar: str, journalen: Mapping[str, list[dict]]) -> Hop:
+def _stuf_hop(van: str, naar: str, journalen: Mapping[str, list[dict]]) -> tuple[Hop, int]:
+    """The hop's books, and how many messages were never answered and never received."""
     hop = Hop(van, naar, "stuf")
     uit = [e for e in journalen[van] if e["richting"] == "uit" and e["peer"] == naar
            and e["berichtcode"] in STUF]
@@ -178,9 +185,10 @@ def _stuf_hop(van: str, naar: str, journalen: Mapping[str, list[dict]]) -> Hop:
     for e in gegeven:  # two different answers to one message: handled twice
         per_bericht.setdefault(e["crossRefnummer"], set()).add(e["berichtcode"])
     hop.gedupliceerd = sum(1 for codes in per_bericht.values() if len(codes) > 1)
-    hop.verloren = len(verzonden - set(ontvangen))
+    beantwoord = bv03 | {e["crossRefnummer"] for e in antwoorden}
+    hop.verloren = len((verzonden & beantwoord) - set(ontvangen))
     hop.onverwacht = len(set(ontvangen) - verzonden)
-    return hop
+    return hop, len(verzonden - beantwoord - set(ontvangen))
 
 
 def _bestand_hop(van: str, naar: str, soort: str, journalen: Mapping[str, list[dict]]) -> Hop:

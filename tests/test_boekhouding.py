@@ -41,6 +41,17 @@ def test_a_message_sent_but_never_received_is_lost():
     assert "ggk→rinis (stuf): verloren = 1" in books.afwijkingen()
 
 
+def test_a_message_whose_sender_gave_up_after_its_deadline_is_surfaced_not_lost():
+    """KT001: the GGk never reached RINIS and gave up at its deadline, with an alarm and an
+    error report: failed and surfaced. An acknowledged message missing at RINIS stays lost."""
+    journalen = _stuf([_e("uit", "rinis", "Di01", "a"), _e("uit", "rinis", "Di01", "a")], [])
+    books = boeken(journalen, {"ggk": [{"status": "verlopen"}]})
+    hop = books.hops[0]
+    assert (hop.verloren, hop.mislukt) == (0, 1) and books.sluitend, books.als_tabel()
+    acknowledged = _stuf([_e("uit", "rinis", "Di01", "a"), _e("in", "rinis", "Bv03", "b", "a")], [])
+    assert boeken(acknowledged, {"ggk": [{"status": "verlopen"}]}).hops[0].verloren == 1
+
+
 def test_a_message_nobody_sent_is_unexpected_and_two_answers_mean_handled_twice():
     journalen = _stuf([], [_e("in", "ggk", "Di01", "z"), _e("uit", "ggk", "Bv03", None, "z"),
                            _e("uit", "ggk", "Fo03", None, "z")])
