@@ -47,13 +47,12 @@ def test_every_entrance_gets_a_fault_that_meets_traffic_in_the_first_round():
         assert all(s["soort"] != "plat" and s["aantal"] >= 1 for s in eerste.values()), (zaad, eerste)
 
 
-def test_the_send_folder_never_gets_a_fault_after_processing():
-    """RINIS stores a report PUT twice twice: reset_na or afgekapt there would double a report."""
-    for zaad in ZADEN:
-        for ronde in maak_plan(zaad).rondes:
-            for ingang, storing in ronde:
-                if ingang.pad == "/mappen/RGMSD101":
-                    assert storing["soort"] not in ("reset_na", "afgekapt"), (zaad, storing)
+def test_the_send_folder_also_gets_the_ambiguous_acknowledgement():
+    """RINIS takes a report PUT again as the same file, so the soak may cut the answer there
+    after processing (reset_na, afgekapt); the plans of the seeds do."""
+    na_verwerking = {storing["soort"] for zaad in ZADEN for ronde in maak_plan(zaad).rondes
+                     for ingang, storing in ronde if ingang.pad == "/mappen/RGMSD101"}
+    assert {"reset_na", "afgekapt"} & na_verwerking, na_verwerking
 
 
 @pytest.mark.parametrize("zaad", [0, 1, 2016])

@@ -12,7 +12,7 @@ Functionaliteit: Duurtest: honderden aanleveringen door een keten vol storingen
 
   @hop:gemeente-cbs
   Scenario: Tweehonderd aanleveringen komen door willekeurige storingen op elke hop precies één keer aan
-    Gegeven willekeurige storingen op elke hop (zaad 2016)
+    Gegeven willekeurige storingen op elke hop (zaad 2018)
     Als 200 gemeenten elk een Wmo-bestand aanleveren
     En alle storingen voorbij zijn
     Dan is de keten binnen 60 seconden leeggelopen
