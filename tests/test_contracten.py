@@ -29,7 +29,7 @@ from openapi_spec_validator import validate as validate_spec
 
 from simulators.chain import PARTIES, Chain
 from simulators.clock import SimulatedClock
-from simulators.gemeente.generator import generate
+from simulators.gemeente.generator import generate, zip_bestanden
 from simulators.tijdlijn import laad
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,14 +176,6 @@ def _wmo(gemeentecode: str, seed: int) -> bytes:
     return generate("WMO", gemeentecode, 2016, 1, START, rows=12, seed=seed)
 
 
-def _zip(*members: tuple[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members:
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 WIE = {"gebruiker": "henk@ketentest.nl", "naam": "Henk de Vries", "telefoon": "020-1234567",
        "periode": "H12016"}
 
@@ -222,10 +214,11 @@ def _aanleveren(chain: Chain, call: Traffic) -> None:
     call("gemeente", "POST", "/api/v1/aanleveringen", 400, json={"soort": "AOW"}, geldig=False)
     call("ggk", "POST", "/api/v1/uploads", 201, data={"gemeentecode": "0344", "gebruiker": "jan@utrecht.nl"},
          files=[("bestand", ("WMO_H12016_regulier.csv", _wmo("0344", 1)))])
+    archief = zip_bestanden([("a/WMO_H12016_a.csv", _wmo("0344", 2)), ("WMO_H12016_b.csv", _wmo("0344", 3))],
+                            START)
     upload = call("ggk", "POST", "/api/v1/uploads", 201,
                   data={"gemeentecode": "0344", "gebruiker": "jan@utrecht.nl"},
-                  files=[("bestand", ("WMO_H12016_zip.zip", _zip(("a/WMO_H12016_a.csv", _wmo("0344", 2)),
-                                                                  ("WMO_H12016_b.csv", _wmo("0344", 3)))))])
+                  files=[("bestand", ("WMO_H12016_zip.zip", archief))])
     assert len(upload.json()["uploads"][0]["referenties"]) == 2
     call("ggk", "POST", "/api/v1/uploads", 400, data={"gemeentecode": "9999", "gebruiker": "x"},
          files=[("bestand", ("WMO_H12016.csv", b"x"))])
