@@ -31,7 +31,7 @@ from steps.drivers import Keten
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
                   "steps.rapporten", "steps.status",
                   "steps.tijdlijn", "steps.fouten", "steps.optin", "steps.samenwerking",
-                  "steps.portaal", "steps.boekhouding", "steps.storingen"]
+                  "steps.portaal", "steps.handtekening", "steps.boekhouding", "steps.storingen"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"

@@ -4,6 +4,10 @@ A party started with the option ``defecten`` (``ketentest up --party rinis --def
 geen-gemeentecode``) deviates from the rules in exactly that way. The proof that a
 conformance check works is that it fails, with its own id, against the party that breaks
 it (``docs/conformiteit.md``). Never set in a normal chain.
+
+One defect is caught by CBS rather than by a conformance check: ``optin-niet-ondertekenen``
+needs the opt-in window on the simulated calendar, which the role suites leave out; CBS
+refuses the unsigned decision (KT101), as ``tests/test_ondertekening.py`` shows.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ DEFECTEN: dict[str, dict[str, str]] = {
                           "het beantwoorde bericht",
         "dubbel-verwerken": "verwerkt hetzelfde bericht nog eens als het opnieuw komt",
         "geen-isd-code": "geeft de gemeente de StUF-code van RINIS in plaats van de ISD-ketencode",
+        "optin-niet-ondertekenen": "stuurt een opt-in of intrekking zonder ondertekend besluit",
     },
     "cbs": {
         "rapport-zonder-referentie": "laat de GGk-referentie weg uit de naam van het technisch rapport",

@@ -16,8 +16,8 @@ from datetime import datetime
 import allure
 from pytest_bdd import given, parsers, then, when
 
-from simulators import stuf
-from simulators.gmsd import metagegevens
+from simulators import pki, stuf
+from simulators.gmsd import metagegevens, ondertekening
 from simulators.gmsd.gemeenten import gemeenten
 from simulators.stuf.model import GGK_NS
 from steps.drivers import ChainError
@@ -46,7 +46,7 @@ class Verzonden:
         return [a for _b, a, _s in self.berichten if a is not None]
 
 
-def _send(keten, party: str, element_or_bytes, verzonden: Verzonden, name: str) -> stuf.Antwoord:
+def verstuur(keten, party: str, element_or_bytes, verzonden: Verzonden, name: str) -> stuf.Antwoord:
     """POST one message as SOAP to ``party``; keep and attach both sides."""
     if isinstance(element_or_bytes, bytes):
         body, action = element_or_bytes, stuf.SOAP_ACTIONS["Di01"]
@@ -111,7 +111,7 @@ def _(keten, nu, bestand: str, code: str) -> Verzonden:
     verzonden = Verzonden("rinis")
     referentie = unieke_referentie(nu)
     for envelop in ggk_aanbieding(code, bestand, _csv(code), nu, referentie):
-        _send(keten, "rinis", stuf.build_envelop(envelop), verzonden, envelop.stuurgegevens.functie)
+        verstuur(keten, "rinis", stuf.build_envelop(envelop), verzonden, envelop.stuurgegevens.functie)
     return verzonden
 
 
@@ -232,9 +232,14 @@ def slecht_bericht(keten, afzender: str, ontvanger: str, gebrek: str, nu: dateti
         meta = stuf.Envelop(meta.stuurgegevens, stuf.Bestand(inhoud))
         return [(goed, "bestand"), (stuf.wrap(stuf.build_envelop(meta)), "metagegevens")]
     if gebrek.startswith("met een opt-in"):
-        naam = ("OPTIN_H12016_0363_20160815090000.csv" if "CBS" in gebrek else "OPTIN_H12016_0599_20160815090000.csv")
-        optin = _met(stuf.Envelop(basis.stuurgegevens, stuf.Bestand(b"dit is geen opt-in\r\n", naam)),
-                     functie="GMSD-OPTIN")
+        naam, inhoud = "OPTIN_H12016_0599_20160815090000.csv", b"dit is geen opt-in\r\n"
+        if "CBS" in gebrek:  # signed as it should be: CBS then finds the CSV unreadable
+            naam = "OPTIN_H12016_0363_20160815090000.csv"
+            email = "harness.medewerker@gm0363.ketentest.nl"
+            besluit = ondertekening.besluit_voor(naam, inhoud, email, keten.clock())
+            xml = ondertekening.onderteken(besluit, pki.persoon(email, "Harm de Tester", "0363", "Amsterdam"))
+            naam, inhoud = ondertekening.zipnaam(naam), ondertekening.verpak(naam, inhoud, xml)
+        optin = _met(stuf.Envelop(basis.stuurgegevens, stuf.Bestand(inhoud, naam)), functie="GMSD-OPTIN")
         return [(stuf.wrap(stuf.build_envelop(optin)), naam)]
     if gebrek == "terwijl de functie tijdelijk geblokkeerd is":
         response = keten.session.put(keten.url(ontvanger, "/_beheer/blokkades"),
@@ -263,7 +268,7 @@ def _(keten, nu, afzender: str, ontvanger: str, gebrek: str, berichtcode: str | 
     verzonden = Verzonden(naar, referentie=unieke_referentie(nu))
     for body, name in slecht_bericht(keten, PARTIJ[afzender], naar, gebrek, nu, verzonden.referentie,
                                      berichtcode, zender, ontvanger_org, functie):
-        _send(keten, naar, body, verzonden, name)
+        verstuur(keten, naar, body, verzonden, name)
     return verzonden
 
 
@@ -283,7 +288,7 @@ def _(keten, nu, rapport: str) -> Verzonden:
         stuf.new_referentienummer(), nu.strftime("%Y%m%d%H%M%S") + "000", functie=FUNCTIE_RAPPORT),
         stuf.Bestand(b"%PDF-1.4 harness\n%%EOF\n", rapport))
     verzonden = Verzonden("ggk")
-    _send(keten, "ggk", stuf.build_envelop(envelop), verzonden, rapport)
+    verstuur(keten, "ggk", stuf.build_envelop(envelop), verzonden, rapport)
     return verzonden
 
 

@@ -28,6 +28,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.optin", "Opt-in, opt-out en intrekken"),
     ("steps.samenwerking", "Samenwerkingsverbanden en e-mails"),
     ("steps.portaal", "Het GGk-portaal"),
+    ("steps.handtekening", "Het ondertekende besluit"),
     ("steps.boekhouding", "Boekhouding: niets verloren"),
     ("steps.storingen", "Storingen en herstel"),
 )

@@ -3,17 +3,20 @@ register, and the whole way from RINIS's StUF endpoint to CBS's status over real
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+import zipfile
+from datetime import UTC, datetime
 
 import pytest
 import requests
 
-from simulators import stuf
+from simulators import pki, stuf
 from simulators.cbs import leveringen as lv
 from simulators.cbs import optin
 from simulators.cbs.backend import Cbs
 from simulators.chain import Chain
-from simulators.clock import SimulatedClock
+from simulators.clock import AMSTERDAM, SimulatedClock
+from simulators.gmsd import ondertekening
 from simulators.gmsd.gemeenten import gemeenten
 from simulators.store import Store
 
@@ -183,11 +186,30 @@ def test_register_refuses_a_status_that_is_no_decision(register):
         _besluit(register, lv.GOEDGEKEURD)
 
 
-def test_registreer_readable_file_records_each_row(store, register):
-    levering_id = _levering_op_orde(register)
+ZIPNAAM = NAAM.replace(".csv", ".zip")
+TIEN_NOV = datetime(2016, 11, 10, 12, 0, tzinfo=AMSTERDAM)
+
+
+def ondertekend(csv: bytes = GOED, *, email: str = "henk@amsterdam.nl", gemeentecode: str = "0363",
+                paar: pki.Sleutelpaar | None = None, moment: datetime = TIEN_NOV, naam: str = NAAM) -> bytes:
+    """The ZIP the GGk sends: the CSV and its decision, signed by Henk (unless ``paar``)."""
+    paar = paar or pki.persoon(email, "Henk de Vries", gemeentecode, "Amsterdam")
+    besluit = ondertekening.besluit_voor(naam, csv, email, moment)
+    return ondertekening.verpak(naam, csv, ondertekening.onderteken(besluit, paar))
+
+
+def _ontvang(store, register, inhoud: bytes, naam: str = ZIPNAAM, rinis_id: int = 7,
+             nu: datetime = TIEN_NOV) -> optin.Uitkomst:
     with store.transaction() as db:
-        optin.registreer(db, register, folder="RGMSD001", rinis_id=7, bestandsnaam=NAAM, inhoud=GOED,
-                         gemeentecode="0363", ontvangen="2016-11-10T12:00:00")
+        return optin.ontvang(db, register, folder="RGMSD001", rinis_id=rinis_id, bestandsnaam=naam,
+                             inhoud=inhoud, gemeentecode="0363", nu=nu)
+
+
+def test_ontvang_signed_file_records_each_row_and_remembers_the_decision(store, register):
+    levering_id = _levering_op_orde(register)
+    uitkomst = _ontvang(store, register, ondertekend())
+    assert (uitkomst.status, uitkomst.code, uitkomst.ondertekenaar) == (
+        optin.VERWERKT, None, "henk@amsterdam.nl")
     [bericht] = optin.overzicht(store)
     assert (bericht["status"], bericht["soort"], bericht["periode"], bericht["gemeentecode"]) == (
         optin.VERWERKT, "OPTIN", "H12016", "0363")
@@ -195,20 +217,86 @@ def test_registreer_readable_file_records_each_row(store, register):
         ("WMO", "opt-in", "Henk de Vries"), ("JEUGD", "opt-out", "Henk de Vries")]
     assert bericht["rijen"][0]["levering_id"] == levering_id
     toelichting = register.overzicht("0363", "H12016", "WMO")[0]["historie"][-1]["toelichting"]
-    for part in ("Henk de Vries", "henk@amsterdam.nl", "020-1234567", "20161110", NAAM):
+    for part in ("Henk de Vries", "henk@amsterdam.nl", "020-1234567", "20161110", ZIPNAAM):
         assert part in toelichting, f"{part!r} missing from {toelichting!r}"
+    [kept] = store.query("SELECT ondertekenaar, optin_bericht_id FROM ondertekeningen")
+    assert (kept["ondertekenaar"], kept["optin_bericht_id"]) == ("henk@amsterdam.nl", uitkomst.id)
 
 
-def test_registreer_unreadable_file_kept_as_onleesbaar_nothing_recorded(store, register):
+def test_ontvang_unreadable_csv_in_a_signed_zip_is_onleesbaar_nothing_recorded(store, register):
     _levering_op_orde(register)
-    with store.transaction() as db:
-        optin.registreer(db, register, folder="RGMSD001", rinis_id=8, bestandsnaam=NAAM,
-                         inhoud=_csv(f"Amsterdam;H12016;WMO;misschien;20161110;{HENK}"),
-                         gemeentecode="0363", ontvangen="2016-11-10T12:00:00")
+    uitkomst = _ontvang(store, register, ondertekend(_csv(f"Amsterdam;H12016;WMO;misschien;20161110;{HENK}")))
     [bericht] = optin.overzicht(store)
     assert bericht["status"] == optin.ONLEESBAAR and "misschien" in bericht["melding"], bericht
-    assert bericht["rijen"] == []
+    assert uitkomst.code == "StUF055" and bericht["rijen"] == []
     assert _historie(register)[-1] == lv.OPORDE_VERZONDEN, "no decision from an unreadable file"
+
+
+def _zonder_xml(csv: bytes = GOED) -> bytes:
+    return ondertekening.verpak(NAAM, csv, None)
+
+
+def _gewijzigde_csv() -> bytes:
+    """Henk signed an opt-out for JEUGD; someone made it an opt-in afterwards."""
+    echt = ondertekend()
+    with zipfile.ZipFile(io.BytesIO(echt)) as zf:
+        xml = zf.read(NAAM.replace(".csv", ".xml"))
+    return ondertekening.verpak(NAAM, GOED.replace(b"JEUGD;opt-out", b"JEUGD;opt-in"), xml)
+
+
+def _gewijzigde_xml() -> bytes:
+    echt = ondertekend()
+    with zipfile.ZipFile(io.BytesIO(echt)) as zf:
+        xml = zf.read(NAAM.replace(".csv", ".xml"))
+    return ondertekening.verpak(NAAM, GOED, xml.replace(b"<periode>H12016<", b"<periode>H22016<"))
+
+
+@pytest.mark.parametrize("inhoud, naam, code, tekst", [
+    pytest.param(GOED, NAAM, "KT101", "niet ondertekend", id="bare-csv"),
+    pytest.param(_zonder_xml(), ZIPNAAM, "KT101", "niet ondertekend", id="zip-without-xml"),
+    pytest.param(_gewijzigde_csv(), ZIPNAAM, "KT102", "gewijzigd na ondertekening", id="csv-tampered"),
+    pytest.param(_gewijzigde_xml(), ZIPNAAM, "KT102", "gewijzigd na ondertekening", id="xml-tampered"),
+    pytest.param(ondertekend(paar=pki.persoon("henk@amsterdam.nl", "Henk de Vries", "0363", "Amsterdam",
+                                              ca=pki.vreemde_ca())),
+                 ZIPNAAM, "KT103", "niet uitgegeven door de test-CA", id="foreign-ca"),
+    pytest.param(ondertekend(gemeentecode="0518"), ZIPNAAM, "KT103", "van gemeente 0518",
+                 id="other-gemeente"),
+    pytest.param(ondertekend(email="piet@amsterdam.nl"), ZIPNAAM, "KT103",
+                 "de regels noemen henk@amsterdam.nl", id="rows-name-another-person"),
+    pytest.param(ondertekend(paar=pki.persoon("henk@amsterdam.nl", "Henk de Vries", "0363", "Amsterdam",
+                                              geldig=(datetime(2014, 1, 1, tzinfo=UTC),
+                                                      datetime(2015, 12, 31, tzinfo=UTC)))),
+                 ZIPNAAM, "KT104", "niet op 10-11-2016", id="expired-on-the-simulated-date"),
+    pytest.param(ondertekend(moment=datetime(2016, 11, 11, 9, 0, tzinfo=AMSTERDAM)), ZIPNAAM, "KT104",
+                 "na vandaag", id="signed-tomorrow"),
+    pytest.param(b"PK\x03\x04 geen zip", ZIPNAAM, "StUF055", "geen leesbare ZIP", id="broken-zip"),
+])
+def test_ontvang_refuses_and_records_nothing(store, register, inhoud, naam, code, tekst):
+    _levering_op_orde(register)
+    uitkomst = _ontvang(store, register, inhoud, naam)
+    [bericht] = optin.overzicht(store)
+    assert uitkomst.code == code and tekst in (uitkomst.melding or ""), uitkomst
+    assert bericht["status"] in (optin.ONGELDIG, optin.ONLEESBAAR) and bericht["rijen"] == [], bericht
+    assert _historie(register)[-1] == lv.OPORDE_VERZONDEN, "no decision from a refused file"
+    assert store.query("SELECT * FROM ondertekeningen") == []
+
+
+def test_ontvang_the_same_signed_decision_twice_is_a_replay(store, register):
+    _levering_op_orde(register)
+    zip_ = ondertekend()
+    assert _ontvang(store, register, zip_, rinis_id=7).status == optin.VERWERKT
+    later = _ontvang(store, register, zip_, rinis_id=9, nu=datetime(2016, 11, 14, 9, 0, tzinfo=AMSTERDAM))
+    assert (later.status, later.code) == (optin.ONGELDIG, "KT105"), later
+    assert "al op 2016-11-10 ontvangen" in later.melding, later.melding
+    assert len([h for h in _historie(register) if h == lv.OPTIN]) == 1, "the decision counts once"
+
+
+def test_ontvang_a_certificate_valid_on_the_simulated_date_but_not_today_is_accepted(store, register):
+    """The wall clock plays no part: a certificate that ended in 2017 signs in 2016."""
+    _levering_op_orde(register)
+    paar = pki.persoon("henk@amsterdam.nl", "Henk de Vries", "0363", "Amsterdam",
+                       geldig=(datetime(2016, 1, 1, tzinfo=UTC), datetime(2017, 1, 1, tzinfo=UTC)))
+    assert _ontvang(store, register, ondertekend(paar=paar)).status == optin.VERWERKT
 
 
 def test_spiegelrapport2_still_goes_to_a_delivery_with_an_opt_in(make_party):
@@ -240,7 +328,8 @@ def test_chain_optin_di01_to_rinis_shows_opt_in_in_cbs_status(tmp_path):
                                  json={"rijen": 10, "seed": 1}, timeout=10)
         assert response.status_code == 201, response.text
         assert chain.wait_idle(20), "the delivery did not settle"
-        response = requests.post(f"{urls['rinis']}/stuf/ontvang", data=_optin_di01("0363", NAAM, GOED),
+        getekend = ondertekend(moment=START.replace(tzinfo=AMSTERDAM))
+        response = requests.post(f"{urls['rinis']}/stuf/ontvang", data=_optin_di01("0363", ZIPNAAM, getekend),
                                  headers={"Content-Type": stuf.CONTENT_TYPE,
                                           "SOAPAction": f'"{stuf.SOAP_ACTIONS["Di01"]}"'}, timeout=10)
         assert response.status_code == 200, response.text
@@ -257,9 +346,12 @@ def test_chain_optin_di01_to_rinis_shows_opt_in_in_cbs_status(tmp_path):
         assert [(j["status"], j["zonder_bestand"]) for j in jeugd] == [("opt-out", True)], jeugd
 
         [bericht] = requests.get(f"{urls['cbs']}/api/v1/optin", timeout=10).json()
-        assert (bericht["bestandsnaam"], bericht["status"]) == (NAAM, "verwerkt"), bericht
+        assert (bericht["bestandsnaam"], bericht["status"]) == (ZIPNAAM, "verwerkt"), bericht
         inbox = requests.get(f"{urls['rinis']}/mappen/RGMSD001", timeout=10).json()
-        [geplaatst] = [i for i in inbox if i["naam"] == NAAM]
+        [geplaatst] = [i for i in inbox if i["naam"] == ZIPNAAM]
         assert geplaatst["metagegevens_id"] is None and geplaatst["opgehaald"], geplaatst
-        journal = requests.get(f"{urls['cbs']}/journal", params={"correlatie": NAAM}, timeout=10).json()
+        journal = requests.get(f"{urls['cbs']}/journal", params={"correlatie": ZIPNAAM}, timeout=10).json()
         assert [(e["richting"], e["soort"]) for e in journal] == [("in", "bestand")], journal
+        [regel] = requests.get(f"{urls['cbs']}/_beheer/audit", timeout=10).json()
+        assert (regel["wie"], regel["actie"], regel["resultaat"]) == (
+            "henk@amsterdam.nl", "optin", "aanvaard"), regel

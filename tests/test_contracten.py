@@ -317,6 +317,9 @@ def _cbs(call: Traffic) -> None:
     assert any(levering["actueel"] and levering["besluit"] == "ingetrokken" for levering in status), status
     call("cbs", "GET", "/api/v1/status", 200)
     assert {o["soort"] for o in call("cbs", "GET", "/api/v1/optin", 200).json()} == {"OPTIN", "INTREKKING"}
+    assert {r["resultaat"] for r in call("cbs", "GET", "/_beheer/audit?gemeente=0344&na=0", 200).json()} == {
+        "aanvaard"}, "the GGk signed both decisions and CBS accepted them"
+    assert call("cbs", "GET", "/_beheer/ca.pem", 200).content.startswith(b"-----BEGIN CERTIFICATE-----")
     spiegel = call("cbs", "POST", "/api/v1/spiegelrapporten2", 202, json={"periode": "H12016"}).json()
     assert spiegel["verzonden"], spiegel
     call("cbs", "POST", "/api/v1/spiegelrapporten2", 400, json={"periode": "2016"}, geldig=False)

@@ -1,7 +1,7 @@
-"""The fault catalogue (docs/foutcodes.md) and the scenarios of features/foutafhandeling/
-stay equal: every listed fault has a scenario that expects its code, and every scenario
-names a listed fault. A fault added to a simulator without a scenario, or a scenario for a
-fault nobody documented, fails here."""
+"""The fault catalogue (docs/foutcodes.md) and the scenarios of features/ (most in
+foutafhandeling/, the signed opt-in's in portaal/) stay equal: every listed fault has a
+scenario that expects its code, and every scenario names a listed fault. A fault added to
+a simulator without a scenario, or a scenario for a fault nobody documented, fails here."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "foutcodes.md"
-FEATURES = ROOT / "features" / "foutafhandeling"
+FEATURES = ROOT / "features"
 FOUT_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
 FOUTCODE = re.compile(r"[A-Za-z]{2,10}\d{1,5}")
 
@@ -35,7 +35,7 @@ def catalogus() -> dict[str, str]:
 def scenarios() -> dict[str, list[str]]:
     """fault id → the texts that show it: an outline's example row, or a tagged scenario."""
     found: dict[str, list[str]] = {}
-    for feature in sorted(FEATURES.glob("*.feature")):
+    for feature in sorted(FEATURES.glob("*/*.feature")):
         lines = feature.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines):
             stripped = line.strip()

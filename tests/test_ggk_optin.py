@@ -4,6 +4,8 @@ Di01 to RINIS and a refusal coming back, over real HTTP in a whole chain."""
 from __future__ import annotations
 
 import base64
+import io
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -13,9 +15,10 @@ from lxml import etree
 
 from simulators import stuf
 from simulators.chain import Chain
-from simulators.clock import SimulatedClock
+from simulators.clock import AMSTERDAM, SimulatedClock
 from simulators.ggk.backend import Ggk
 from simulators.ggk.common import IntrekkingRefused, OptinRefused
+from simulators.gmsd import ondertekening
 from simulators.tijdlijn import laad
 
 START = datetime(2016, 8, 15, 9, 0)
@@ -61,7 +64,7 @@ def test_optin_csv_bytes_exactly_as_documented(ggk, clock):
         b"Amsterdam;H12016;WMO;opt-in;20161110;Henk de Vries;henk@amsterdam.nl;020-1234567\r\n"
         b"Amsterdam;H12016;JEUGD;opt-out;20161110;Henk de Vries;henk@amsterdam.nl;020-1234567\r\n"
     ), f"the CSV of docs/optin.md (sets in the order WMO, JEUGD, SBO): {bytes(row['inhoud'])!r}"
-    assert result.bestandsnaam == row["bestandsnaam"] == "OPTIN_H12016_0363_20161110090000.csv"
+    assert result.bestandsnaam == row["bestandsnaam"] == "OPTIN_H12016_0363_20161110090000.zip"
     assert result.referentie == "20161110-090000-001", f"a GGk reference like an upload's: {result}"
 
 
@@ -75,7 +78,7 @@ def test_intrekking_csv_one_ingetrokken_row_per_set(make_party, clock):
         b"Amsterdam;H22017;WMO;ingetrokken;20180312;Henk de Vries;henk@amsterdam.nl;020-1234567\r\n"
         b"Amsterdam;H22017;SBO;ingetrokken;20180312;Henk de Vries;henk@amsterdam.nl;020-1234567\r\n"
     ), bytes(row["inhoud"])
-    assert result.bestandsnaam == "INTREKKING_H22017_0363_20180312103005.csv", result
+    assert result.bestandsnaam == "INTREKKING_H22017_0363_20180312103005.zip", result
 
 
 def test_optin_reference_shares_the_count_with_uploads_in_the_same_second(ggk, clock):
@@ -254,10 +257,17 @@ def test_http_optin_travels_as_one_di01_gmsd_optin_to_rinis(chain):
     assert (sg.zender.organisatie, sg.zender.applicatie) == ("0363", "GGKWebservice"), sg.zender
     assert (sg.ontvanger.organisatie, sg.ontvanger.applicatie) == ("CBS", "GGk"), sg.ontvanger
     bestand = stuf.read_envelop(di01).bestand
-    assert bestand.bestandsnaam == naam
-    assert bestand.inhoud.startswith(HEADER) and b"0363" not in bestand.inhoud.split(b"\r\n")[1], (
-        "the CSV travels unchanged; the gemeentecode is in the envelope and the name only")
+    assert bestand.bestandsnaam == naam == "OPTIN_H12016_0363_20160815090000.zip"
     assert base64.b64decode(di01.find(".//{*}tekstBestand").text) == bestand.inhoud
+    csv_naam = naam.replace(".zip", ".csv")
+    with zipfile.ZipFile(io.BytesIO(bestand.inhoud)) as zf:
+        assert zf.namelist() == [csv_naam, naam.replace(".zip", ".xml")], "the CSV and its signed decision"
+        csv, xml = zf.read(csv_naam), zf.read(naam.replace(".zip", ".xml"))
+    assert csv.startswith(HEADER) and b"0363" not in csv.split(b"\r\n")[1], (
+        "the CSV travels unchanged; the gemeentecode is in the envelope and the name only")
+    gecontroleerd = ondertekening.controleer(csv_naam, csv, xml, nu=START.replace(tzinfo=AMSTERDAM))
+    assert (gecontroleerd.houder.email, gecontroleerd.houder.gemeentecode) == ("henk@amsterdam.nl", "0363")
+    assert b"xml-exc-c14n#" in xml and b"ecdsa-sha256" in xml, "exclusive c14n, ECDSA-SHA256"
     [listed] = requests.get(f"{chain.urls['ggk']}/api/v1/gemeenten/0363/optin", timeout=10).json()
     assert listed["status"] == "doorgestuurd", f"RINIS acknowledged (Bv03): {listed}"
     rinis = requests.get(f"{chain.urls['rinis']}/journal", timeout=10).json()

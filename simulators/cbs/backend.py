@@ -25,7 +25,7 @@ import threading
 from datetime import datetime
 from urllib.parse import unquote
 
-from .. import defecten
+from .. import auditlog, defecten
 from ..gmsd import metagegevens, periodes
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
@@ -69,7 +69,7 @@ VERZEND = "RGMSD101"
 
 class Cbs(Party):
     name = "cbs"
-    schema = SCHEMA + lv.SCHEMA + optin.SCHEMA
+    schema = SCHEMA + lv.SCHEMA + optin.SCHEMA + auditlog.schema("cbs_audit")
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
@@ -149,21 +149,25 @@ class Cbs(Party):
         self._opgehaald(folder, file_id)
 
     def _fetch_optin(self, folder: str, file_id: int, gemeentecode: str | None) -> None:
-        """An opt-in or withdrawal file: fetched, journalled, read and recorded at once."""
+        """An opt-in or withdrawal file: fetched, journalled, checked, read and recorded at
+        once; each gets a line in CBS's audit log, accepted or refused."""
         if self.store.one("SELECT id FROM optin_berichten WHERE map = ? AND rinis_id = ?",
                           (folder, file_id)):
             return  # announced twice: fetched once
         naam, inhoud = self._get(folder, file_id)
         with self.store.transaction() as db:
-            self.journal.record(Entry("in", "rinis", "bestand", inhoud, "text/csv",
+            self.journal.record(Entry("in", "rinis", "bestand", inhoud,
+                                      "application/zip" if naam.endswith(".zip") else "text/csv",
                                       bestandsnaam=naam, correlatie=naam), db)
-            row_id = optin.registreer(db, self.leveringen, folder=folder, rinis_id=file_id,
-                                      bestandsnaam=naam, inhoud=inhoud, gemeentecode=gemeentecode,
-                                      ontvangen=self.clock.now().isoformat())
-            row = db.execute("SELECT status, melding FROM optin_berichten WHERE id = ?", (row_id,)).fetchone()
-            if row["status"] == optin.ONLEESBAAR:  # the gemeente must hear of it: a Fo01, via RINIS
+            uitkomst = optin.ontvang(db, self.leveringen, folder=folder, rinis_id=file_id, bestandsnaam=naam,
+                                     inhoud=inhoud, gemeentecode=gemeentecode, nu=self.clock.now())
+            self.auditregels.schrijf(
+                uitkomst.ondertekenaar or "onbekend", uitkomst.gemeentecode, "optin",
+                "aanvaard" if uitkomst.status == optin.VERWERKT else "geweigerd",
+                f"{naam}: {uitkomst.melding}" if uitkomst.melding else naam, f"RINIS {folder}/{file_id}", db)
+            if uitkomst.status != optin.VERWERKT:  # the gemeente must hear of it: a Fo01, via RINIS
                 self.tasks.add("optin_weigeren", {"map": folder, "id": file_id, "naam": naam,
-                                                  "melding": row["melding"]}, db)
+                                                  "code": uitkomst.code, "melding": uitkomst.melding}, db)
         self._opgehaald(folder, file_id)
 
     def _opgehaald(self, folder: str, file_id: int) -> None:
@@ -172,15 +176,29 @@ class Cbs(Party):
             self.courier.request("POST", f"{self.url('rinis')}/mappen/{folder}/{file_id}/opgehaald")
 
     def _refuse_optin(self, data: dict) -> None:
-        """CBS cannot read an opt-in/withdrawal file: RINIS sends the gemeente a Fo01 from
-        CBS (StUF055: the file does not follow the agreed form) tied to the file's Di01."""
-        omschrijving = f"Het CBS kan '{data['naam'][:60]}' niet lezen: {data['melding']}"[:200]
+        """CBS refuses an opt-in/withdrawal file: RINIS sends the gemeente a Fo01 from CBS,
+        tied to the file's Di01: StUF055 when it cannot be read, KT101-KT105 when its
+        signature fails (docs/ondertekening.md)."""
+        code = data.get("code") or optin.ONLEESBAAR_CODE
+        melding = data["melding"].removeprefix(code + ": ")
+        naam = data["naam"][:60]
+        omschrijving = (f"Het CBS kan '{naam}' niet lezen: {melding}" if code == optin.ONLEESBAAR_CODE
+                        else f"Het CBS weigert '{naam}': {melding}")[:200]
         response = self.courier.request(
             "POST", f"{self.url('rinis')}/mappen/{data['map']}/{data['id']}/geweigerd",
-            json={"code": "StUF055", "omschrijving": omschrijving})
+            json={"code": code, "omschrijving": omschrijving})
         if response.status_code >= 400:  # not retried, but never silent: an alarm
             raise RuntimeError(f"RINIS nam de weigering niet aan: HTTP {response.status_code} "
                                f"{response.text[:200]}")
+
+    @property
+    def auditregels(self) -> auditlog.Auditlog:
+        """CBS's audit log: every check of a signed opt-in, accepted or refused."""
+        return auditlog.Auditlog(self.store, self.clock, "cbs_audit")
+
+    def reset(self, settle: float = 2.0) -> bool:
+        self.auditregels.wis()
+        return super().reset(settle)
 
     def optin_berichten(self) -> list[dict]:
         """Every opt-in/withdrawal file received, with its rows and outcome."""

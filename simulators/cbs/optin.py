@@ -7,19 +7,31 @@ in CBS's inbox under its own name, without a metadata record:
 :func:`registreer` keeps it in ``optin_berichten`` and records each row in the delivery
 register as the status of that gemeente's set for that period.
 
-A file CBS cannot read is kept with status ``opt-in onleesbaar`` and a Dutch melding in
-``optin_berichten`` (``GET /api/v1/optin``), and refused at RINIS, which sends the
-gemeente a Fo01 from CBS (``backend.py``, ``_refuse_optin``).
+Since issue 8 a decision travels signed: ``<stem>.zip`` holds ``<stem>.csv`` and
+``<stem>.xml``, the signed decision of ``simulators.gmsd.ondertekening``. :func:`ontvang`
+opens the ZIP, checks the signature on CBS's simulated date and against replay (the
+``ondertekeningen`` table keeps every decision accepted), reads the CSV, checks that its
+rows name the signer, and only then records it. A bare CSV is unsigned.
+
+A file CBS cannot read is kept with status ``opt-in onleesbaar``, one whose signature fails
+with ``handtekening ongeldig``, each with a Dutch melding in ``optin_berichten``
+(``GET /api/v1/optin``), and refused at RINIS, which sends the gemeente a Fo01 from CBS
+(``backend.py``, ``_refuse_optin``): StUF055 for an unreadable file, KT101–KT105 for a
+signature (docs/ondertekening.md).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
+import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 
+from ..gmsd import ondertekening
 from ..store import Store
 from . import leveringen as lv
 
@@ -39,10 +51,22 @@ CREATE TABLE IF NOT EXISTS optin_berichten (
     rijen TEXT NOT NULL DEFAULT '[]',    -- JSON: each decision read, with its levering_id
     UNIQUE (map, rinis_id)
 );
+CREATE TABLE IF NOT EXISTS ondertekeningen (
+    besluit_id TEXT PRIMARY KEY,         -- the Id of the signed decision: seen twice is a replay
+    optin_bericht_id INTEGER NOT NULL,
+    ondertekenaar TEXT NOT NULL,
+    certificaat TEXT NOT NULL,           -- serial number of the signer's certificate (hex)
+    ondertekend TEXT NOT NULL,           -- the moment in the decision
+    ontvangen TEXT NOT NULL
+);
 """
 
 VERWERKT = "verwerkt"
 ONLEESBAAR = "opt-in onleesbaar"
+ONGELDIG = "handtekening ongeldig"
+ONLEESBAAR_CODE = "StUF055"
+MAX_DEEL = 1 << 20
+"""The most a CSV or signed decision in an opt-in ZIP may hold (a real one is a few kB)."""
 
 KOLOMMEN = ("Naam organisatie", "verslagperiode", "naam verzoek", "conclusie", "datumconclusie",
             "naam van gebruiker", "emailadres", "telefoonnummer")
@@ -53,6 +77,7 @@ STATUS = {"opt-in": lv.OPTIN, "opt-out": lv.OPTOUT, "ingetrokken": lv.INGETROKKE
 """The delivery register's status for each conclusie."""
 NAAM = re.compile(r"(?P<soort>OPTIN|INTREKKING)_(?P<periode>H[12]\d{4})_(?P<gemeentecode>\d{4})_"
                   r"(?P<tijdstip>\d{14})\.csv", re.ASCII)
+ONTVANGEN_NAAM = re.compile(NAAM.pattern.removesuffix(r"\.csv") + r"\.(?:csv|zip)", re.ASCII)
 PREFIXES = ("OPTIN_", "INTREKKING_")
 
 
@@ -154,31 +179,104 @@ def lees(naam: str, inhoud: bytes) -> OptinBestand:
     return OptinBestand(match["soort"], match["periode"], match["gemeentecode"], tuple(besluiten))
 
 
-def registreer(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rinis_id: int,
-               bestandsnaam: str, inhoud: bytes, gemeentecode: str | None, ontvangen: str) -> int:
-    """Keep a received file in ``optin_berichten`` and, when it can be read, record each
-    decision in the delivery register. Returns the row id; within ``db``'s transaction."""
-    match = NAAM.fullmatch(bestandsnaam)
+@dataclass(frozen=True)
+class Uitkomst:
+    """What became of one received opt-in/withdrawal file."""
+
+    id: int                     # in optin_berichten
+    status: str                 # VERWERKT, ONLEESBAAR or ONGELDIG
+    code: str | None            # the Fo01 code when refused: StUF055 or KT101-KT105
+    melding: str | None
+    ondertekenaar: str | None   # the signer's e-mail address, when the signature could be read
+    gemeentecode: str | None
+
+
+def uitpakken(naam: str, inhoud: bytes) -> tuple[str, bytes, bytes | None]:
+    """(CSV name, CSV, signed decision or None) of a received file: a bare CSV is unsigned;
+    a ZIP must hold exactly ``<stem>.csv`` and ``<stem>.xml``, each at most :data:`MAX_DEEL`."""
+    if not naam.endswith(".zip"):
+        return naam, inhoud, None
+    stam = naam.removesuffix(".zip")
+    verwacht = {f"{stam}.csv", f"{stam}.xml"}
+    try:
+        with zipfile.ZipFile(io.BytesIO(inhoud)) as zf:
+            entries = zf.infolist()
+            namen = {e.filename for e in entries}
+            if len(entries) > 2 or not namen <= verwacht or f"{stam}.csv" not in namen:
+                raise OptinOnleesbaar([f"de ZIP bevat {sorted(namen)[:5]}; verwacht {stam}.csv en "
+                                       f"{stam}.xml"])
+            delen = {}
+            for entry in entries:
+                if entry.file_size > MAX_DEEL or entry.flag_bits & 0x1:
+                    raise OptinOnleesbaar([f"{entry.filename} is versleuteld of groter dan {MAX_DEEL} bytes"])
+                with zf.open(entry) as f:
+                    delen[entry.filename] = f.read(MAX_DEEL + 1)[:MAX_DEEL + 1]
+                if len(delen[entry.filename]) > MAX_DEEL:
+                    raise OptinOnleesbaar([f"{entry.filename} is groter dan {MAX_DEEL} bytes"])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise OptinOnleesbaar([f"'{naam}' is geen leesbare ZIP ({type(exc).__name__})"]) from None
+    return f"{stam}.csv", delen[f"{stam}.csv"], delen.get(f"{stam}.xml")
+
+
+def ontvang(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rinis_id: int,
+            bestandsnaam: str, inhoud: bytes, gemeentecode: str | None, nu: datetime,
+            ca_bestand: Path | None = None) -> Uitkomst:
+    """Check, read and keep one received file; record its decisions only when the
+    signature holds, it is no replay, the CSV can be read and its rows name the signer.
+    Within ``db``'s transaction."""
+    match = ONTVANGEN_NAAM.fullmatch(bestandsnaam)
     if match:
         gemeentecode = match["gemeentecode"]
-    status, melding, rijen = VERWERKT, None, []
+    ondertekenaar = None
     try:
-        bestand = lees(bestandsnaam, inhoud)
+        csv_naam, csv, xml = uitpakken(bestandsnaam, inhoud)
+        if not NAAM.fullmatch(csv_naam):
+            lees(csv_naam, csv)  # says what is wrong with the name
+        gecontroleerd = ondertekening.controleer(csv_naam, csv, xml, nu=nu, ca_bestand=ca_bestand)
+        ondertekenaar = gecontroleerd.besluit.ondertekenaar
+        eerder = db.execute("SELECT o.ontvangen, b.bestandsnaam FROM ondertekeningen o JOIN optin_berichten b"
+                            " ON b.id = o.optin_bericht_id WHERE o.besluit_id = ?",
+                            (gecontroleerd.besluit.id,)).fetchone()
+        if eerder is not None:
+            raise ondertekening.Ongeldig(ondertekening.HERHAALD, (
+                f"dit ondertekende besluit ({gecontroleerd.besluit.id}) is al op "
+                f"{eerder['ontvangen'][:10]} ontvangen in '{eerder['bestandsnaam']}'; een besluit telt "
+                "één keer"))
+        bestand = lees(csv_naam, csv)
+        anders = sorted({b.email for b in bestand.besluiten if b.email.lower() != ondertekenaar.lower()})
+        if anders:
+            raise ondertekening.Ongeldig(ondertekening.VREEMD, (
+                f"de regels noemen {', '.join(anders)} als beslisser, maar {ondertekenaar} ondertekende"))
     except OptinOnleesbaar as exc:
-        status, melding = ONLEESBAAR, str(exc)[:2000]
-    else:
-        for besluit in bestand.besluiten:
-            levering_id = register.besluit(
-                db, gemeentecode=bestand.gemeentecode, periode=bestand.periode, soort=besluit.soort,
-                status=besluit.status, toelichting=besluit.toelichting(bestandsnaam),
-                bestand=bestandsnaam)
-            rijen.append(asdict(besluit) | {"levering_id": levering_id})
-    return db.execute(
+        return _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONLEESBAAR,
+                       ONLEESBAAR_CODE, str(exc)[:2000], [], ondertekenaar)
+    except ondertekening.Ongeldig as exc:
+        return _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONGELDIG,
+                       exc.code, str(exc)[:2000], [], ondertekenaar)
+    rijen = []
+    for besluit in bestand.besluiten:
+        levering_id = register.besluit(
+            db, gemeentecode=bestand.gemeentecode, periode=bestand.periode, soort=besluit.soort,
+            status=besluit.status, toelichting=besluit.toelichting(bestandsnaam), bestand=bestandsnaam)
+        rijen.append(asdict(besluit) | {"levering_id": levering_id})
+    uitkomst = _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, VERWERKT,
+                       None, None, rijen, ondertekenaar)
+    db.execute("INSERT INTO ondertekeningen VALUES (?,?,?,?,?,?)",
+               (gecontroleerd.besluit.id, uitkomst.id, ondertekenaar, gecontroleerd.houder.serienummer,
+                gecontroleerd.besluit.tijdstip.isoformat(), nu.isoformat()))
+    return uitkomst
+
+
+def _bewaar(db: sqlite3.Connection, folder: str, rinis_id: int, bestandsnaam: str, inhoud: bytes,
+            match: re.Match | None, gemeentecode: str | None, nu: datetime, status: str, code: str | None,
+            melding: str | None, rijen: list[dict], ondertekenaar: str | None) -> Uitkomst:
+    row_id = db.execute(
         "INSERT INTO optin_berichten (map, rinis_id, bestandsnaam, soort, gemeentecode, periode,"
         " inhoud, ontvangen, status, melding, rijen) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (folder, rinis_id, bestandsnaam, match["soort"] if match else None, gemeentecode,
-         match["periode"] if match else None, inhoud, ontvangen, status, melding,
+         match["periode"] if match else None, inhoud, nu.isoformat(), status, melding,
          json.dumps(rijen, ensure_ascii=False))).lastrowid
+    return Uitkomst(row_id, status, code, melding, ondertekenaar, gemeentecode)
 
 
 def overzicht(store: Store) -> list[dict]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from .. import pki
 from ..party import party_of
 
 bp = Blueprint("cbs", __name__)
@@ -18,6 +19,9 @@ ENDPOINTS = {
     "status": "GET /api/v1/status[?gemeente=&periode=&soort=] - leveringen en hun status",
     "spiegelrapporten2": "POST /api/v1/spiegelrapporten2 (JSON: periode) - verstuur spiegelrapport II",
     "optin": "GET /api/v1/optin - ontvangen opt-in- en intrekkingsbestanden, hun regels en uitkomst",
+    "audit": "GET /_beheer/audit?gemeente=<code>&actie=<actie>&na=<id> - auditlog: elke controle van een "
+             "ondertekend besluit",
+    "ca": "GET /_beheer/ca.pem - het certificaat van de test-CA die het CBS vertrouwt",
 }
 
 
@@ -52,6 +56,19 @@ def status():
 @bp.get("/api/v1/optin")
 def optin():
     return jsonify(party_of().optin_berichten())
+
+
+@bp.get("/_beheer/audit")
+def audit():
+    """CBS's audit log (JSON), oldest first: each signed decision checked, accepted or refused."""
+    return jsonify(party_of().auditregels.lees(request.args.get("gemeente"), request.args.get("actie"),
+                                               request.args.get("na", default=0, type=int)))
+
+
+@bp.get("/_beheer/ca.pem")
+def ca():
+    """The trust anchor for signed opt-ins, for a partner's GGk or CBS (docs/ondertekening.md)."""
+    return Response(pki.ca_pem(), mimetype="application/x-pem-file")
 
 
 @bp.post("/api/v1/spiegelrapporten2")

@@ -428,7 +428,8 @@ class Ggk(portaal.PortaalRules, OptinRules, SamenwerkingRules, MailRules, Party)
         fout = stuf.read_antwoord(message).fout
         melding = f"{fout.code}: {fout.omschrijving}"
         upload = self._upload_by_refnr(db, sg.crossRefnummer)
-        optin = None if upload is not None else self._optin_refused_later(db, sg.crossRefnummer, melding)
+        optin = (None if upload is not None else
+                 self._optin_refused_later(db, sg.crossRefnummer, melding, sg.zender.organisatie))
         if upload is not None:
             db.execute("UPDATE uploads SET status = 'geweigerd', melding = ? WHERE id = ?",
                        (melding, upload["id"]))

@@ -12,9 +12,15 @@ Mixed into :class:`simulators.ggk.backend.Ggk`; uses its store, clock, tasks, co
 journal, timeline and partnerships. The journal's correlatie for these messages is the
 CSV's name, as RINIS and CBS use it (no GGk reference travels with the file).
 
-Where it differs from the real GGk: a web service instead of the portal's web form, and
-no signature; the name, address and telephone number in every row stand in for the
-non-repudiation the real portal must provide.
+Each submission is signed (docs/ondertekening.md): the GGk makes an *ondertekend besluit*
+naming the CSV and its SHA-256, signs it with the certificate of the person who decided
+(issued by the harness's test CA, ``simulators.pki``; the key is the person's, derived
+for the simulation), and sends ``<stem>.zip`` with the CSV and the signed XML. The Di01
+carries that ZIP; the name, address and telephone number stay in every row.
+
+Where it differs from the real GGk: the JSON web service stands beside the portal's web
+form (``portaal/``), and the GGk holds the signing key for the person instead of the
+person's own device.
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from .. import stuf
-from ..gmsd import periodes
+from .. import pki, stuf
+from ..gmsd import ondertekening, periodes
 from ..store import Entry
 from .common import EMAIL, PERIODE, IntrekkingRefused, OptinRefused, dag, periode_tekst
 
@@ -42,10 +48,16 @@ CREATE TABLE IF NOT EXISTS optins (
     naam TEXT NOT NULL,
     telefoon TEXT NOT NULL,
     bestandsnaam TEXT NOT NULL,
-    inhoud BLOB NOT NULL,                      -- the CSV as sent
+    inhoud BLOB NOT NULL,                      -- the CSV as decided
     tijdstip TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'ontvangen',  -- ontvangen, doorgestuurd, geweigerd
     melding TEXT
+);
+CREATE TABLE IF NOT EXISTS optin_ondertekend (
+    optin_id INTEGER PRIMARY KEY,             -- optins.id
+    besluit_id TEXT NOT NULL UNIQUE,          -- the Id of the signed decision
+    ondertekenaar TEXT NOT NULL,
+    zip BLOB NOT NULL                         -- what travels: the CSV and the signed decision
 );
 """
 
@@ -191,9 +203,15 @@ class OptinRules:
                           wie: tuple[str, str, str], besluiten: dict[str, str], body: dict) -> OptinResult:
         gebruiker, naam, telefoon = wie
         moment = self.clock.now()
-        bestandsnaam = f"{PREFIX[soort]}_{periode}_{gemeentecode}_{moment:%Y%m%d%H%M%S}.csv"
+        csv_naam = f"{PREFIX[soort]}_{periode}_{gemeentecode}_{moment:%Y%m%d%H%M%S}.csv"
         inhoud = csv_bytes(self.gemeenten[gemeentecode], periode, besluiten, f"{moment:%Y%m%d}",
                            naam, gebruiker, telefoon)
+        besluit = ondertekening.besluit_voor(csv_naam, inhoud, gebruiker, moment)
+        xml = None
+        if "optin-niet-ondertekenen" not in self.defecten:
+            xml = ondertekening.onderteken(besluit, pki.persoon(gebruiker, naam, gemeentecode,
+                                                                self.gemeenten[gemeentecode]))
+        bestandsnaam = ondertekening.zipnaam(csv_naam)
         referentie = self._next_reference(db, moment)
         optin_id = db.execute(
             "INSERT INTO optins (referentie, referentienummer, soort, gemeentecode, periode, besluiten,"
@@ -201,6 +219,8 @@ class OptinRules:
             (referentie, stuf.new_referentienummer(), soort, gemeentecode, periode,
              json.dumps(besluiten), gebruiker, naam, telefoon, bestandsnaam, inhoud,
              moment.isoformat())).lastrowid
+        db.execute("INSERT INTO optin_ondertekend VALUES (?,?,?,?)",
+                   (optin_id, besluit.id, gebruiker, ondertekening.verpak(csv_naam, inhoud, xml)))
         self.journal.record(Entry("in", "gemeente", soort, json.dumps(body, ensure_ascii=False).encode(),
                                   "application/json", bestandsnaam=bestandsnaam, correlatie=bestandsnaam), db)
         self.tasks.add("optin_versturen", {"optin_id": optin_id}, db)
@@ -210,12 +230,13 @@ class OptinRules:
 
     def _send_optin(self, data: dict) -> None:
         """One Di01 with the CSV to RINIS; a Fo03 becomes a Fo01 in the download area."""
-        row = self.store.one("SELECT * FROM optins WHERE id = ?", (data["optin_id"],))
+        row = self.store.one("SELECT o.*, z.zip FROM optins o JOIN optin_ondertekend z ON z.optin_id = o.id"
+                             " WHERE o.id = ?", (data["optin_id"],))
         if row is None or row["status"] != "ontvangen":
             return
         code, functie = row["gemeentecode"], FUNCTIE[row["soort"]]
         zender = stuf.Systeem(code, "GGKWebservice", self.gemeenten.get(code, "")[:50] or None)
-        bestand = stuf.Bestand(bytes(row["inhoud"]), row["bestandsnaam"])
+        bestand = stuf.Bestand(bytes(row["zip"]), row["bestandsnaam"])
 
         def build():
             return stuf.build_envelop(stuf.Envelop(stuf.Stuurgegevens(
@@ -236,10 +257,16 @@ class OptinRules:
                                "application/xml", None, row["referentienummer"], row["referentie"])
 
     def _optin_refused_later(self, db: sqlite3.Connection, referentienummer: str | None,
-                             melding: str) -> sqlite3.Row | None:
-        """A Fo01 from RINIS answers this opt-in Di01: mark it refused; the row, or None."""
+                             melding: str, zender: str = "RINIS") -> sqlite3.Row | None:
+        """A Fo01 answers this opt-in Di01 (from RINIS, or from CBS when the signature or the
+        file fails): mark it refused and write the refusal in the portal's audit log, under
+        the person who signed; the row, or None."""
         row = db.execute("SELECT * FROM optins WHERE referentienummer = ?", (referentienummer,)).fetchone()
         if row is not None:
             db.execute("UPDATE optins SET status = 'geweigerd', melding = ? WHERE id = ?",
                        (melding, row["id"]))
+            actie = "optin" if row["soort"] == "optin" else "intrekken"
+            self.audit(row["gebruiker"], row["gemeentecode"], actie, "geweigerd",
+                       f"{melding} ({row['bestandsnaam']}, referentie {row['referentie']})",
+                       f"Fo01 van {zender} via RINIS", db=db)
         return row

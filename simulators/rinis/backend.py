@@ -14,8 +14,9 @@ CBS here, through the folder listing).
 
 Opt-in, opt-out and withdrawal (``docs/optin.md``) travel as one Di01 with functie
 ``GMSD-OPTIN`` or ``GMSD-INTREKKING`` and no metadata record: RINIS checks the CSV's
-name (``OPTIN_<periode>_<gemeentecode>_<yyyymmddhhmmss>.csv``, the gemeentecode that of
-the zender), places it in CBS's inbox under that name and tells CBS with
+name (``OPTIN_<periode>_<gemeentecode>_<yyyymmddhhmmss>.zip``, the signed decision of
+docs/ondertekening.md, or ``.csv``, the gemeentecode that of the zender; RINIS does not
+open the file: CBS checks the signature), places it in CBS's inbox under that name and tells CBS with
 ``metagegevens_id`` null; a bad name is refused with a Fo01 after the Bv03. The name
 is the journal's correlatie for these files: no GGk reference travels with them.
 """
@@ -80,7 +81,7 @@ FUNCTIE_OPTIN = "GMSD-OPTIN"
 FUNCTIE_INTREKKING = "GMSD-INTREKKING"
 OPTIN_PREFIX = {FUNCTIE_OPTIN: "OPTIN", FUNCTIE_INTREKKING: "INTREKKING"}
 """The functies whose file travels alone (no metadata record), and the name each begins with."""
-OPTIN_NAAM = re.compile(r"(?P<soort>OPTIN|INTREKKING)_H[12]\d{4}_(?P<gemeentecode>\d{4})_\d{14}\.csv",
+OPTIN_NAAM = re.compile(r"(?P<soort>OPTIN|INTREKKING)_H[12]\d{4}_(?P<gemeentecode>\d{4})_\d{14}\.(?:zip|csv)",
                         re.ASCII)
 
 DEFAULT_MAPPEN = {
@@ -511,7 +512,7 @@ def optin_name_error(naam: str | None, functie: str, gemeentecode: str) -> str |
     match = OPTIN_NAAM.fullmatch(naam or "")
     if match is None:
         return (f"bestandsnaam '{shown}' volgt niet de vorm {prefix}_<periode>_<gemeentecode>_"
-                "<jjjjmmdduummss>.csv")
+                "<jjjjmmdduummss>.zip")
     if match["soort"] != prefix:
         return f"bestandsnaam '{shown}' past niet bij functie {functie}: verwacht {prefix}_..."
     if match["gemeentecode"] != gemeentecode:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ... import auditlog
 from .identiteiten import (
     GEBRUIKER,
     PERSONAS,
@@ -57,23 +58,7 @@ CREATE TABLE IF NOT EXISTS portaal_rollen (
     tijdstip TEXT NOT NULL,
     PRIMARY KEY (gemeentecode, identiteit, rol)
 );
-CREATE TABLE IF NOT EXISTS portaal_audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    tijdstip TEXT NOT NULL,                    -- party clock, ISO
-    wie TEXT NOT NULL,                         -- identity key, or what was offered at a failed login
-    gemeentecode TEXT,
-    actie TEXT NOT NULL,                       -- inloggen, uitloggen, upload, download, optin, ...
-    resultaat TEXT NOT NULL,                   -- gelukt, geweigerd, verlopen
-    details TEXT NOT NULL DEFAULT '',
-    herkomst TEXT NOT NULL                     -- remote address of the request
-);
-CREATE TABLE IF NOT EXISTS portaal_audit_wissen (ja INTEGER);
-CREATE TRIGGER IF NOT EXISTS portaal_audit_geen_update BEFORE UPDATE ON portaal_audit
-BEGIN SELECT RAISE(ABORT, 'het auditlog is alleen aan te vullen'); END;
-CREATE TRIGGER IF NOT EXISTS portaal_audit_geen_delete BEFORE DELETE ON portaal_audit
-WHEN NOT EXISTS (SELECT 1 FROM portaal_audit_wissen)
-BEGIN SELECT RAISE(ABORT, 'het auditlog is alleen aan te vullen'); END;
-"""
+""" + auditlog.schema("portaal_audit")
 
 OPTIES = {"portaal_inactief_minuten": 15.0, "portaal_max_uren": 8.0, "portaal_vers_minuten": 5.0}
 
@@ -220,24 +205,18 @@ class PortaalRules:
 
     # ----------------------------------------------------------------- audit
 
+    @property
+    def auditregels(self) -> auditlog.Auditlog:
+        return auditlog.Auditlog(self.store, self.clock, "portaal_audit")
+
     def audit(self, wie: str, gemeentecode: str | None, actie: str, resultaat: str, details: str = "",
-              herkomst: str = "onbekend") -> None:
-        self.store.execute("INSERT INTO portaal_audit (tijdstip, wie, gemeentecode, actie, resultaat,"
-                           " details, herkomst) VALUES (?,?,?,?,?,?,?)",
-                           (self.clock.now().isoformat(), wie, gemeentecode, actie, resultaat, details,
-                            herkomst or "onbekend"))
+              herkomst: str = "onbekend", db=None) -> None:
+        self.auditregels.schrijf(wie, gemeentecode, actie, resultaat, details, herkomst, db)
 
     def auditlog(self, gemeentecode: str | None = None, actie: str | None = None, na: int = 0) -> list[dict]:
-        sql, params = "SELECT * FROM portaal_audit WHERE id > ?", [na]
-        for kolom, waarde in (("gemeentecode", gemeentecode), ("actie", actie)):
-            if waarde:
-                sql += f" AND {kolom} = ?"
-                params.append(waarde)
-        return [dict(r) for r in self.store.query(sql + " ORDER BY id", tuple(params))]
+        return self.auditregels.lees(gemeentecode, actie, na)
 
     def reset(self, settle: float = 2.0) -> bool:
-        """The harness's reset empties the audit log too: the one DELETE the guard lets through."""
-        with self.store.transaction() as db:
-            db.execute("INSERT INTO portaal_audit_wissen VALUES (1)")
-            db.execute("DELETE FROM portaal_audit")
+        """The harness's reset empties the audit log too."""
+        self.auditregels.wis()
         return super().reset(settle)
