@@ -418,6 +418,36 @@ def _print_books(rows: list[dict]) -> None:
 
 
 @main.command()
+@click.option("--uit", "uit", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write to (made if missing).")
+@click.option("--email", help="Also write a person's key and certificate, for this address.")
+@click.option("--naam", default="Test Persoon", show_default=True, help="The person's name (CN).")
+@click.option("--gemeente", "gemeentecode", default="0363", show_default=True,
+              help="The person's gemeente (organizationIdentifier GM<code>).")
+def pki(uit, email, naam, gemeentecode) -> None:
+    """Write the harness's test CA (ca.pem) and, with --email, a person's key and
+    certificate: what a partner's GGk needs to sign opt-ins the harness's CBS accepts,
+    and a partner's CBS needs to check them (docs/ondertekening.md). Test keys only."""
+    from cryptography.hazmat.primitives import serialization
+
+    from . import pki as testpki
+    from .gmsd.gemeenten import gemeenten
+
+    uit.mkdir(parents=True, exist_ok=True)
+    (uit / "ca.pem").write_bytes(testpki.ca_pem())
+    click.echo(f"test-CA: {uit / 'ca.pem'}")
+    if email:
+        if gemeentecode not in gemeenten():
+            raise click.ClickException(f"gemeentecode '{gemeentecode}' is onbekend")
+        paar = testpki.persoon(email, naam, gemeentecode, gemeenten()[gemeentecode])
+        cert, sleutel = uit / f"{email}.pem", uit / f"{email}.key"
+        cert.write_bytes(paar.certificaat_pem)
+        sleutel.write_bytes(paar.sleutel.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        click.echo(f"certificaat: {cert}\nsleutel: {sleutel}")
+
+
+@main.command()
 @click.option("--markdown", is_flag=True, help="Print as Markdown (the source of docs/steps.md).")
 def steps(markdown) -> None:
     """List every step sentence with its parameters and an example."""

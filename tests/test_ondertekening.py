@@ -124,3 +124,25 @@ def test_a_ggk_that_does_not_sign_gets_a_fo01_from_cbs_and_an_audit_line(tmp_pat
                            params={"gemeente": "0363", "periode": "H12016", "soort": "WMO"}).json()
         statussen = [h["status"] for lv in wmo for h in lv["historie"]]
         assert "opt-in" not in statussen, f"an unsigned opt-in counted: {statussen}"
+
+
+def test_ketentest_pki_writes_what_a_partner_signs_with(tmp_path):
+    """A partner's GGk signs with the key and certificate `ketentest pki` wrote; CBS accepts it,
+    and the CA file is the one CBS trusts."""
+    from click.testing import CliRunner
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    from simulators.cli import main
+
+    result = CliRunner().invoke(main, ["pki", "--uit", str(tmp_path), "--email", "henk@amsterdam.nl",
+                                       "--naam", "Henk de Vries", "--gemeente", "0363"])
+    assert result.exit_code == 0, result.output
+    paar = pki.Sleutelpaar(load_pem_private_key((tmp_path / "henk@amsterdam.nl.key").read_bytes(), None),
+                           x509.load_pem_x509_certificate((tmp_path / "henk@amsterdam.nl.pem").read_bytes()))
+    xml = ondertekening.onderteken(ondertekening.besluit_voor(NAAM, CSV, HENK[0], NU), paar)
+    gecontroleerd = ondertekening.controleer(NAAM, CSV, xml, nu=NU, ca_bestand=tmp_path / "ca.pem")
+    assert gecontroleerd.houder.gemeentecode == "0363"
+    refused = CliRunner().invoke(main, ["pki", "--uit", str(tmp_path), "--email", "x@y.nl",
+                                        "--gemeente", "9999"])
+    assert refused.exit_code != 0 and "onbekend" in refused.output
