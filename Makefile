@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test report up clean
+.PHONY: run test report up clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,15 +13,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) chromium
 	$(BIN)/ketentest run --suite all --report reports
 	$(BIN)/ketentest report --report reports
 
-test: $(STAMP)  # two processes (pytest-xdist): the conformance runs and the soak take minutes
+test: $(STAMP) chromium  # two processes (pytest-xdist): the conformance runs and the soak take minutes
 	$(BIN)/python -m pytest -p no:allure_pytest -n 2
 
 up: $(STAMP)
 	$(BIN)/ketentest up
+
+chromium:  # Debian's Chromium for the portal scenarios: installed when missing and allowed
+	@.ci/chromium
 
 clean:
 	rm -rf $(VENV) reports .state .tools

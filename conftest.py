@@ -3,7 +3,8 @@
 One embedded chain (all four simulators on loopback, port 0) serves a whole test
 session, or, with KETENTEST_URLS='{"ggk": "https://...", ...}', the parties named
 there are used instead. After each scenario every message the parties exchanged during
-it is attached to the Allure report.
+it is attached to the Allure report, and so are the lines the GGk portal wrote to its audit
+log (the portal scenarios also get a screenshot after every step: steps/chromium.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import allure
 import pytest
 import requests
 
+from simulators import auditlog
 from simulators.allure_omgeving import categorieen_json, schrijf_omgeving
 from simulators.boekhouding import boeken
 from simulators.chain import Chain
@@ -31,7 +33,8 @@ from steps.drivers import Keten
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
                   "steps.rapporten", "steps.status",
                   "steps.tijdlijn", "steps.fouten", "steps.optin", "steps.samenwerking",
-                  "steps.portaal", "steps.handtekening", "steps.boekhouding", "steps.storingen"]
+                  "steps.chromium", "steps.portaal", "steps.handtekening", "steps.boekhouding",
+                  "steps.storingen"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"
@@ -174,6 +177,7 @@ def pytest_bdd_after_scenario(request, feature, scenario):
         pass  # attach what there is; the scenario's own steps judge the outcome
     journals = keten.journal_since(marks)
     _attach_journey(scenario.name, journals)
+    _attach_audit(keten)
     if HARNESS_SPEELT not in set(feature.tags) | set(scenario.tags):
         taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.eigen}
         books = boeken(journals, taken, keten.clock())
@@ -194,6 +198,22 @@ def pytest_bdd_after_scenario(request, feature, scenario):
             allure.attach(body, name=name, extension="zip")
             continue
         allure.attach(body, name=name, attachment_type=_attachment_type(entry["content_type"]))
+
+
+def _attach_audit(keten: Keten) -> None:
+    """What the GGk portal and CBS wrote to their audit logs during the scenario (the reset
+    before each scenario empties them), for the coordinator reading the report. Only at a
+    simulated party: a partner's endpoint has no /_beheer/audit."""
+    for party, naam in (("ggk", "auditlog GGk-portaal"), ("cbs", "auditlog CBS (ondertekende besluiten)")):
+        if party not in keten.eigen:
+            continue
+        try:
+            response = keten.get(party, "/_beheer/audit", timeout=10)
+            regels = response.json() if response.status_code == 200 else []
+        except (requests.RequestException, ValueError):
+            continue  # evidence, not the verdict
+        if regels:
+            allure.attach(auditlog.als_tabel(regels), name=naam, attachment_type=allure.attachment_type.TEXT)
 
 
 def _attach_journey(titel: str, journals: dict[str, list[dict]]) -> None:

@@ -69,3 +69,16 @@ class Auditlog:
         with self.store.transaction() as db:
             db.execute(f"INSERT INTO {self.tabel}_wissen VALUES (1)")
             db.execute(f"DELETE FROM {self.tabel}")
+
+
+KOLOMMEN = ("id", "tijdstip", "wie", "actie", "resultaat", "herkomst", "details")
+
+
+def als_tabel(regels: list[dict]) -> str:
+    """Audit lines as a text table a person reads in the report (details last, unpadded)."""
+    rijen = [[str(r.get(k, "")) for k in KOLOMMEN] for r in regels]
+    breedte = [max([len(k)] + [len(r[i]) for r in rijen]) for i, k in enumerate(KOLOMMEN[:-1])]
+
+    def regel(velden: list[str]) -> str:
+        return "  ".join(v.ljust(b) for v, b in zip(velden, breedte, strict=False)) + "  " + velden[-1]
+    return "\n".join([regel(list(KOLOMMEN)), *(regel(r) for r in rijen)]) + "\n"

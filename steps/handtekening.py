@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import allure
 from pytest_bdd import parsers, then, when
 
-from simulators import pki, stuf
+from simulators import auditlog, pki, stuf
 from simulators.clock import AMSTERDAM
 from simulators.gmsd import ondertekening
 from simulators.gmsd.gemeenten import gemeenten
@@ -193,7 +193,7 @@ def _(keten, actie: str, resultaat: str, gemeente: str) -> None:
     code = _gemeente(gemeente).code
     keten.wait_idle()
     regels = keten.get("cbs", "/_beheer/audit", params={"gemeente": code}).json()
-    allure.attach(repr(regels), name="auditlog CBS", attachment_type=allure.attachment_type.TEXT)
+    allure.attach(auditlog.als_tabel(regels), name="auditlog CBS", attachment_type=allure.attachment_type.TEXT)
     gevonden = [r for r in regels if (r["actie"], r["resultaat"]) == (actie, resultaat)]
     assert gevonden, f"geen auditregel {actie}/{resultaat} voor {code}; wel: " + str(
         [(r["actie"], r["resultaat"], r["details"][:80]) for r in regels])

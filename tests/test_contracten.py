@@ -41,6 +41,9 @@ DOCUMENTS = (BEHEER, *PARTIES)
 WSDL = {"ggk": STUF_DOCS / "ggk-ontvang.wsdl", "rinis": STUF_DOCS / "rinis-ontvang.wsdl"}
 """The parties whose ``POST /stuf/ontvang`` is a SOAP service, described by a WSDL instead."""
 METHODS = ("get", "put", "post", "delete", "patch")
+PAGES = ("/portaal", "/testbestanden")
+"""HTML for people, not an API: the GGk portal and the gemeente's test-file page (and ``/``, which
+leads a browser to them). docs/portaal.md describes them instead of an OpenAPI document."""
 START = datetime(2016, 8, 15, 9, 0)
 KNOWN_BROKEN: set[tuple[str, str, str]] = set()
 """Documented operations the simulator gets wrong today (none now); each would have its own
@@ -85,11 +88,11 @@ def chain(tmp_path_factory) -> Iterator[Chain]:
 def test_every_route_has_a_contract_and_every_contract_a_route(chain, party):
     app = chain.servers[party].app
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]  # no static folder
-    pages = [rule for rule in rules if rule.rule.startswith("/portaal")]  # HTML for people, not an API
+    pages = [rule for rule in rules if rule.rule == "/" or rule.rule.startswith(PAGES)]
     routes = {(method, _shape(rule.rule)) for rule in rules if rule not in pages
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     portaal_doc = (Path(__file__).resolve().parent.parent / "docs" / "portaal.md").read_text(encoding="utf-8")
-    undocumented = sorted({rule.rule for rule in pages if rule.rule.rstrip("/") != "/portaal"
+    undocumented = sorted({rule.rule for rule in pages if rule.rule.rstrip("/") not in ("", "/portaal")
                            and re.sub(r"<[^>]+>", "<id>", rule.rule) not in portaal_doc})
     assert not undocumented, f"{party}: portal pages not described in docs/portaal.md: {undocumented}"
     documented = {(m, _shape(p)) for m, p in _operations(party) | _operations(BEHEER)}

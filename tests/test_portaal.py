@@ -1,5 +1,5 @@
 """The GGk portal (docs/portaal.md) over real HTTP in a running chain: pages read with
-lxml.html and forms submitted as a browser without JavaScript would (steps.portaal.Browser)."""
+lxml.html and forms submitted as a browser without JavaScript would (steps.portaal_http.Browser)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from simulators.chain import Chain
 from simulators.clock import SimulatedClock
 from simulators.ggk.backend import Ggk
 from steps.drivers import Keten
-from steps.portaal import Browser
+from steps.portaal_http import Browser
 
 START = datetime(2016, 8, 15, 9, 0)
 

@@ -55,6 +55,13 @@ Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruike
     En staat in het auditlog van Amsterdam (0363) een regel "rol toekennen" met resultaat "gelukt"
     En staat in het auditlog van Amsterdam (0363) een regel "toegang" met resultaat "geweigerd"
 
+  Scenario: Alleen de gebruikersbeheerder opent de rollenpagina
+    Gegeven het is maandag 15 augustus 2016
+    En de medewerker van Amsterdam (0363) is ingelogd op het portaal met EH3
+    Als de gebruiker de rollenpagina opent
+    Dan weigert het portaal met een melding met "Alleen de gebruikersbeheerder"
+    En staat in het auditlog van Amsterdam (0363) een regel "toegang" met resultaat "geweigerd"
+
   Scenario: Een opt-in vraagt een verse inlog
     Gegeven de tijdlijn "H1 2016"
     En gemeente Amsterdam (0363)
@@ -67,6 +74,7 @@ Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruike
     Als de medewerker van Amsterdam (0363) inlogt op het portaal met EH3
     En de gebruiker via het portaal voor H12016 een opt-in geeft voor Wmo
     Dan toont het portaal de bevestiging "ontvangen" met een GGk-referentienummer
+    En is het laatste besluit van Amsterdam (0363) ondertekend door "Henk de Vries" met exclusieve canonicalisatie
     En staat in het auditlog van Amsterdam (0363) een regel "optin" met resultaat "geweigerd"
     En staat in het auditlog van Amsterdam (0363) een regel "optin" met resultaat "gelukt"
 

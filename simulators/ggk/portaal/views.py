@@ -27,7 +27,7 @@ bp = Blueprint("portaal", __name__, template_folder="templates")
 COOKIE = "ggk_portaal"
 LOGIN_CSRF = "ggk_portaal_inlog"
 ENDPOINTS = {
-    "portaal": "GET /portaal/inloggen (eHerkenning-simulatie), /portaal/cbs, /portaal/upload, "
+    "portaal": "GET / en /portaal/inloggen (eHerkenning-simulatie), /portaal/cbs, /portaal/upload, "
                "/portaal/downloads, /portaal/optin, /portaal/intrekken, /portaal/rollen (docs/portaal.md)",
     "audit": "GET /_beheer/audit?gemeente=<code>&actie=<actie>&na=<id> (auditlog van het portaal)",
 }
@@ -104,6 +104,12 @@ def _opnieuw_inloggen(sessie: Sessie, volgende: str) -> str:
 
 
 # ---------------------------------------------------------------- login, logout
+
+
+@bp.get("/")
+def voordeur():
+    """Whoever opens the GGk's address in a browser lands at the portal (its login)."""
+    return redirect(url_for("portaal.start"))
 
 
 @bp.get("/portaal/")
@@ -194,8 +200,10 @@ def cbs(sessie: Sessie):
 def upload(sessie: Sessie):
     party = party_of()
     code = sessie.identiteit.gemeentecode
+    gemeente = party.config.urls.get("gemeente")  # the simulator's test-file page, when the GGk knows it
     return _pagina("upload.html", sessie, namens=weergave.namens_keuzes(party, code),
-                   uploads=list(reversed(party.uploads(code)))[:20])
+                   uploads=list(reversed(party.uploads(code)))[:20],
+                   testbestanden=f"{gemeente.rstrip('/')}/testbestanden" if gemeente else "")
 
 
 @bp.post("/portaal/upload")
@@ -289,7 +297,8 @@ def optin_post(sessie: Sessie):
         _bericht(sessie, "fout", f"Opt-in geweigerd: {exc}")
         return redirect(url_for("portaal.optin"))
     _audit(sessie, "optin", "gelukt", f"{periode} {besluiten}; referentie {result.referentie}")
-    _bericht(sessie, "ok", f"Uw besluit voor {periode_tekst(periode)} is ontvangen en gaat naar het CBS.",
+    _bericht(sessie, "ok", f"Uw besluit voor {periode_tekst(periode)} is ontvangen, met uw certificaat "
+             "ondertekend, en gaat naar het CBS.",
              referenties=[{"bestand": result.bestandsnaam, "referentie": result.referentie}])
     return redirect(url_for("portaal.optin"))
 
@@ -352,7 +361,7 @@ def intrekken_bevestigen_post(sessie: Sessie):
     _audit(sessie, "intrekken", "gelukt",
            f"{wacht['periode']} {wacht['soorten']}; referentie {result.referentie}")
     _bericht(sessie, "ok", f"De levering over {periode_tekst(wacht['periode'])} is ingetrokken "
-             f"({', '.join(wacht['soorten'])}).",
+             f"({', '.join(wacht['soorten'])}); de intrekking is met uw certificaat ondertekend.",
              referenties=[{"bestand": result.bestandsnaam, "referentie": result.referentie}])
     return redirect(url_for("portaal.intrekken"))
 
