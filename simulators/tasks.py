@@ -23,7 +23,8 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,6 +83,7 @@ class Tasks:
         self._busy = False
         self._woken = False
         self._stopping = False
+        self._stilgezet = False
         self._thread: threading.Thread | None = None
 
     def add(self, soort: str, data: dict[str, Any], db: sqlite3.Connection | None = None,
@@ -160,6 +162,26 @@ class Tasks:
             with self._cond:
                 self._cond.wait(min(remaining, 0.05))
 
+    @contextmanager
+    def stilgezet(self, timeout: float) -> Iterator[bool]:
+        """Within this block no task starts, and the one running when it began has finished
+        (or ``timeout`` passed: the value is False). A reset empties the store inside it, so
+        a task begun before the reset does its last side effect before the reset returns,
+        not in the next scenario, and no open task starts between the last wait and the wipe."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._stilgezet = True
+            while self._busy and time.monotonic() < deadline:
+                self._cond.wait(min(max(deadline - time.monotonic(), 0.0), 0.05))
+            klaar = not self._busy
+        try:
+            yield klaar
+        finally:
+            with self._cond:
+                self._stilgezet = False
+                self._woken = True
+                self._cond.notify_all()
+
     # ----------------------------------------------------------------- the worker
 
     def _next(self) -> tuple[sqlite3.Row | None, float | None]:
@@ -181,6 +203,11 @@ class Tasks:
             with self._cond:
                 if self._stopping:
                     return
+                if self._stilgezet:  # a reset is emptying the store: start nothing
+                    self._busy = False
+                    self._cond.notify_all()
+                    self._cond.wait(0.05)
+                    continue
                 self._woken = False
             row, wait = self._next()
             if row is None:
@@ -191,6 +218,8 @@ class Tasks:
                         self._cond.wait(wait)
                 continue
             with self._cond:
+                if self._stilgezet:  # stopped while this task was being picked: leave it
+                    continue
                 self._busy = True
             self._do(row)
 

@@ -115,11 +115,16 @@ class Keten:
 
     def reset(self) -> None:
         """Empty every simulated party's state so a scenario starts from nothing (a partner's
-        endpoint keeps its state: steps judge what happened since the scenario began)."""
-        for party in self.eigen:
-            response = self.post(party, "/_beheer/reset")
-            if response.status_code != 200:
-                raise ChainError(f"{party} kon niet worden leeggemaakt: {response.text[:300]}")
+        endpoint keeps its state: steps judge what happened since the scenario began).
+
+        Twice over: a send still running at one party when it is reset lands at a neighbour
+        that may already be empty (RINIS finishing a report to the GGk, say). The first pass
+        ends every such send and lifts every fault; the second empties what they left."""
+        for _pass in range(2):
+            for party in self.eigen:
+                response = self.post(party, "/_beheer/reset")
+                if response.status_code != 200:
+                    raise ChainError(f"{party} kon niet worden leeggemaakt: {response.text[:300]}")
 
     def journal_since(self, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
         return {party: self.get(party, "/journal", params={"na": marks.get(party, 0)}).json()
