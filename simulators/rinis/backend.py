@@ -476,8 +476,9 @@ class Rinis(Party):
                            (stuf.read_stuurgegevens(element).referentienummer, row["id"]))
         answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", element,
                                         correlatie=parsed.referentie, bestandsnaam=row["naam"])
-        if answer.bevestigd:
-            self._mark(row["id"], "doorgestuurd", None)
+        if answer.bevestigd:  # a Fo01 the GGk sent after its Bv03 may have come in first: it stands
+            self.store.execute("UPDATE mapbestanden SET status = 'doorgestuurd', melding = NULL"
+                               " WHERE id = ? AND status != 'geweigerd'", (row["id"],))
         else:
             self._mark(row["id"], "geweigerd", f"{answer.fout.code}: {answer.fout.omschrijving}")
 
