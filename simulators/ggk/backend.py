@@ -323,7 +323,9 @@ class Ggk(portaal.PortaalRules, OptinRules, SamenwerkingRules, MailRules, Party)
                     self._add_download(db, upload["gemeentecode"], "foutrapport", f"Fo01_{correlatie}.xml",
                                        fo01, "application/xml", None, upload["referentienummer"], correlatie)
                 return
-        self.store.execute("UPDATE uploads SET status = 'doorgestuurd' WHERE id = ?", (upload["id"],))
+        # a Fo01 RINIS sent after its Bv03 may have come in first: that refusal stands
+        self.store.execute("UPDATE uploads SET status = 'doorgestuurd' WHERE id = ?"
+                           " AND status != 'geweigerd'", (upload["id"],))
 
     def task_expiry_handlers(self):
         return {"doorsturen": self._forward_expired}

@@ -247,7 +247,8 @@ class OptinRules:
         answer = self.courier.send_stuf("rinis", self.url("rinis") + "/stuf/ontvang", element,
                                         correlatie=row["bestandsnaam"], bestandsnaam=row["bestandsnaam"])
         if answer.bevestigd:
-            self.store.execute("UPDATE optins SET status = 'doorgestuurd' WHERE id = ?", (row["id"],))
+            self.store.execute("UPDATE optins SET status = 'doorgestuurd' WHERE id = ?"  # a Fo01 that
+                               " AND status != 'geweigerd'", (row["id"],))  # overtook the Bv03 stands
             return
         fo01, melding = self._fo01_for_gemeente(code, row["referentienummer"], functie, element, answer)
         with self.store.transaction() as db:
