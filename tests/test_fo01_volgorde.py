@@ -22,24 +22,28 @@ START = datetime(2016, 8, 15, 9, 0)
 RAPPORT = "CBS_TECHNISCH_0363_H12016_20160815-090000-001.pdf"
 
 
-def _ggk_die_eerst_weigert(rinis_url: list[str]) -> Flask:
-    """Answers each Di01/Du01 with a Bv03, but only after it sent RINIS a Fo01 for it."""
-    app = Flask("ggk-stand-in")
+def _weigert_eerst(naam: str, eigen: stuf.Systeem, code: str, functie: str | None,
+                   afzender_url: list[str]) -> Flask:
+    """A stand-in receiver: answers each Di01/Du01 with a Bv03, but for ``functie`` (every
+    message when None) only after it sent the sender a Fo01 ``code`` for it."""
+    app = Flask(naam)
 
     @app.post("/stuf/ontvang")
     def ontvang():
         sg = stuf.read_stuurgegevens(stuf.unwrap(request.get_data()))
-        ggk = stuf.Systeem("IB", "GGKWebservice")
-        fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
-            "Fo01", ggk, sg.zender, stuf.new_referentienummer(), "20160815090000000",
-            crossRefnummer=sg.referentienummer),
-            stuf.Foutbericht("StUF058", "client", "Het GGk weigert het rapport",
-                             details="GMSD-RAPPORT-00010000"))
-        antwoord = requests.post(f"{rinis_url[0]}/stuf/ontvang", data=stuf.wrap(fo01), timeout=10, headers={
-            "Content-Type": stuf.CONTENT_TYPE, "SOAPAction": f'"{stuf.SOAP_ACTIONS["Fo01"]}"'})
-        assert stuf.read_antwoord(stuf.unwrap(antwoord.content)).bevestigd, antwoord.text[:300]
+        if functie is None or sg.functie == functie:
+            ontvanger = sg.zender if eigen.organisatie == "IB" else stuf.Systeem(sg.zender.organisatie, "GGk")
+            fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
+                "Fo01", eigen, ontvanger, stuf.new_referentienummer(), "20160815090000000",
+                crossRefnummer=sg.referentienummer),
+                stuf.Foutbericht(code, "client", f"{naam} weigert het bericht na het Bv03",
+                                 details=f"{sg.functie}-00010000"))
+            antwoord = requests.post(f"{afzender_url[0]}/stuf/ontvang", data=stuf.wrap(fo01), timeout=10,
+                                     headers={"Content-Type": stuf.CONTENT_TYPE,
+                                              "SOAPAction": f'"{stuf.SOAP_ACTIONS["Fo01"]}"'})
+            assert stuf.read_antwoord(stuf.unwrap(antwoord.content)).bevestigd, antwoord.text[:300]
         bv03 = stuf.build_antwoord("Bv03", stuf.Stuurgegevens(
-            "Bv03", ggk, sg.zender, stuf.new_referentienummer(), "20160815090000000",
+            "Bv03", eigen, sg.zender, stuf.new_referentienummer(), "20160815090000000",
             crossRefnummer=sg.referentienummer))
         return Response(stuf.wrap(bv03), content_type=stuf.CONTENT_TYPE)
 
@@ -48,7 +52,8 @@ def _ggk_die_eerst_weigert(rinis_url: list[str]) -> Flask:
 
 def test_a_fo01_that_overtakes_the_bv03_keeps_the_report_refused(tmp_path):
     rinis_url: list[str] = []
-    with ServedApp(_ggk_die_eerst_weigert(rinis_url)) as ggk:
+    with ServedApp(_weigert_eerst("GGk", stuf.Systeem("IB", "GGKWebservice"), "StUF058", None,
+                                   rinis_url)) as ggk:
         config = PartyConfig(state_path=tmp_path / "rinis.sqlite3", clock=SimulatedClock(START),
                              urls={"ggk": ggk.url}, options={})
         app = create_app(config)
@@ -64,35 +69,10 @@ def test_a_fo01_that_overtakes_the_bv03_keeps_the_report_refused(tmp_path):
         party_of(app).stop()
 
 
-def _rinis_die_eerst_weigert(ggk_url: list[str]) -> Flask:
-    """Answers each Di01 with a Bv03; the file's (not the metadata's) only after it sent the
-    GGk a Fo01 RIN001 for it."""
-    app = Flask("rinis-stand-in")
-
-    @app.post("/stuf/ontvang")
-    def ontvang():
-        sg = stuf.read_stuurgegevens(stuf.unwrap(request.get_data()))
-        rinis = stuf.Systeem("RINIS", "RINIS-router")
-        if sg.functie == "GMSD-AANLEVERING":
-            fo01 = stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
-                "Fo01", rinis, stuf.Systeem(sg.zender.organisatie, "GGk"), stuf.new_referentienummer(),
-                "20160815090000000", crossRefnummer=sg.referentienummer),
-                stuf.Foutbericht("RIN001", "client", "RINIS kan het bestand niet plaatsen",
-                                 details="GMSD-AANLEVERING-00010000"))
-            antwoord = requests.post(f"{ggk_url[0]}/stuf/ontvang", data=stuf.wrap(fo01), timeout=10, headers={
-                "Content-Type": stuf.CONTENT_TYPE, "SOAPAction": f'"{stuf.SOAP_ACTIONS["Fo01"]}"'})
-            assert stuf.read_antwoord(stuf.unwrap(antwoord.content)).bevestigd, antwoord.text[:300]
-        bv03 = stuf.build_antwoord("Bv03", stuf.Stuurgegevens(
-            "Bv03", rinis, sg.zender, stuf.new_referentienummer(), "20160815090000000",
-            crossRefnummer=sg.referentienummer))
-        return Response(stuf.wrap(bv03), content_type=stuf.CONTENT_TYPE)
-
-    return app
-
-
 def test_a_fo01_that_overtakes_the_bv03_keeps_the_upload_refused(tmp_path):
     ggk_url: list[str] = []
-    with ServedApp(_rinis_die_eerst_weigert(ggk_url)) as rinis:
+    with ServedApp(_weigert_eerst("RINIS", stuf.Systeem("RINIS", "RINIS-router"), "RIN001",
+                                   "GMSD-AANLEVERING", ggk_url)) as rinis:
         config = PartyConfig(state_path=tmp_path / "ggk.sqlite3", clock=SimulatedClock(START),
                              urls={"rinis": rinis.url}, options={})
         app = ggk_app(config)
