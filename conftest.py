@@ -20,13 +20,15 @@ import allure
 import pytest
 import requests
 
+from ketentest.allure_environment import categorieen_json, schrijf_omgeving
+from ketentest.boekhouding import boeken
+from ketentest.journey import journey_steps
+from ketentest.journey_svg import journey_html, sequence_diagram_svg
+from ketentest.targets import Doelen
 from simulators import auditlog
-from simulators.allure_omgeving import categorieen_json, schrijf_omgeving
-from simulators.boekhouding import boeken
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
-from simulators.doelen import Doelen
-from simulators.reis import reis_html, sequentiediagram_svg, stappen
+from simulators.kalender import DAGEN_KORT
 from steps.drivers import Keten
 
 # A module comes after the step modules it imports (pytest rewrites a plugin on import).
@@ -149,7 +151,6 @@ def pytest_bdd_before_scenario(request, feature, scenario):
 
 
 _MARKS = pytest.StashKey[dict]()
-DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 @pytest.hookimpl(tryfirst=True)  # before Allure's listener closes the step
@@ -160,7 +161,7 @@ def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func
         moment = keten.clock()
     except (requests.RequestException, KeyError, ValueError):
         return
-    allure.attach(moment.isoformat(), name=f"klok: {DAGEN[moment.weekday()]} {moment:%d-%m-%Y %H:%M}",
+    allure.attach(moment.isoformat(), name=f"klok: {DAGEN_KORT[moment.weekday()]} {moment:%d-%m-%Y %H:%M}",
                   attachment_type=allure.attachment_type.TEXT)
 
 
@@ -218,12 +219,12 @@ def _attach_audit(keten: Keten) -> None:
 
 def _attach_journey(titel: str, journals: dict[str, list[dict]]) -> None:
     """The scenario's messages as a sequence diagram: who sent what to whom, in order."""
-    reis = stappen(journals)
+    reis = journey_steps(journals)
     if not reis:
         return
-    allure.attach(sequentiediagram_svg(reis, titel), name="reis · sequentiediagram",
+    allure.attach(sequence_diagram_svg(reis, titel), name="reis · sequentiediagram",
                   attachment_type=allure.attachment_type.SVG)
-    allure.attach(reis_html(reis, titel), name="reis · tabel", attachment_type=allure.attachment_type.HTML)
+    allure.attach(journey_html(reis, titel), name="reis · tabel", attachment_type=allure.attachment_type.HTML)
 
 
 def zip_listing(data: bytes) -> str:

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from simulators import tijdlijn as tijdlijnen  # noqa: E402
 from simulators.chain import Chain  # noqa: E402
 from simulators.clock import SimulatedClock  # noqa: E402
-from simulators.gemeente import generator  # noqa: E402
+from simulators.gmsd import generator  # noqa: E402
 from simulators.gmsd.gemeenten import gemeenten  # noqa: E402
 from steps.drivers import Keten  # noqa: E402
 

@@ -64,7 +64,7 @@ TARGET_RATIO = 5.0
 TARGET_START = 0.5  # seconds
 
 
-class BrokenChain(RuntimeError):
+class BrokenChainError(RuntimeError):
     """A delivery did not come back as a report in time."""
 
 
@@ -117,7 +117,7 @@ def last_download_id(session: requests.Session, ggk: str) -> int:
 def one_round_trip(session: requests.Session, urls: dict[str, str], seed: int,
                    rijen: int) -> tuple[float, float]:
     """One delivery; returns (seconds until the report is there, seconds until the upload
-    was answered). Raises BrokenChain when no report comes within REPORT_TIMEOUT."""
+    was answered). Raises BrokenChainError when no report comes within REPORT_TIMEOUT."""
     ggk = urls["ggk"]
     after = last_download_id(session, ggk)
     t0 = time.perf_counter()
@@ -125,7 +125,7 @@ def one_round_trip(session: requests.Session, urls: dict[str, str], seed: int,
                             json={"rijen": rijen, "seed": seed}, timeout=REPORT_TIMEOUT)
     uploaded = time.perf_counter() - t0
     if response.status_code != 201:
-        raise BrokenChain(f"upload refused: HTTP {response.status_code} {response.text[:300]}")
+        raise BrokenChainError(f"upload refused: HTTP {response.status_code} {response.text[:300]}")
     references = {ref["referentie"] for upload in response.json()["uploads"]
                   for ref in upload["referenties"]}
     deadline = t0 + REPORT_TIMEOUT
@@ -136,7 +136,7 @@ def one_round_trip(session: requests.Session, urls: dict[str, str], seed: int,
         if any(item["correlatie"] in references for item in new):
             return time.perf_counter() - t0, uploaded
         after = max((item["id"] for item in new), default=after)  # someone else's download
-    raise BrokenChain(f"no report for upload {sorted(references)} after {REPORT_TIMEOUT:.0f} s")
+    raise BrokenChainError(f"no report for upload {sorted(references)} after {REPORT_TIMEOUT:.0f} s")
 
 
 # ------------------------------------------------------------------ 2. bare relay
@@ -194,7 +194,7 @@ def bench_trips(n: int, warmup: int, rijen: int) -> dict:
     """Round trips and bare relays, alternately, so that a change in the machine's speed
     during the run (a shared VM) weighs on both alike and the ratio stays fair.
 
-    Raises BrokenChain (after printing every thread's stack) when a delivery fails.
+    Raises BrokenChainError (after printing every thread's stack) when a delivery fails.
     """
     with tempfile.TemporaryDirectory(prefix="bench-roundtrip-") as state_dir:
         with watchdog("starting the chain", 60):
@@ -213,7 +213,7 @@ def bench_trips(n: int, warmup: int, rijen: int) -> dict:
                         # Let the tail (GGk notifies the gemeente, which fetches the
                         # report) finish untimed, so nothing overlaps the next timing.
                         if not chain.wait_idle(REPORT_TIMEOUT):
-                            raise BrokenChain(f"chain not idle {REPORT_TIMEOUT:g} s after "
+                            raise BrokenChainError(f"chain not idle {REPORT_TIMEOUT:g} s after "
                                               f"delivery {i}")
                     with watchdog(f"relay {i}", 30):
                         relay = one_relay(relay_session, relay_url)
@@ -221,9 +221,9 @@ def bench_trips(n: int, warmup: int, rijen: int) -> dict:
                         trips.append(trip)
                         uploads.append(upload)
                         relays.append(relay)
-        except (BrokenChain, requests.RequestException) as exc:
+        except (BrokenChainError, requests.RequestException) as exc:
             dump_threads(f"BROKEN CHAIN: {exc} (state: {state_dir})")
-            raise BrokenChain(str(exc)) from exc
+            raise BrokenChainError(str(exc)) from exc
         finally:
             with watchdog("stopping the chain", 30):
                 chain.stop()
@@ -252,16 +252,16 @@ def wait_healthy(urls: dict[str, str], deadline: float) -> None:
 def cli_up_command() -> tuple[list[str] | None, str]:
     """The ``ketentest up`` command line, or None and why not."""
     if not (ROOT / "simulators" / "cli.py").is_file():
-        return None, "simulators/cli.py does not exist"
+        return None, "ketentest/cli.py does not exist"
     try:
-        from simulators import cli
+        from ketentest import cli
     except Exception as exc:  # another engineer's work in progress: report, do not crash
-        return None, f"simulators.cli does not import ({type(exc).__name__}: {exc})"
+        return None, f"ketentest.cli does not import ({type(exc).__name__}: {exc})"
     group = getattr(cli, "main", None)
     up = getattr(group, "commands", {}).get("up")
     if up is None:
-        return None, "simulators.cli has no 'up' command"
-    command = [sys.executable, "-m", "simulators.cli", "up"]
+        return None, "ketentest.cli has no 'up' command"
+    command = [sys.executable, "-m", "ketentest.cli", "up"]
     # Free ports when the CLI offers them, so a running 'ketentest up' on 8101-8104
     # does not collide with the benchmark.
     if any("--ports" in getattr(p, "opts", ()) for p in up.params):
@@ -414,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
                      "rijen": args.rijen}
     try:
         results |= bench_trips(args.n, args.warmup, args.rijen)
-    except BrokenChain:
+    except BrokenChainError:
         return 1
     results["ratio"] = results["round_trip"]["median_ms"] / results["relay"]["median_ms"]
     results["start"] = bench_start(args.starts)

@@ -34,7 +34,7 @@ TARGET_SERIAL_S = 60.0
 def run_once(workers: int) -> tuple[float, int]:
     """Wall time of one ``ketentest run --suite all`` and the number of scenarios it ran."""
     with tempfile.TemporaryDirectory() as tmp:
-        command = [sys.executable, "-m", "simulators.cli", "run", "--suite", "all", "--report", tmp]
+        command = [sys.executable, "-m", "ketentest.cli", "run", "--suite", "all", "--report", tmp]
         if workers:
             command += ["-n", str(workers)]
         start = time.perf_counter()

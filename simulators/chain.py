@@ -47,7 +47,7 @@ class Chain:
     ports: dict[str, int] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     extern: dict[str, str] = field(default_factory=dict)
-    """Parties played by a partner's real endpoint (``simulators/doelen.py``): not started
+    """Parties played by a partner's real endpoint (``ketentest/targets.py``): not started
     here; their neighbours are given the partner's URL instead."""
     servers: dict[str, ServedApp] = field(default_factory=dict, init=False)
 

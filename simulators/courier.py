@@ -20,7 +20,7 @@ class Courier:
     def __init__(self, party: str, journal: Journal, timeout: float = 10.0,
                  tls: dict[str, str | None] | None = None) -> None:
         """``tls``: towards a partner's endpoint, ``ca`` (a CA bundle to trust) and ``cert``
-        and ``key`` (a client certificate for mutual TLS), as in ``simulators/doelen.py``."""
+        and ``key`` (a client certificate for mutual TLS), as in ``ketentest/targets.py``."""
         self.party = party
         self.journal = journal
         self.timeout = timeout
@@ -79,7 +79,7 @@ class Courier:
             answer_el = stuf.unwrap(response.content)
             stuf.require_valid(answer_el)
             answer = stuf.read_antwoord(answer_el)
-        except (stuf.NotXml, stuf.UnsafeXml, stuf.StufFault) as exc:
+        except (stuf.NotXmlError, stuf.UnsafeXmlError, stuf.StufError) as exc:
             raise TransientError(f"{peer} gaf geen geldig StUF-antwoord (HTTP "
                                  f"{response.status_code}): {exc}") from None
         asg = answer.stuurgegevens

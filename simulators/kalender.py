@@ -23,6 +23,18 @@ import holidays
 
 REGELS = ("nationaal", "termijnenwet")
 
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december")
+MAANDEN_KORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+DAGEN_KORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
+"""The Dutch names of months and days: the one home for every page, report and step."""
+
+
+def dag_tekst(datum: date) -> str:
+    """``9 november 2016``: a date as a Dutch reader writes it."""
+    return f"{datum.day} {MAANDEN[datum.month - 1]} {datum.year}"
+
 
 class Werkdagkalender:
     """Working days of the Netherlands under one holiday rule."""

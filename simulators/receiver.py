@@ -41,10 +41,10 @@ ALL_BERICHTCODES = {
 
 Handler = Callable[[etree._Element, stuf.Stuurgegevens, sqlite3.Connection], str | None]
 """Handles one accepted message inside the receiving transaction; returns the
-correlation reference for the journal, or raises StufFault to refuse it with a Fo03."""
+correlation reference for the journal, or raises StufError to refuse it with a Fo03."""
 
 Verstoring = Callable[[etree._Element, stuf.Stuurgegevens, str, sqlite3.Connection], str | None]
-"""Takes an accepted message that an armed ``fo01`` fault (``simulators/storingen.py``)
+"""Takes an accepted message that an armed ``fo01`` fault (``simulators/beheer/storingen.py``)
 turns down: stores it as refused and schedules a Fo01 with the given code; returns the
 correlation reference for the journal."""
 
@@ -89,14 +89,14 @@ class Receiver:
             return self._bv03_for_anything(body)
         try:
             if len(body) > stuf.MAX_MESSAGE_BYTES:
-                raise stuf.StufFault("IB007", "Bericht te groot: een bericht is ten hoogste "
+                raise stuf.StufError("IB007", "Bericht te groot: een bericht is ten hoogste "
                                      "25 MB", details=f"{len(body)} bytes ontvangen")
             try:
                 message = stuf.unwrap(body)
-            except stuf.UnsafeXml as exc:
-                raise stuf.StufFault("StUF055", f"Bericht geweigerd: {exc}") from None
-            except stuf.NotXml as exc:
-                raise stuf.StufFault("StUF055", str(exc)[:200]) from None
+            except stuf.UnsafeXmlError as exc:
+                raise stuf.StufError("StUF055", f"Bericht geweigerd: {exc}") from None
+            except stuf.NotXmlError as exc:
+                raise stuf.StufError("StUF055", str(exc)[:200]) from None
             _check_versie(message)
             sg = stuf.read_stuurgegevens(message)
             self._check_berichtcode(sg.berichtcode)
@@ -104,25 +104,25 @@ class Receiver:
             stuf.require_valid(message)
             # table 4.1 order: StUF010 (ontvanger) before StUF013 (zender)
             if sg.ontvanger.organisatie not in self.known_ontvangers:
-                raise stuf.stuf_fault(
+                raise stuf.stuf_error(
                     "StUF010", f"ontvanger '{sg.ontvanger.organisatie}' is niet bekend")
             if sg.zender.organisatie not in self.known_zenders:
-                raise stuf.stuf_fault("StUF013", f"zender '{sg.zender.organisatie}' is niet bekend")
+                raise stuf.stuf_error("StUF013", f"zender '{sg.zender.organisatie}' is niet bekend")
             if self.functies is not None and sg.functie is not None and sg.functie not in self.functies:
-                raise stuf.stuf_fault("StUF034", f"functie '{sg.functie}' is niet bekend")
+                raise stuf.stuf_error("StUF034", f"functie '{sg.functie}' is niet bekend")
             if sg.functie and self.geblokkeerd(sg.functie):
-                raise stuf.StufFault("IB103", f"Berichttype tijdelijk geblokkeerd: {self.party.upper()} "
+                raise stuf.StufError("IB103", f"Berichttype tijdelijk geblokkeerd: {self.party.upper()} "
                                      f"neemt nu geen berichten met functie {sg.functie} aan; "
                                      "bied het later opnieuw aan", plek="server")
             return self._accept(message, sg, body, digest, fo01)
-        except stuf.StufFault as fault:
+        except stuf.StufError as fault:
             return self._refuse(fault, sg, body)
 
     def _check_berichtcode(self, code: str) -> None:
         if code not in ALL_BERICHTCODES:
-            raise stuf.stuf_fault("StUF022", f"'{code}' is geen StUF-berichtcode")
+            raise stuf.stuf_error("StUF022", f"'{code}' is geen StUF-berichtcode")
         if code not in self.handlers:
-            raise stuf.stuf_fault("StUF025", f"{self.party} ontvangt hier geen {code}")
+            raise stuf.stuf_error("StUF025", f"{self.party} ontvangt hier geen {code}")
 
     def _accept(self, message, sg: stuf.Stuurgegevens, body: bytes, digest: str,
                 fo01: str | None = None) -> tuple[bytes, int]:
@@ -135,7 +135,7 @@ class Receiver:
                     self._journal_in(sg, body, None, db, bestandsnaam=_bestandsnaam(message))
                     self._journal_out(bytes(seen["antwoord"]), sg, None, db)
                     return bytes(seen["antwoord"]), seen["status"]
-                raise stuf.stuf_fault(
+                raise stuf.stuf_error(
                     "StUF016", f"referentienummer {sg.referentienummer} is al gebruikt door "
                     f"zender {sg.zender.organisatie} voor een ander bericht")
             try:
@@ -144,7 +144,7 @@ class Receiver:
                 else:
                     correlatie = self.handlers[sg.berichtcode](message, sg, db)
             except sqlite3.IntegrityError as exc:  # a conflict in the party's own tables
-                raise stuf.stuf_fault("StUF046", str(exc)) from None
+                raise stuf.stuf_error("StUF046", str(exc)) from None
             answer = stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))
             payload = stuf.wrap(answer)
             db.execute("INSERT OR REPLACE INTO ontvangen VALUES (?,?,?,?,?)",
@@ -153,7 +153,7 @@ class Receiver:
             self._journal_out(payload, sg, correlatie, db)
         return payload, 200
 
-    def _refuse(self, fault: stuf.StufFault, sg: stuf.Stuurgegevens | None, body: bytes) -> tuple[bytes, int]:
+    def _refuse(self, fault: stuf.StufError, sg: stuf.Stuurgegevens | None, body: bytes) -> tuple[bytes, int]:
         if sg is None or not sg.referentienummer:
             sg = stuf.Stuurgegevens("", stuf.Systeem("onbekend", "onbekend"),
                                     stuf.Systeem(self.party.upper(), self.party.upper()), "onbekend", "")
@@ -186,7 +186,7 @@ class Receiver:
         """Defect ``bv03-op-alles``: acknowledge whatever came, handle nothing."""
         try:
             sg = stuf.read_stuurgegevens(stuf.unwrap(body))
-        except (stuf.NotXml, stuf.UnsafeXml, stuf.StufFault):
+        except (stuf.NotXmlError, stuf.UnsafeXmlError, stuf.StufError):
             sg = stuf.Stuurgegevens("", stuf.Systeem("onbekend", "onbekend"),
                                     stuf.Systeem(self.party.upper(), self.party.upper()), "onbekend", "")
         return stuf.wrap(stuf.build_antwoord("Bv03", self._answer_sg("Bv03", sg))), 200
@@ -216,7 +216,7 @@ def _check_versie(message: etree._Element) -> None:
         namespace = etree.QName(element).namespace or ""
         if namespace.startswith(STUF_NS_PREFIX) and namespace != stuf.STUF_NS:
             versie = namespace.removeprefix(STUF_NS_PREFIX)
-            raise stuf.StufFault("StUF001", f"Versie StUF niet ondersteund: het bericht is StUF {versie}; "
+            raise stuf.StufError("StUF001", f"Versie StUF niet ondersteund: het bericht is StUF {versie}; "
                                  "deze partij ontvangt StUF 03.01 (StUF0301)", plek="server")
 
 
@@ -224,7 +224,7 @@ def _check_uuids(sg: stuf.Stuurgegevens) -> None:
     """IB009: the GGk envelope requires lower-case UUID v4 (cross)referentienummers."""
     for naam, waarde in (("referentienummer", sg.referentienummer), ("crossRefnummer", sg.crossRefnummer)):
         if waarde is not None and not stuf.UUID4.fullmatch(waarde):
-            raise stuf.StufFault("IB009", f"(Cross)referentienummer is geen geldige UUID: {naam} "
+            raise stuf.StufError("IB009", f"(Cross)referentienummer is geen geldige UUID: {naam} "
                                  f"'{waarde[:50]}' is geen UUID v4 in kleine letters")
 
 

@@ -36,7 +36,7 @@ DATUMVELDEN = ("levering_open", "levering_sluit", "tussentijdse_deadline", "corr
                "intrekken_open", "intrekken_sluit")
 
 
-class TijdlijnFout(ValueError):
+class TijdlijnError(ValueError):
     """A timeline file that cannot be used, with the reason in Dutch."""
 
 
@@ -106,11 +106,11 @@ def laad(naam_of_pad: str | Path) -> Tijdlijn:
     if not pad.is_file():
         pad = next((p for p in sorted(TIMELINES.glob("*.toml")) if _naam(p) == str(naam_of_pad)), pad)
     if not pad.is_file():
-        raise TijdlijnFout(f"tijdlijn '{naam_of_pad}' bestaat niet; beschikbaar: {', '.join(namen())}")
+        raise TijdlijnError(f"tijdlijn '{naam_of_pad}' bestaat niet; beschikbaar: {', '.join(namen())}")
     try:
         data = tomllib.loads(pad.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise TijdlijnFout(f"{pad.name} is geen geldige TOML: {exc}") from None
+        raise TijdlijnError(f"{pad.name} is geen geldige TOML: {exc}") from None
     return _build(data, pad.name)
 
 
@@ -131,11 +131,11 @@ def _build(data: dict[str, Any], bron: str) -> Tijdlijn:
         for raw in data.get("perioden", []):
             onbekend = set(raw) - {"code", *DATUMVELDEN}
             if onbekend:
-                raise TijdlijnFout(f"{bron}: onbekende velden in periode {raw.get('code')}: "
+                raise TijdlijnError(f"{bron}: onbekende velden in periode {raw.get('code')}: "
                                    f"{', '.join(sorted(onbekend))}")
             perioden.append(Periode(str(raw["code"]), **{k: _datum(raw.get(k)) for k in DATUMVELDEN}))
         if not perioden:
-            raise TijdlijnFout(f"{bron}: een tijdlijn noemt ten minste één periode")
+            raise TijdlijnError(f"{bron}: een tijdlijn noemt ten minste één periode")
         start = data["start"]
         start = datetime.fromisoformat(start) if isinstance(start, str) else start
         if isinstance(start, date) and not isinstance(start, datetime):
@@ -146,9 +146,9 @@ def _build(data: dict[str, Any], bron: str) -> Tijdlijn:
             omschrijving=str(data.get("omschrijving", "")), bron=str(data.get("bron", "")),
             gemeenten=tuple(str(g) for g in data.get("gemeenten", ())))
     except KeyError as exc:
-        raise TijdlijnFout(f"{bron}: verplicht veld {exc} ontbreekt") from None
+        raise TijdlijnError(f"{bron}: verplicht veld {exc} ontbreekt") from None
     except TypeError as exc:
-        raise TijdlijnFout(f"{bron}: {exc}") from None
+        raise TijdlijnError(f"{bron}: {exc}") from None
 
 
 def _datum(value: Any) -> date | None:

@@ -1,6 +1,6 @@
 """Steps about aanleveringen: a gemeente composes files and uploads them through the GGk.
 
-The test files come from the gemeente's generator (``simulators.gemeente.generator``
+The test files come from the gemeente's generator (``simulators.gmsd.generator``
 and its broken ``varianten``): that is test data, made here so a scenario can name the
 exact file. The upload itself always goes over HTTP, through the gemeente simulator
 (ketentest) or straight to the GGk web service (burentest gemeente↔GGk).
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import allure
 from pytest_bdd import given, parsers, then, when
 
-from simulators.gemeente import generator
-from simulators.gemeente.varianten import maak_variant
+from simulators.gmsd import generator
 from simulators.gmsd.gemeenten import gemeenten
+from simulators.gmsd.varianten import maak_variant
 
 SOORT = {"Wmo": "WMO", "SBO": "SBO", "Jeugd": "JEUGD"}
 CODE_UITVRAAG = re.compile(r"_H(?P<halfjaar>[12])(?P<jaar>\d{4})")

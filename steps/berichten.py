@@ -65,7 +65,7 @@ def verstuur(keten, party: str, element_or_bytes, verzonden: Verzonden, name: st
                   attachment_type=allure.attachment_type.XML)
     try:
         answer = stuf.read_antwoord(stuf.unwrap(response.content))
-    except (stuf.NotXml, stuf.UnsafeXml, stuf.StufFault) as exc:
+    except (stuf.NotXmlError, stuf.UnsafeXmlError, stuf.StufError) as exc:
         raise ChainError(f"{party} gaf geen StUF-antwoord (HTTP {response.status_code}): {exc}; "
                          f"{response.text[:300]}") from None
     verzonden.berichten.append((body, answer, response.status_code))
@@ -316,7 +316,7 @@ def _referentienummer(body: bytes) -> str | None:
     """The referentienummer of a message the harness sent, if it can be read at all."""
     try:
         return stuf.read_stuurgegevens(stuf.unwrap(body)).referentienummer or None
-    except (stuf.NotXml, stuf.UnsafeXml, stuf.StufFault):
+    except (stuf.NotXmlError, stuf.UnsafeXmlError, stuf.StufError):
         return None
 
 

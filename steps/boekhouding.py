@@ -1,4 +1,4 @@
-"""Steps about the chain's books: nothing lost, nothing doubled (simulators/boekhouding.py);
+"""Steps about the chain's books: nothing lost, nothing doubled (ketentest/boekhouding.py);
 and the many deliveries of a soak, whose books must close just the same."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import allure
 from pytest_bdd import parsers, then, when
 
-from simulators.boekhouding import boeken
+from ketentest.boekhouding import boeken
 from simulators.gmsd.gemeenten import gemeenten
 from steps.drivers import ChainError
 from steps.storingsplan import Storingsplan, arm_ronde

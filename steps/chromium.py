@@ -35,7 +35,7 @@ missing label or button fails within seconds, naming what it looked for."""
 _PAGINA = pytest.StashKey["Page"]()
 
 
-class ChromiumOntbreekt(RuntimeError):
+class ChromiumMissingError(RuntimeError):
     """Chromium cannot be used here; the text says what to install (in Dutch, for the person
     running the tests)."""
 
@@ -45,9 +45,9 @@ def chromium_pad() -> str:
 
 
 def controleer(pad: str) -> str:
-    """``pad`` if it is an executable file, else :class:`ChromiumOntbreekt` naming the package."""
+    """``pad`` if it is an executable file, else :class:`ChromiumMissingError` naming the package."""
     if not (os.path.isfile(pad) and os.access(pad, os.X_OK)):
-        raise ChromiumOntbreekt(
+        raise ChromiumMissingError(
             f"Chromium ontbreekt ({pad}): installeer het Debian-pakket chromium (apt-get install "
             f"{PAKKETTEN}) of zet {OMGEVING} op het pad van een Chromium. De portaalscenario's draaien "
             "in een echte browser; een browser downloaden (playwright install) kan hier niet.")
@@ -63,7 +63,7 @@ def start(playwright, pad: str | None = None) -> Browser:
                                           timeout=60_000)
     except PlaywrightError as exc:
         reden = (str(exc).strip().splitlines() or ["onbekende fout"])[0]
-        raise ChromiumOntbreekt(
+        raise ChromiumMissingError(
             f"Chromium ({pad}) start niet: {reden}. Installeer het Debian-pakket chromium opnieuw "
             f"(apt-get install {PAKKETTEN}) of zet {OMGEVING} op een werkende Chromium.") from exc
 
@@ -74,7 +74,7 @@ def chromium() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         try:
             browser = start(playwright)
-        except ChromiumOntbreekt as exc:
+        except ChromiumMissingError as exc:
             pytest.fail(str(exc), pytrace=False)
         try:
             yield browser

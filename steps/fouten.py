@@ -13,7 +13,7 @@ import allure
 from pytest_bdd import given, parsers, then, when
 
 from simulators import stuf
-from simulators.gemeente import generator
+from simulators.gmsd import generator
 from steps.aanlevering import Aanlevering
 from steps.tijdlijn import kalender
 

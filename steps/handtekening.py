@@ -231,7 +231,7 @@ def _(keten, gemeente: str, naam: str) -> None:
     assert b'Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"' in xml, "geen exclusieve canonicalisatie"
     try:
         gecontroleerd = ondertekening.controleer(csv_naam, csv, xml, nu=keten.clock())
-    except ondertekening.Ongeldig as exc:
+    except ondertekening.SignatureError as exc:
         raise AssertionError(f"de handtekening houdt geen stand: {exc}") from None
     assert (gecontroleerd.houder.naam, gecontroleerd.houder.gemeentecode) == (naam, code), (
         f"ondertekend door {gecontroleerd.houder}, verwacht {naam} van {code}")

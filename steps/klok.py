@@ -7,9 +7,8 @@ from datetime import date, datetime
 
 from pytest_bdd import given, parsers, when
 
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december")
-DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+from simulators.kalender import DAGEN, MAANDEN
+
 DATUM = re.compile(r"(?:(?P<dag>[a-z]+) )?(?P<d>\d{1,2}) (?P<maand>[a-z]+) (?P<jaar>\d{4})"
                    r"(?: om (?P<uur>\d{1,2}):(?P<minuut>\d{2}))?")
 

@@ -23,7 +23,7 @@ from playwright.sync_api import Response as Antwoord
 from pytest_bdd import given, parsers, then, when
 
 from simulators import auditlog
-from simulators.gemeente import generator
+from simulators.gmsd import generator
 from steps.aanlevering import SOORT, Aanlevering, periode_uit_naam
 from steps.samenwerking import GEMEENTE, _gemeente
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pytest_bdd import given, parsers, then, when
 
-from simulators.gemeente import generator
+from simulators.gmsd import generator
 from simulators.gmsd.gemeenten import gemeenten
 from steps.aanlevering import Aanlevering, Gemeente, periode_uit_naam
 from steps.drivers import ChainError

@@ -1,5 +1,5 @@
 """Steps about faults: a party that answers 503, drops the connection, is down, is slow,
-refuses a message with a Fo03 or later with a Fo01 (``simulators/storingen.py``), or
+refuses a message with a Fo03 or later with a Fo01 (``simulators/beheer/storingen.py``), or
 restarts; and what the chain does about it: resend the identical message, hand a file on
 once, mark a refused report, pick up open work after a restart.
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 import requests
 
-from simulators.boekhouding import boeken
+from ketentest.boekhouding import boeken
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
 

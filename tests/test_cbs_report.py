@@ -15,8 +15,8 @@ from simulators.cbs.report import (
     rapport_bestandsnaam,
     technisch_rapport_pdf,
 )
-from simulators.gemeente.generator import generate_wmo_csv
 from simulators.gmsd import rapportnaam
+from simulators.gmsd.generator import generate_wmo_csv
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 GEMEENTE = "0363"

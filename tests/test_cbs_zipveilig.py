@@ -27,8 +27,7 @@ from simulators.cbs import leveringen as lv
 from simulators.cbs import zipveilig
 from simulators.cbs.backend import Cbs
 from simulators.cbs.zipveilig import MIB, Grenzen, OnveiligeZip, uitpakken
-from simulators.gemeente import generator
-from simulators.gmsd import metagegevens
+from simulators.gmsd import generator, metagegevens
 
 AANGEMAAKT = datetime(2016, 8, 15, 10, 15)
 GIB = 2**30

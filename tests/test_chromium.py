@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from steps.chromium import OMGEVING, ChromiumOntbreekt, controleer
+from steps.chromium import OMGEVING, ChromiumMissingError, controleer
 
 ROOT = Path(__file__).resolve().parent.parent
 LUS = "apt-get install chromium chromium-driver"
 
 
 def test_a_missing_chromium_names_the_debian_package_and_the_variable():
-    with pytest.raises(ChromiumOntbreekt) as fout:
+    with pytest.raises(ChromiumMissingError) as fout:
         controleer("/nergens/chromium")
     melding = str(fout.value)
     assert melding.startswith("Chromium ontbreekt (/nergens/chromium)"), melding
@@ -31,7 +31,7 @@ def test_a_missing_chromium_names_the_debian_package_and_the_variable():
 def test_a_file_that_cannot_run_is_no_chromium(tmp_path):
     nep = tmp_path / "chromium"
     nep.write_text("geen programma")  # exists, but not executable
-    with pytest.raises(ChromiumOntbreekt, match="Chromium ontbreekt"):
+    with pytest.raises(ChromiumMissingError, match="Chromium ontbreekt"):
         controleer(str(nep))
     nep.chmod(0o755)
     assert controleer(str(nep)) == str(nep)

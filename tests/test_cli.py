@@ -10,13 +10,13 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from ketentest.cli import main
 from simulators.chain import PARTIES
-from simulators.cli import main
 
 
 def start(*args: str, tmp_path, lines: int) -> tuple[subprocess.Popen, dict[str, str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulators.cli", "up", "--state-dir", str(tmp_path), *args],
+        [sys.executable, "-m", "ketentest.cli", "up", "--state-dir", str(tmp_path), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     urls = {}
     for _ in range(lines):
@@ -49,7 +49,7 @@ def test_up_serves_all_four_parties_and_deliver_prints_references(tmp_path):
             assert health["klok"].startswith("2016-08-15T09:00")
             assert health["endpoints"], f"{party} lists no endpoints"
         result = subprocess.run(
-            [sys.executable, "-m", "simulators.cli", "deliver", "--gemeente-url", urls["gemeente"],
+            [sys.executable, "-m", "ketentest.cli", "deliver", "--gemeente-url", urls["gemeente"],
              "--gemeente", "0344"], capture_output=True, text=True, timeout=30)
         assert result.returncode == 0, result.stderr
         referentie, bestand = result.stdout.split()

@@ -12,8 +12,8 @@ import pytest
 import requests
 from test_cli import start, stop  # ketentest up as its own process
 
+from ketentest.cli import partij_url
 from simulators.chain import DEFAULT_PORTS, PARTIES
-from simulators.cli import partij_url
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def clean(urls) -> None:
 
 
 def ketentest(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "simulators.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ketentest.cli", *args], capture_output=True, text=True,
                           timeout=60)
 
 

@@ -1,7 +1,7 @@
 """The conformance suites work on a partner's endpoint: each party runs as a separate
 process (``ketentest up --party``), the harness plays its neighbours (``ketentest run
 --target``), and the role's checks pass against the party as it should be and fail, with
-the check named for it, against a party broken on purpose (``simulators/defecten.py``).
+the check named for it, against a party broken on purpose (``simulators/beheer/defects.py``).
 
 This is the proof behind docs/conformiteit.md; each run is a real run of the CLI, with the
 partner report it writes read back.
@@ -53,7 +53,7 @@ def _partner(party: str, tmp_path: Path, harness: dict[str, int], defect: str | 
         subprocess.Popen, str]:
     """``ketentest up --party`` as its own process, pointed at the harness's parties."""
     port = _free_ports(1)[0]
-    args = [sys.executable, "-m", "simulators.cli", "up", "--party", party, "--port", str(port),
+    args = [sys.executable, "-m", "ketentest.cli", "up", "--party", party, "--port", str(port),
             "--state-dir", str(tmp_path / f"partner-{party}"), "--klok", "2016-08-15T09:00"]
     for buur in NEIGHBOURS[party]:
         args += [f"--{buur}-url", f"http://127.0.0.1:{harness[buur]}"]
@@ -87,7 +87,7 @@ def _conformance_run(party: str, tmp_path: Path,
     report = tmp_path / f"rapport-{party}-{defect or 'goed'}"
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "simulators.cli", "run", "--suite", SUITES, "--tags", f"rol:{party}",
+            [sys.executable, "-m", "ketentest.cli", "run", "--suite", SUITES, "--tags", f"rol:{party}",
              "--target", f"{party}={url}", "--report", str(report),
              *[arg for p, port in harness.items() for arg in ("--poort", f"{p}={port}")]],
             cwd=ROOT, capture_output=True, text=True, timeout=600)

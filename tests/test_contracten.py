@@ -29,7 +29,7 @@ from openapi_spec_validator import validate as validate_spec
 
 from simulators.chain import PARTIES, Chain
 from simulators.clock import SimulatedClock
-from simulators.gemeente.generator import generate, zip_bestanden
+from simulators.gmsd.generator import generate, zip_bestanden
 from simulators.tijdlijn import laad
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,8 +29,8 @@ from zeep.transports import Transport
 from simulators import stuf
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
-from simulators.gemeente.generator import generate
 from simulators.gmsd import metagegevens
+from simulators.gmsd.generator import generate
 from simulators.stuf.model import GGK_NS, SOAP_NS, STUF_NS
 
 ROOT = Path(__file__).resolve().parent.parent

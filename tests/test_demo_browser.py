@@ -21,8 +21,8 @@ from playwright.sync_api import Page
 from test_cli import start, stop  # ketentest up as its own process
 
 from simulators.chain import PARTIES
-from simulators.gemeente.generator import WMO_COLUMNS
 from simulators.gmsd import periodes
+from simulators.gmsd.generator import WMO_COLUMNS
 from steps.aanlevering import Gemeente
 from steps.portaal import Portaal
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
-from simulators.boekhouding import boeken
-from simulators.storingen import Storingen
+from ketentest.boekhouding import boeken
+from simulators.beheer.storingen import Storingen
 from simulators.tasks import Tasks
 from steps.storingsplan import BUDGET, INGANGEN, PLAT_DUUR, kosten, maak_plan
 

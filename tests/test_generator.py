@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pytest
 
-from simulators.gemeente.generator import (
+from simulators.gmsd.generator import (
     IV3_CATEGORIEEN,
     JEUGD_COLUMNS,
     JEUGD_TYPES,

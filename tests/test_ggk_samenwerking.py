@@ -12,9 +12,9 @@ import requests
 from simulators import stuf
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
-from simulators.gemeente import generator
 from simulators.ggk.backend import Ggk
 from simulators.ggk.common import IntrekkingRefused, SamenwerkingRefused, UploadRefused
+from simulators.gmsd import generator
 from simulators.party import PartyConfig
 from simulators.tijdlijn import laad
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from simulators.boekhouding import boeken
+from ketentest.boekhouding import boeken
 from simulators.chain import Chain
 from simulators.clock import SimulatedClock
 from simulators.party import PartyConfig

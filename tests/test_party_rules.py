@@ -280,19 +280,19 @@ def test_metagegevens_round_trip_identical():
 def test_metagegevens_missing_gemeentecode_refused():
     data = re.sub(rb"<gemeentecode>[^<]*</gemeentecode>", b"", metagegevens.to_xml(_meta()))
     assert b"gemeentecode" not in data, "the test should remove the element"
-    with pytest.raises(metagegevens.InvalidMetagegevens, match="gemeentecode"):
+    with pytest.raises(metagegevens.MetagegevensError, match="gemeentecode"):
         metagegevens.from_xml(data)
 
 
 def test_metagegevens_doctype_refused():
     declaration, rest = metagegevens.to_xml(_meta()).split(b"?>", 1)
     data = declaration + b'?><!DOCTYPE metagegevens [<!ENTITY e "0363">]>' + rest
-    with pytest.raises(metagegevens.InvalidMetagegevens, match="DOCTYPE"):
+    with pytest.raises(metagegevens.MetagegevensError, match="DOCTYPE"):
         metagegevens.from_xml(data)
 
 
 def test_metagegevens_not_xml_refused():
-    with pytest.raises(metagegevens.InvalidMetagegevens):
+    with pytest.raises(metagegevens.MetagegevensError):
         metagegevens.from_xml(b"gemeentecode=0363")
 
 

@@ -103,7 +103,7 @@ def test_upload_shows_reference_per_csv_file_travels_and_report_downloads(keten)
     b = browser(keten)
     data = keten.post("gemeente", "/api/v1/aanleveringen", json={"gemeentecode": "0088", "rijen": 3})
     assert data.status_code == 201  # someone else's delivery: not on 0363's page
-    from simulators.gemeente import generator
+    from simulators.gmsd import generator
     csv = generator.generate("WMO", "0363", 2016, 1, START, rows=5, seed=5)
     b.open("/portaal/upload")
     b.verstuur(b.formulier("/portaal/upload"), bestanden=[("WMO_H12016_pagina.csv", csv)])

@@ -29,7 +29,7 @@ Functionaliteit: Opzettelijk kapot
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "simulators.cli", "run", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "ketentest.cli", "run", *args], cwd=ROOT,
                           env=os.environ | (env or {}), capture_output=True, text=True, timeout=600)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from simulators.cli import main
+from ketentest.cli import main
 from steps.catalogus import als_markdown, leesbaar, stappen
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "steps.md"

@@ -1,4 +1,4 @@
-"""Fault injection (simulators/storingen.py): each kind of fault, seen from the caller, on a
+"""Fault injection (simulators/beheer/storingen.py): each kind of fault, seen from the caller, on a
 tiny Flask app served by waitress on a free loopback port; counts, clearing, the paths that
 are never faulted, the control API of a real party, and what the courier makes of each."""
 
@@ -17,13 +17,13 @@ from flask import Flask, jsonify, request
 from pytest_bdd.steps import step_function_context_registry
 
 from simulators import stuf
+from simulators.beheer.storingen import FO01_SLEUTEL, Storingen, StoringError
 from simulators.clock import SimulatedClock
 from simulators.courier import Courier
 from simulators.party import PartyConfig, party_of
 from simulators.rinis import create_app as rinis_app
 from simulators.server import ServedApp
 from simulators.store import Journal, Store
-from simulators.storingen import FO01_SLEUTEL, Storingen, StoringFout
 from simulators.tasks import TransientError
 
 START = datetime(2016, 8, 15, 9, 0)
@@ -273,7 +273,7 @@ def test_harness_paths_are_never_faulted(proef):
     assert proef.get("/journal/stand").status_code == 200
     with pytest.raises(requests.ConnectionError):
         proef.get("/echo")
-    with pytest.raises(StoringFout, match="nooit verstoord"):
+    with pytest.raises(StoringError, match="nooit verstoord"):
         proef.storingen.arm({"soort": "503", "pad": "/_beheer/storing"})
 
 
@@ -304,7 +304,7 @@ def test_clear_removes_every_fault_and_reset_also_forgets_what_they_did(proef):
 ])
 def test_an_unusable_fault_is_refused_with_a_reason(clock, storing, melding):
     storingen = Storingen("proef", clock)
-    with pytest.raises(StoringFout, match=melding):
+    with pytest.raises(StoringError, match=melding):
         storingen.arm(storing)
     assert storingen.listing()["storingen"] == []
 

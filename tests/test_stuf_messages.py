@@ -230,7 +230,7 @@ def test_require_valid_malformed_envelop_stuf055_naming_problem(clock, berichtco
     element = _copy(stuf.build_envelop(envelop))
     stuf.require_valid(element)  # the starting point is valid: only the mutation breaks it
     mutation(envelop.stuurgegevens.referentienummer)(element)
-    with pytest.raises(stuf.StufFault) as caught:
+    with pytest.raises(stuf.StufError) as caught:
         stuf.require_valid(element)
     fout = caught.value.foutbericht
     assert caught.value.code == "StUF055", f"expected StUF055, got {caught.value.code}"
@@ -243,7 +243,7 @@ def test_require_valid_malformed_envelop_stuf055_naming_problem(clock, berichtco
 def test_require_valid_reason_fits_in_valid_fo03(clock):
     element = _copy(stuf.build_envelop(_envelop(clock)))
     _remove("GGK:stuurgegevens/StUF:functie")(element)
-    with pytest.raises(stuf.StufFault) as caught:
+    with pytest.raises(stuf.StufError) as caught:
         stuf.require_valid(element)
     fo03 = stuf.build_antwoord("Fo03", _answer_sg(clock, "Fo03", "x"), caught.value.foutbericht)
     assert stuf.schema_errors(fo03) == [], "the refusal should fit in a valid Fo03"
@@ -281,20 +281,20 @@ UTF16_DOCTYPE = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e 
     pytest.param(UTF16_DOCTYPE.encode("utf-16"), id="doctype-in-utf16"),
 ])
 def test_parse_xml_doctype_refused_unsafe(data):
-    with pytest.raises(stuf.UnsafeXml):
+    with pytest.raises(stuf.UnsafeXmlError):
         stuf.parse_xml(data)
 
 
 @pytest.mark.parametrize("data", [b"dit is geen XML", b"", b"<a><b></a>", b"\x89PNG\r\n\x1a\n"])
 def test_parse_xml_not_xml_refused(data):
-    with pytest.raises(stuf.NotXml):
+    with pytest.raises(stuf.NotXmlError):
         stuf.parse_xml(data)
 
 
 def test_unwrap_doctype_in_soap_refused_unsafe(clock):
     soap = stuf.wrap(stuf.build_envelop(_envelop(clock)))
     declaration, rest = soap.split(b"?>", 1)
-    with pytest.raises(stuf.UnsafeXml):
+    with pytest.raises(stuf.UnsafeXmlError):
         stuf.unwrap(declaration + b'?><!DOCTYPE soap:Envelope [<!ENTITY e "y">]>' + rest)
 
 

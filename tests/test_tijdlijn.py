@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from simulators import tijdlijn as tijdlijnen
-from simulators.tijdlijn import Tijdlijn, TijdlijnFout
+from simulators.tijdlijn import Tijdlijn, TijdlijnError
 
 
 def test_every_timeline_file_loads_and_survives_the_json_trip_to_the_parties():
@@ -59,10 +59,10 @@ def test_a_new_timeline_is_a_file(tmp_path):
 def test_a_broken_timeline_is_refused_with_a_reason(tmp_path, inhoud, reden):
     pad = tmp_path / "kapot.toml"
     pad.write_text(inhoud, encoding="utf-8")
-    with pytest.raises(TijdlijnFout, match=reden):
+    with pytest.raises(TijdlijnError, match=reden):
         tijdlijnen.laad(pad)
 
 
 def test_an_unknown_timeline_names_the_known_ones():
-    with pytest.raises(TijdlijnFout, match="H1 2016"):
+    with pytest.raises(TijdlijnError, match="H1 2016"):
         tijdlijnen.laad("bestaat niet")

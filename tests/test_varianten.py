@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from simulators.gemeente.generator import generate
-from simulators.gemeente.varianten import GEBROKEN_REGEL, VARIANTEN, Variant, maak_variant, variant_namen
+from simulators.gmsd.generator import generate
+from simulators.gmsd.varianten import GEBROKEN_REGEL, VARIANTEN, Variant, maak_variant, variant_namen
 
 GEMEENTE = "0363"
 ROWS = 12

@@ -25,7 +25,8 @@ import threading
 from datetime import datetime
 from urllib.parse import unquote
 
-from .. import auditlog, defecten
+from .. import auditlog
+from ..beheer import defects as defecten
 from ..gmsd import metagegevens, periodes
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig

@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..gmsd import ondertekening
+from ..gmsd.optinnaam import NAAM, ONTVANGEN_NAAM, PREFIXES
 from ..store import Store
 from . import leveringen as lv
 
@@ -75,10 +76,6 @@ CONCLUSIES = {"OPTIN": ("opt-in", "opt-out"), "INTREKKING": ("ingetrokken",)}
 """Per kind of file, the conclusies it may hold."""
 STATUS = {"opt-in": lv.OPTIN, "opt-out": lv.OPTOUT, "ingetrokken": lv.INGETROKKEN}
 """The delivery register's status for each conclusie."""
-NAAM = re.compile(r"(?P<soort>OPTIN|INTREKKING)_(?P<periode>H[12]\d{4})_(?P<gemeentecode>\d{4})_"
-                  r"(?P<tijdstip>\d{14})\.csv", re.ASCII)
-ONTVANGEN_NAAM = re.compile(NAAM.pattern.removesuffix(r"\.csv") + r"\.(?:csv|zip)", re.ASCII)
-PREFIXES = ("OPTIN_", "INTREKKING_")
 
 
 class OptinOnleesbaar(ValueError):
@@ -238,19 +235,19 @@ def ontvang(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rin
                             " ON b.id = o.optin_bericht_id WHERE o.besluit_id = ?",
                             (gecontroleerd.besluit.id,)).fetchone()
         if eerder is not None:
-            raise ondertekening.Ongeldig(ondertekening.HERHAALD, (
+            raise ondertekening.SignatureError(ondertekening.HERHAALD, (
                 f"dit ondertekende besluit ({gecontroleerd.besluit.id}) is al op "
                 f"{eerder['ontvangen'][:10]} ontvangen in '{eerder['bestandsnaam']}'; een besluit telt "
                 "één keer"))
         bestand = lees(csv_naam, csv)
         anders = sorted({b.email for b in bestand.besluiten if b.email.lower() != ondertekenaar.lower()})
         if anders:
-            raise ondertekening.Ongeldig(ondertekening.VREEMD, (
+            raise ondertekening.SignatureError(ondertekening.VREEMD, (
                 f"de regels noemen {', '.join(anders)} als beslisser, maar {ondertekenaar} ondertekende"))
     except OptinOnleesbaar as exc:
         return _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONLEESBAAR,
                        ONLEESBAAR_CODE, str(exc)[:2000], [], ondertekenaar)
-    except ondertekening.Ongeldig as exc:
+    except ondertekening.SignatureError as exc:
         return _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONGELDIG,
                        exc.code, str(exc)[:2000], [], ondertekenaar)
     rijen = []

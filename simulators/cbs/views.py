@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, jsonify, request
 
 from .. import pki
+from ..gmsd.periodes import PERIODE
 from ..party import party_of
 
 bp = Blueprint("cbs", __name__)
-PERIODE = re.compile(r"H[12]\d{4}")
 
 ENDPOINTS = {
     "nieuw": "POST /rinis/nieuw (JSON: map, id, metagegevens_id) - RINIS meldt een nieuw bestand",

@@ -9,10 +9,10 @@ reports in the download area.
 from __future__ import annotations
 
 from ..gmsd import periodes
+from ..gmsd.generator import SOORTEN, bestandsnaam, generate
 from ..party import Party, PartyConfig
 from ..store import Entry
 from ..tasks import TransientError
-from .generator import SOORTEN, bestandsnaam, generate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS aanleveringen (

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 
 from ..gmsd import periodes
 from ..gmsd.gemeenten import gemeenten
+from ..gmsd.generator import DEFAULT_ROWS, SOORTEN
 from ..party import party_of
 from .backend import DeliveryRefused
-from .generator import DEFAULT_ROWS, SOORTEN
 
 bp = Blueprint("gemeente", __name__, template_folder="templates")
 

@@ -32,9 +32,11 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from .. import defecten, stuf
+from .. import stuf
+from ..beheer import defects as defecten
 from ..gmsd import metagegevens
 from ..gmsd.gemeenten import gemeenten
+from ..gmsd.periodes import CODE_IN_NAAM as CODE_UITVRAAG
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..store import Entry
@@ -409,10 +411,10 @@ class Ggk(portaal.PortaalRules, OptinRules, SamenwerkingRules, MailRules, Party)
     def _receive_report(self, message, sg: stuf.Stuurgegevens, db) -> str | None:
         envelop = stuf.read_envelop(message)
         if not envelop.bestand.is_tekst:
-            raise stuf.stuf_fault("StUF055", "een rapport komt als tekstBestand met bestandsnaam")
+            raise stuf.stuf_error("StUF055", "een rapport komt als tekstBestand met bestandsnaam")
         upload = self._upload_by_refnr(db, sg.crossRefnummer)
         if sg.berichtcode == "Du01" and upload is None:
-            raise stuf.StufFault("StUF043", f"Crossreferentienummer niet bekend: "
+            raise stuf.StufError("StUF043", f"Crossreferentienummer niet bekend: "
                                  f"{sg.crossRefnummer} hoort bij geen aanlevering")
         naam = envelop.bestand.bestandsnaam
         archive = io.BytesIO()
@@ -520,7 +522,6 @@ def name_error(name: str) -> str | None:
     return None
 
 
-CODE_UITVRAAG = re.compile(r"_(H[12]\d{4})(?![0-9])")
 
 
 def _content_type(name: str) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december")
+from ..gmsd.periodes import PERIODE
+from ..kalender import dag_tekst
+
 EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;.]+")
 """A valid-looking e-mail address: something@domain.tld, no spaces or ``;``."""
-PERIODE = re.compile(r"H[12]\d{4}")
 
 
 class Refused(ValueError):
@@ -49,7 +49,7 @@ class SamenwerkingRefused(Refused):
 
 def dag(datum: date) -> str:
     """``9 november 2016``."""
-    return f"{datum.day} {MAANDEN[datum.month - 1]} {datum.year}"
+    return dag_tekst(datum)
 
 
 def periode_tekst(code: str) -> str:

@@ -9,8 +9,8 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..beheer.storingen import FO01_SLEUTEL
 from ..party import party_of
-from ..storingen import FO01_SLEUTEL
 from ..stuf import CONTENT_TYPE
 from .common import Refused
 

@@ -32,7 +32,7 @@ class Metagegevens:
     ggkReferenties: tuple[tuple[str, str], ...]  # (CSV name, GGk reference) per CSV
 
 
-class InvalidMetagegevens(ValueError):
+class MetagegevensError(ValueError):
     """The record is not XML or not valid against metagegevens.xsd."""
 
 
@@ -57,10 +57,10 @@ def from_xml(data: bytes) -> Metagegevens:
     try:
         root = parse_xml(data)
     except ValueError as exc:
-        raise InvalidMetagegevens(str(exc)) from None
+        raise MetagegevensError(str(exc)) from None
     schema = _schema()
     if not schema.validate(root):
-        raise InvalidMetagegevens("; ".join(e.message for e in schema.error_log)[:500])
+        raise MetagegevensError("; ".join(e.message for e in schema.error_log)[:500])
 
     def text(name: str) -> str:
         return root.findtext(f"{{{NS}}}{name}") or ""

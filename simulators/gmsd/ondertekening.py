@@ -61,7 +61,7 @@ VELDEN = ("bestandsnaam", "sha256", "soort", "gemeentecode", "periode", "onderte
 ONTBREEKT, GEWIJZIGD, VREEMD, NIET_GELDIG, HERHAALD = "KT101", "KT102", "KT103", "KT104", "KT105"
 
 
-class Ongeldig(ValueError):
+class SignatureError(ValueError):
     """CBS refuses this decision: ``code`` (KT101–KT105) and a Dutch ``melding``."""
 
     def __init__(self, code: str, melding: str) -> None:
@@ -139,11 +139,11 @@ def verpak(csv_naam: str, csv: bytes, xml: bytes | None) -> bytes:
 def _certificaat(root: etree._Element) -> x509.Certificate:
     node = root.find(f"{{{DS}}}Signature/{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")
     if node is None or not (node.text or "").strip():
-        raise Ongeldig(VREEMD, "de handtekening bevat geen certificaat van de ondertekenaar")
+        raise SignatureError(VREEMD, "de handtekening bevat geen certificaat van de ondertekenaar")
     try:
         return x509.load_der_x509_certificate(base64.b64decode("".join(node.text.split())))
     except ValueError:
-        raise Ongeldig(VREEMD, "het certificaat in de handtekening is onleesbaar") from None
+        raise SignatureError(VREEMD, "het certificaat in de handtekening is onleesbaar") from None
 
 
 def _dag(moment: datetime) -> str:
@@ -153,28 +153,31 @@ def _dag(moment: datetime) -> str:
 def controleer(csv_naam: str, csv: bytes, xml: bytes | None, *, nu: datetime,
                ca_bestand: Path | None = None) -> Gecontroleerd:
     """Check a decision as CBS does, on its simulated moment ``nu``, trusting the CA in
-    ``ca_bestand`` (PEM; the test CA by default); raises :class:`Ongeldig`."""
+    ``ca_bestand`` (PEM; the test CA by default); raises :class:`SignatureError`."""
     if xml is None:
-        raise Ongeldig(ONTBREEKT, f"'{csv_naam}' is niet ondertekend: een opt-in of intrekking komt als "
+        raise SignatureError(
+            ONTBREEKT, f"'{csv_naam}' is niet ondertekend: een opt-in of intrekking komt als "
                                   "ZIP met het CSV-bestand en het ondertekende besluit (XML)")
     try:
         root = parse_xml(xml)
     except ValueError as exc:
-        raise Ongeldig(GEWIJZIGD, f"het ondertekende besluit is geen geldige XML: {exc}") from None
+        raise SignatureError(GEWIJZIGD, f"het ondertekende besluit is geen geldige XML: {exc}") from None
     if not _schema().validate(root):
-        raise Ongeldig(GEWIJZIGD, f"het ondertekende besluit volgt ondertekening.xsd niet: "
+        raise SignatureError(GEWIJZIGD, f"het ondertekende besluit volgt ondertekening.xsd niet: "
                                   f"{_schema().error_log.last_error.message}")
     if root.find(f"{{{DS}}}Signature") is None:
-        raise Ongeldig(ONTBREEKT, f"het besluit bij '{csv_naam}' heeft geen handtekening")
+        raise SignatureError(ONTBREEKT, f"het besluit bij '{csv_naam}' heeft geen handtekening")
     c14n = root.find(f"{{{DS}}}Signature/{{{DS}}}SignedInfo/{{{DS}}}CanonicalizationMethod")
     if c14n is None or c14n.get("Algorithm") != EXC_C14N.value:
-        raise Ongeldig(GEWIJZIGD, "de handtekening gebruikt geen exclusieve canonicalisatie (xml-exc-c14n)")
+        raise SignatureError(
+            GEWIJZIGD, "de handtekening gebruikt geen exclusieve canonicalisatie (xml-exc-c14n)")
     cert = _certificaat(root)
     wie = pki.houder(cert)
     van, tot = cert.not_valid_before_utc, cert.not_valid_after_utc
     vandaag = nu if nu.tzinfo else nu.astimezone()
     if not van <= vandaag <= tot:
-        raise Ongeldig(NIET_GELDIG, f"het certificaat van {wie.naam or wie.email} is geldig van {_dag(van)} "
+        raise SignatureError(
+            NIET_GELDIG, f"het certificaat van {wie.naam or wie.email} is geldig van {_dag(van)} "
                                     f"tot {_dag(tot)}, niet op {_dag(vandaag)}")
     config = SignatureConfiguration(signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
                                     digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
@@ -183,36 +186,41 @@ def controleer(csv_naam: str, csv: bytes, xml: bytes | None, *, nu: datetime,
         result = XMLVerifier().verify(xml, ca_pem_file=str(ca_bestand or pki.ca_bestand()),
                                       expect_config=config)
     except InvalidCertificate:
-        raise Ongeldig(VREEMD, f"het certificaat van {wie.naam or wie.email} ({wie.email}) is niet "
+        raise SignatureError(VREEMD, f"het certificaat van {wie.naam or wie.email} ({wie.email}) is niet "
                                "uitgegeven door de test-CA van de keten") from None
     except (InvalidDigest, InvalidSignature):
-        raise Ongeldig(GEWIJZIGD, "het besluit is gewijzigd na ondertekening: de handtekening klopt niet "
+        raise SignatureError(
+            GEWIJZIGD, "het besluit is gewijzigd na ondertekening: de handtekening klopt niet "
                                   "meer") from None
     except InvalidInput as exc:  # an algorithm or form CBS does not accept
-        raise Ongeldig(GEWIJZIGD, f"de handtekening is niet te controleren: {exc}"[:300]) from None
+        raise SignatureError(GEWIJZIGD, f"de handtekening is niet te controleren: {exc}"[:300]) from None
     signed = result.signed_xml  # read only what the signature covers
     waarden = {veld: signed.findtext(f"{{{NS}}}{veld}") or "" for veld in VELDEN}
     besluit = Besluit(signed.get("Id", ""), waarden["bestandsnaam"], waarden["sha256"], waarden["soort"],
                       waarden["gemeentecode"], waarden["periode"], waarden["ondertekenaar"],
                       datetime.fromisoformat(waarden["tijdstip"]))
     if besluit.bestandsnaam != csv_naam:
-        raise Ongeldig(GEWIJZIGD, f"het besluit is ondertekend voor '{besluit.bestandsnaam}', niet voor "
+        raise SignatureError(
+            GEWIJZIGD, f"het besluit is ondertekend voor '{besluit.bestandsnaam}', niet voor "
                                   f"'{csv_naam}'")
     if besluit.sha256 != digest(csv):
-        raise Ongeldig(GEWIJZIGD, f"'{csv_naam}' is gewijzigd na ondertekening: de SHA-256 wijkt af van "
+        raise SignatureError(
+            GEWIJZIGD, f"'{csv_naam}' is gewijzigd na ondertekening: de SHA-256 wijkt af van "
                                   "die in het ondertekende besluit")
     soort, periode, gemeentecode, _ = csv_naam.removesuffix(".csv").split("_")
     if (besluit.soort, besluit.periode, besluit.gemeentecode) != (soort, periode, gemeentecode):
-        raise Ongeldig(GEWIJZIGD, "soort, periode of gemeente in het besluit wijken af van de bestandsnaam")
+        raise SignatureError(
+            GEWIJZIGD, "soort, periode of gemeente in het besluit wijken af van de bestandsnaam")
     if wie.gemeentecode != besluit.gemeentecode:
-        raise Ongeldig(VREEMD, f"ondertekend door {wie.naam} van gemeente {wie.gemeentecode or 'onbekend'}, "
+        raise SignatureError(
+            VREEMD, f"ondertekend door {wie.naam} van gemeente {wie.gemeentecode or 'onbekend'}, "
                                f"niet door een medewerker van {besluit.gemeentecode}")
     if wie.email.lower() != besluit.ondertekenaar.lower():
-        raise Ongeldig(VREEMD, f"het besluit noemt {besluit.ondertekenaar} als ondertekenaar, maar het "
+        raise SignatureError(VREEMD, f"het besluit noemt {besluit.ondertekenaar} als ondertekenaar, maar het "
                                f"certificaat is van {wie.email}")
     getekend = besluit.tijdstip if besluit.tijdstip.tzinfo else besluit.tijdstip.astimezone()
     if not van <= getekend <= tot or getekend.date() > vandaag.astimezone(getekend.tzinfo).date():
-        raise Ongeldig(NIET_GELDIG, f"ondertekend op {_dag(getekend)}: buiten de geldigheid van het "
+        raise SignatureError(NIET_GELDIG, f"ondertekend op {_dag(getekend)}: buiten de geldigheid van het "
                                     f"certificaat ({_dag(van)} tot {_dag(tot)}) of na vandaag "
                                     f"({_dag(vandaag)})")
     return Gecontroleerd(besluit, wie)

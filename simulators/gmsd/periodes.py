@@ -7,7 +7,19 @@ on 15 August 2016 those are H1 2016 (current) and H2 2015 (previous).
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+PATROON = r"H[12]\d{4}"
+"""A code uitvraag (verslagperiode) as written in file names and messages: H12016, H22017.
+The one home of this pattern: build others from it (``rf"_({PATROON})"``)."""
+PERIODE = re.compile(PATROON)
+CODE_IN_NAAM = re.compile(rf"_({PATROON})(?![0-9])", re.ASCII)
+"""The code uitvraag inside a file name: ``WMO_H12016_regulier.csv`` -> ``H12016``."""
+
+
+def is_periode(code: str) -> bool:
+    return PERIODE.fullmatch(code) is not None
 
 
 def code_uitvraag(jaar: int, halfjaar: int) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .periodes import PATROON
+
 PATTERN = re.compile(
-    r"CBS_(?P<soort>[A-Z0-9]+)_(?P<gemeentecode>[0-9]{4})_(?P<periode>H[12][0-9]{4}|ONBEKEND)"
+    r"CBS_(?P<soort>[A-Z0-9]+)_(?P<gemeentecode>[0-9]{4})_(?P<periode>" + PATROON + "|ONBEKEND)"
     r"_(?P<referentie>[0-9]{8}-[0-9]{6}-[0-9]{3,})\.pdf"
 )
 

@@ -23,13 +23,14 @@ is the journal's correlatie for these files: no GGk reference travels with them.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from datetime import datetime
 
-from .. import defecten, stuf
+from .. import stuf
+from ..beheer import defects as defecten
 from ..gmsd import metagegevens, rapportnaam
 from ..gmsd.gemeenten import gemeenten
+from ..gmsd.optinnaam import ONTVANGEN_NAAM as OPTIN_NAAM
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..store import Entry
@@ -81,8 +82,6 @@ FUNCTIE_OPTIN = "GMSD-OPTIN"
 FUNCTIE_INTREKKING = "GMSD-INTREKKING"
 OPTIN_PREFIX = {FUNCTIE_OPTIN: "OPTIN", FUNCTIE_INTREKKING: "INTREKKING"}
 """The functies whose file travels alone (no metadata record), and the name each begins with."""
-OPTIN_NAAM = re.compile(r"(?P<soort>OPTIN|INTREKKING)_H[12]\d{4}_(?P<gemeentecode>\d{4})_\d{14}\.(?:zip|csv)",
-                        re.ASCII)
 
 DEFAULT_MAPPEN = {
     "inbox": {FUNCTIE_AANLEVERING: "RGMSD001", FUNCTIE_METAGEGEVENS: "RGMSD001",
@@ -169,7 +168,7 @@ class Rinis(Party):
 
     def _receive_di01(self, message, sg: stuf.Stuurgegevens, db: sqlite3.Connection) -> str | None:
         if sg.zender.organisatie not in self.gemeenten:  # IB sends RINIS only Fo01s
-            raise stuf.stuf_fault("StUF013", f"zender '{sg.zender.organisatie}' stuurt RINIS geen Di01")
+            raise stuf.stuf_error("StUF013", f"zender '{sg.zender.organisatie}' stuurt RINIS geen Di01")
         envelop = stuf.read_envelop(message)
         if sg.functie not in self.mappen["inbox"]:  # a known exchange, but not one a gemeente sends
             return self._store_refused(db, sg, envelop, "IB234", (
@@ -180,11 +179,11 @@ class Rinis(Party):
                 f"RINIS kan het bericht niet verwerken: het bestand "
                 f"'{(envelop.bestand.bestandsnaam or 'xmlBestand')[:60]}' in de envelop is leeg"))
         if sg.functie == FUNCTIE_AANLEVERING and not envelop.bestand.is_tekst:
-            raise stuf.stuf_fault("StUF055", "een aanlevering komt als tekstBestand")
+            raise stuf.stuf_error("StUF055", "een aanlevering komt als tekstBestand")
         if sg.functie == FUNCTIE_METAGEGEVENS and envelop.bestand.is_tekst:
-            raise stuf.stuf_fault("StUF055", "metagegevens komen als xmlBestand")
+            raise stuf.stuf_error("StUF055", "metagegevens komen als xmlBestand")
         if sg.functie in OPTIN_PREFIX and not envelop.bestand.is_tekst:
-            raise stuf.stuf_fault("StUF055", "een opt-in of intrekking komt als tekstBestand")
+            raise stuf.stuf_error("StUF055", "een opt-in of intrekking komt als tekstBestand")
         koppel = correlatie = None
         if sg.functie in OPTIN_PREFIX:
             correlatie = envelop.bestand.bestandsnaam  # checked when placed: refused by Fo01
@@ -192,7 +191,7 @@ class Rinis(Party):
             try:
                 meta = metagegevens.from_xml(envelop.bestand.inhoud)
                 koppel, correlatie = meta.referentienummerBestand, meta.ggkReferenties[0][1]
-            except metagegevens.InvalidMetagegevens:
+            except metagegevens.MetagegevensError:
                 pass  # answered with a Fo01 when the task runs: the Bv03 says only "received"
         else:
             meta_row = db.execute("SELECT correlatie FROM berichten WHERE koppel = ? AND"
@@ -215,7 +214,7 @@ class Rinis(Party):
                          f" ({','.join('?' * len(self.mappen['verzend']))})",
                          (sg.crossRefnummer, *self.mappen["verzend"])).fetchone()
         if row is None:
-            raise stuf.StufFault("StUF043", f"Crossreferentienummer niet bekend: {sg.crossRefnummer} "
+            raise stuf.StufError("StUF043", f"Crossreferentienummer niet bekend: {sg.crossRefnummer} "
                                  "hoort bij geen rapport dat RINIS doorstuurde")
         fout = stuf.read_antwoord(message).fout
         db.execute("UPDATE mapbestanden SET status = 'geweigerd', melding = ? WHERE id = ?",
@@ -266,7 +265,7 @@ class Rinis(Party):
         if meta_row is not None:
             try:
                 meta = metagegevens.from_xml(bytes(meta_row["inhoud"]))
-            except metagegevens.InvalidMetagegevens as exc:
+            except metagegevens.MetagegevensError as exc:
                 self._refuse(meta_row, "StUF055", f"Metagegevens niet conform schema: {exc}"[:200])
                 return
         if file_row is None or meta_row is None:

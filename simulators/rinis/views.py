@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..beheer.storingen import FO01_SLEUTEL
 from ..party import party_of
-from ..storingen import FO01_SLEUTEL
 from ..stuf import CONTENT_TYPE
 from .backend import FolderError
 

@@ -1,6 +1,6 @@
 """Refusals as exceptions that carry their StUF wire form.
 
-A receiving party raises :class:`StufFault` from its checks; the view turns it into a
+A receiving party raises :class:`StufError` from its checks; the view turns it into a
 Fo03 (synchronous, envelope checks) or the party's outbox turns it into a Fo01
 (asynchronous, found while processing). Codes come from StUF 03.01 table 4.1 and the
 ISD-keten error list; ``docs/foutcodes.md`` lists every one the simulators use.
@@ -16,7 +16,7 @@ FOUTCODE = re.compile(r"[A-Za-z]{2,10}\d{1,5}")
 """What a foutcode looks like: StUF055, IB213, RIN001, KT001."""
 
 
-class StufFault(Exception):
+class StufError(Exception):
     """A refusal with a StUF foutcode, plek (client/server) and Dutch omschrijving."""
 
     def __init__(
@@ -51,10 +51,10 @@ STUF_OMSCHRIJVING = {
 }
 
 
-def stuf_fault(code: str, toelichting: str = "", plek: str | None = None) -> StufFault:
+def stuf_error(code: str, toelichting: str = "", plek: str | None = None) -> StufError:
     """A fault with the standard's text for ``code``, followed by a readable reason."""
     tekst = STUF_OMSCHRIJVING[code]
     if toelichting:
         tekst = f"{tekst}: {toelichting}"
     server_side = {"StUF025", "StUF046", "StUF058"}
-    return StufFault(code, tekst[:200], plek or ("server" if code in server_side else "client"))
+    return StufError(code, tekst[:200], plek or ("server" if code in server_side else "client"))

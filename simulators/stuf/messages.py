@@ -11,7 +11,7 @@ import binascii
 
 from lxml import etree
 
-from .faults import StufFault, stuf_fault
+from .faults import StufError, stuf_error
 from .model import (
     GGK_NS,
     STUF_NS,
@@ -22,6 +22,7 @@ from .model import (
     Stuurgegevens,
     Systeem,
     Versies,
+    new_referentienummer,
 )
 from .schema import schema_errors
 
@@ -120,6 +121,15 @@ def build_antwoord(berichtcode: str, sg: Stuurgegevens, fout: Foutbericht | None
     return root
 
 
+def build_fo01(zender: Systeem, ontvanger: Systeem, tijdstip: str, crossRefnummer: str,
+               fout: Foutbericht) -> etree._Element:
+    """A Fo01: the asynchronous refusal of the message ``crossRefnummer``, found while
+    processing it, sent by ``zender`` back towards that message's sender (hop by hop).
+    The one place every party builds its Fo01."""
+    return build_antwoord("Fo01", Stuurgegevens("Fo01", zender, ontvanger, new_referentienummer(),
+                                                tijdstip, crossRefnummer=crossRefnummer), fout)
+
+
 def to_bytes(element: etree._Element) -> bytes:
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8")
 
@@ -152,7 +162,7 @@ def read_stuurgegevens(root: etree._Element) -> Stuurgegevens:
     if node is None:
         node = root.find("StUF:stuurgegevens", NSMAP)
     if node is None:
-        raise stuf_fault("StUF055", "het bericht heeft geen stuurgegevens")
+        raise stuf_error("StUF055", "het bericht heeft geen stuurgegevens")
     return Stuurgegevens(
         berichtcode=_text(node, "StUF:berichtcode") or "",
         zender=_read_systeem(node.find("StUF:zender", NSMAP)),
@@ -175,7 +185,7 @@ def read_envelop(root: etree._Element) -> Envelop:
     try:
         inhoud = base64.b64decode(node.text or "", validate=True)
     except (binascii.Error, ValueError):
-        raise stuf_fault("StUF055", "de inhoud van het bestand is geen geldige base64") from None
+        raise stuf_error("StUF055", "de inhoud van het bestand is geen geldige base64") from None
     naam = tekst.get("bestandsnaam") if tekst is not None else None
     return Envelop(sg, Bestand(inhoud, naam), versies)
 
@@ -204,7 +214,7 @@ def require_valid(element: etree._Element) -> None:
     """Raise StUF055 naming the first schema errors when ``element`` is not valid."""
     errors = schema_errors(element)
     if errors:
-        raise StufFault(
+        raise StufError(
             "StUF055",
             ("Bericht is niet conform het schema: " + "; ".join(errors[:2]))[:200],
             details="; ".join(errors)[:1000],

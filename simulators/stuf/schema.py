@@ -21,11 +21,11 @@ GGK_XSD = SCHEMA_DIR / "ggk0210" / "ggkberichten" / "ggk0210_msg_ggkberichten.xs
 _schema_lock = threading.Lock()
 
 
-class UnsafeXml(ValueError):
+class UnsafeXmlError(ValueError):
     """The document declares a DOCTYPE (entities, external DTD): refused unread."""
 
 
-class NotXml(ValueError):
+class NotXmlError(ValueError):
     """The bytes are not a well-formed XML document."""
 
 
@@ -44,18 +44,18 @@ def _parser() -> etree.XMLParser:
 def parse_xml(data: bytes) -> etree._Element:
     """Parse untrusted bytes into an element; refuse any DOCTYPE.
 
-    Raises :class:`UnsafeXml` for a document with a DOCTYPE (so no entity expansion
-    attack and no external DTD), :class:`NotXml` for anything not well-formed.
+    Raises :class:`UnsafeXmlError` for a document with a DOCTYPE (so no entity expansion
+    attack and no external DTD), :class:`NotXmlError` for anything not well-formed.
     """
     if b"<!DOCTYPE" in data:  # XML keywords are case-sensitive; refuse before parsing
-        raise UnsafeXml("een DOCTYPE-declaratie (met entiteiten of DTD) is niet toegestaan")
+        raise UnsafeXmlError("een DOCTYPE-declaratie (met entiteiten of DTD) is niet toegestaan")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise NotXml(f"geen geldige XML: {exc}") from None
+        raise NotXmlError(f"geen geldige XML: {exc}") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise UnsafeXml("DOCTYPE-declaraties zijn niet toegestaan")
+        raise UnsafeXmlError("DOCTYPE-declaraties zijn niet toegestaan")
     return root
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .model import GGK_NS, SOAP_NS, STUF_NS
-from .schema import NotXml, parse_xml
+from .schema import NotXmlError, parse_xml
 
 SOAP_ACTIONS = {
     "Di01": f"{GGK_NS}/ggk_Di01",
@@ -44,18 +44,18 @@ def unwrap(data: bytes) -> etree._Element:
     """The StUF message inside a SOAP envelope (or in a fault's detail).
 
     A bare StUF message (no SOAP envelope) is accepted as it is, so a partner can post
-    the message alone. Raises :class:`NotXml`/:class:`UnsafeXml` from parsing.
+    the message alone. Raises :class:`NotXmlError`/:class:`UnsafeXmlError` from parsing.
     """
     root = parse_xml(data)
     if root.tag != f"{{{SOAP_NS}}}Envelope":
         return root
     body = root.find(f"{{{SOAP_NS}}}Body")
     if body is None or len(body) == 0:
-        raise NotXml("SOAP-envelop zonder Body-inhoud")
+        raise NotXmlError("SOAP-envelop zonder Body-inhoud")
     child = body[0]
     if child.tag == f"{{{SOAP_NS}}}Fault":
         detail = child.find("detail")
         if detail is None or len(detail) == 0:
-            raise NotXml("SOAP-fault zonder Fo03 in detail: " + (child.findtext("faultstring") or ""))
+            raise NotXmlError("SOAP-fault zonder Fo03 in detail: " + (child.findtext("faultstring") or ""))
         return detail[0]
     return child

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 
+from ...gmsd.periodes import CODE_IN_NAAM
 from .kolommen import ONBEKEND, SOORTEN
 
 EXTENSIES: tuple[str, ...] = ("csv", "txt")
 VERBODEN_TEKENS = ':\\/?;*"><|]['
 
 _NAAM = re.compile(r"(?P<soort>WMO|SBO|JEUGD)_(?P<code>H(?P<halfjaar>[12])(?P<jaar>\d{4}))", re.ASCII)
-_CODE_ERGENS = re.compile(r"_(H[12]\d{4})(?![0-9])", re.ASCII)
 _SOORT_PREFIX = re.compile(r"(WMO|SBO|JEUGD)_", re.IGNORECASE)
 
 
@@ -120,7 +120,7 @@ def soort_uit_voorvoegsel(bestandsnaam: str) -> str:
 
 def code_uitvraag_ergens(bestandsnaam: str) -> str | None:
     """A code uitvraag such as ``H12016`` anywhere in a name that does not conform, or None."""
-    gevonden = _CODE_ERGENS.search(bestandsnaam)
+    gevonden = CODE_IN_NAAM.search(bestandsnaam)
     return gevonden.group(1) if gevonden else None
 
 

@@ -35,7 +35,7 @@ The harness's own paths, ``/_beheer`` and ``/journal``, are never faulted: a sce
 be able to steer and watch a party that is "down". A faulted request never reaches the
 party, so the party's journal does not show it (the sender's journal shows every attempt);
 only a ``fo03`` is journalled, as a refusal by the party is (message in, Fo03 out), so the
-chain's books (``simulators/boekhouding.py``) count it refused, not lost. ``GET
+chain's books (``ketentest/boekhouding.py``) count it refused, not lost. ``GET
 /_beheer/storing`` lists what each fault did (``voorvallen``).
 
 Faults live in memory, not in the party's store: they describe the running process, not
@@ -68,12 +68,12 @@ from typing import Any
 
 from waitress.channel import ClientDisconnected
 
-from . import stuf
-from .clock import Clock
-from .store import Entry, Journal
-from .stuf.faults import FOUTCODE, STUF_OMSCHRIJVING
+from .. import stuf
+from ..clock import Clock
+from ..store import Entry, Journal
+from ..stuf.faults import FOUTCODE, STUF_OMSCHRIJVING
 
-__all__ = ["FO01_SLEUTEL", "SOORTEN", "VRIJ", "Storing", "StoringFout", "Storingen", "Verbroken"]
+__all__ = ["FO01_SLEUTEL", "SOORTEN", "VRIJ", "Storing", "StoringError", "Storingen", "ConnectionCutError"]
 
 SOORTEN = ("503", "500", "traag", "hangen", "reset_voor", "reset_na", "afgekapt", "fo03", "fo01", "plat")
 STUF_SOORTEN = ("fo03", "fo01")
@@ -89,11 +89,11 @@ VELDEN = {"soort", "pad", "aantal", "seconden", "code", "duur"}
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-class StoringFout(ValueError):
+class StoringError(ValueError):
     """A fault that cannot be armed as described (the view answers 400 with this text)."""
 
 
-class Verbroken(ClientDisconnected):
+class ConnectionCutError(ClientDisconnected):
     """Raised to make waitress close the connection without an answer."""
 
 
@@ -117,36 +117,36 @@ class Storing:
     def from_json(cls, storing_id: int, data: Any) -> Storing:
         """Read and check one fault as ``PUT /_beheer/storing`` takes it."""
         if not isinstance(data, dict):
-            raise StoringFout("geef een storing als JSON-object, bijvoorbeeld {\"soort\": \"503\"}")
+            raise StoringError("geef een storing als JSON-object, bijvoorbeeld {\"soort\": \"503\"}")
         onbekend = sorted(set(data) - VELDEN)
         if onbekend:
-            raise StoringFout(f"onbekende velden {onbekend}; een storing heeft {sorted(VELDEN)}")
+            raise StoringError(f"onbekende velden {onbekend}; een storing heeft {sorted(VELDEN)}")
         soort = str(data.get("soort", ""))
         if soort not in SOORTEN:
-            raise StoringFout(f"soort '{soort}' is onbekend; kies uit {', '.join(SOORTEN)}")
+            raise StoringError(f"soort '{soort}' is onbekend; kies uit {', '.join(SOORTEN)}")
         pad = data.get("pad")
         if pad is not None:
             if not isinstance(pad, str) or not pad.startswith("/"):
-                raise StoringFout("pad is het begin van een adres, bijvoorbeeld \"/stuf/ontvang\"")
+                raise StoringError("pad is het begin van een adres, bijvoorbeeld \"/stuf/ontvang\"")
             if _vrij(pad):
-                raise StoringFout(f"{' en '.join(VRIJ)} worden nooit verstoord: de harness stuurt "
+                raise StoringError(f"{' en '.join(VRIJ)} worden nooit verstoord: de harness stuurt "
                                   "en bekijkt de partij daarlangs")
         aantal = data.get("aantal")
         if aantal is not None and (isinstance(aantal, bool) or not isinstance(aantal, int) or aantal < 1):
-            raise StoringFout("aantal is een geheel getal van 1 of meer (weglaten: tot opheffen)")
+            raise StoringError("aantal is een geheel getal van 1 of meer (weglaten: tot opheffen)")
         seconden = _getal(data, "seconden")
         if seconden is not None and soort not in STANDAARD_SECONDEN:
-            raise StoringFout("seconden geldt alleen voor traag en hangen; een storing beperkt "
+            raise StoringError("seconden geldt alleen voor traag en hangen; een storing beperkt "
                               "in tijd krijgt 'duur'")
         if soort in STANDAARD_SECONDEN and seconden is None:
             seconden = STANDAARD_SECONDEN[soort]
         code = data.get("code")
         if code is not None and soort not in STUF_SOORTEN:
-            raise StoringFout("code geldt alleen voor fo03 en fo01")
+            raise StoringError("code geldt alleen voor fo03 en fo01")
         if soort in STUF_SOORTEN:
             code = "StUF058" if code is None else str(code)
             if not FOUTCODE.fullmatch(code):
-                raise StoringFout(f"'{code}' is geen foutcode als StUF058")
+                raise StoringError(f"'{code}' is geen foutcode als StUF058")
         duur = _getal(data, "duur", maximum=3600.0)
         return cls(storing_id, soort, pad, aantal, seconden, code, duur, resterend=aantal,
                    tot=None if duur is None else time.monotonic() + duur)
@@ -171,7 +171,7 @@ def _getal(data: dict, naam: str, maximum: float = MAX_SECONDEN) -> float | None
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= maximum:
-        raise StoringFout(f"{naam} is een aantal seconden groter dan 0 en ten hoogste {maximum:g}")
+        raise StoringError(f"{naam} is een aantal seconden groter dan 0 en ten hoogste {maximum:g}")
     return float(value)
 
 
@@ -207,7 +207,7 @@ class Storingen:
         """Arm one fault (a JSON object) or several (a list); all checked before any is armed."""
         items = data if isinstance(data, list) else [data]
         if not items:
-            raise StoringFout("geef ten minste één storing")
+            raise StoringError("geef ten minste één storing")
         with self._lock:
             made = [Storing.from_json(next(self._ids), item) for item in items]
             self._armed.extend(made)
@@ -283,15 +283,15 @@ class Storingen:
             environ[FO01_SLEUTEL] = storing.code or "StUF058"
             return app(environ, start_response)
         if soort in ("plat", "reset_voor"):
-            raise Verbroken(f"{self.party}: storing {soort}")
+            raise ConnectionCutError(f"{self.party}: storing {soort}")
         if soort in ("traag", "hangen"):
             self._wait(storing)
             if soort == "hangen":
-                raise Verbroken(f"{self.party}: storing hangen, na {storing.seconden} s")
+                raise ConnectionCutError(f"{self.party}: storing hangen, na {storing.seconden} s")
             return app(environ, start_response)
         status, headers, body = _run(app, environ)
         if soort == "reset_na":
-            raise Verbroken(f"{self.party}: storing reset_na, verwerkt met {status}")
+            raise ConnectionCutError(f"{self.party}: storing reset_na, verwerkt met {status}")
         # afgekapt: announce the whole answer, send half of it; waitress then closes
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
         start_response(status, headers + [("Content-Length", str(max(len(body), 1)))])
@@ -325,9 +325,9 @@ class Storingen:
             length = 0
         body = environ["wsgi.input"].read(length) if length > 0 else b""
         if code in STUF_OMSCHRIJVING:
-            fault = stuf.stuf_fault(code, f"gesimuleerde storing bij {self.party}")
+            fault = stuf.stuf_error(code, f"gesimuleerde storing bij {self.party}")
         else:
-            fault = stuf.StufFault(code, f"Gesimuleerde weigering door {self.party}", "server")
+            fault = stuf.StufError(code, f"Gesimuleerde weigering door {self.party}", "server")
         sg, fo03 = self._fo03_element(body, fault)
         payload = stuf.wrap_fault(fo03, fault.foutbericht.omschrijving, fault.foutbericht.plek)
         if self.journal is not None:  # received and refused, as the party's Receiver journals it
@@ -341,12 +341,12 @@ class Storingen:
                                                      ("Content-Length", str(len(payload)))])
         return [payload]
 
-    def _fo03_element(self, body: bytes, fault: stuf.StufFault) -> tuple[stuf.Stuurgegevens, Any]:
+    def _fo03_element(self, body: bytes, fault: stuf.StufError) -> tuple[stuf.Stuurgegevens, Any]:
         anoniem = stuf.Stuurgegevens("", stuf.Systeem("onbekend", "onbekend"),
                                      stuf.Systeem(self.party.upper(), self.party.upper()), "", "")
         try:
             sg = stuf.read_stuurgegevens(stuf.unwrap(body))
-        except (stuf.NotXml, stuf.UnsafeXml, stuf.StufFault):
+        except (stuf.NotXmlError, stuf.UnsafeXmlError, stuf.StufError):
             sg = anoniem
         for gegeven in (sg, anoniem):
             fo03 = stuf.build_antwoord("Fo03", stuf.Stuurgegevens(

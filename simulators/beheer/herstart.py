@@ -22,10 +22,10 @@ from typing import Any
 
 from flask import Flask
 
-__all__ = ["Deur", "HerstartFout", "restart"]
+__all__ = ["Deur", "HerstartError", "restart"]
 
 
-class HerstartFout(RuntimeError):
+class HerstartError(RuntimeError):
     """A party that cannot be restarted as asked (the view answers 409 with this text)."""
 
 
@@ -83,7 +83,7 @@ def restart(app: Flask, eigen: int = 0) -> dict[str, Any]:
     with deur.herstart:
         oud = app.extensions["ketentest.party"]
         if str(oud.config.state_path) == ":memory:":
-            raise HerstartFout(f"{oud.name} bewaart zijn toestand alleen in het geheugen; een "
+            raise HerstartError(f"{oud.name} bewaart zijn toestand alleen in het geheugen; een "
                                "herstart zou alles wissen")
         start = time.monotonic()
         opgeheven = len(oud.storingen.listing()["storingen"])

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from flask import Flask
 
-from simulators.doelen import Doelen, DoelFout, Tls, controleer, lees_target, maak
+from ketentest.targets import Doelen, TargetError, Tls, controleer, lees_target, maak
 from simulators.server import ServedApp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,9 +98,9 @@ def _closed_port() -> int:
 def test_a_target_is_a_known_party_and_an_http_url():
     assert lees_target("RINIS=https://rinis.example:8443/ketentest/") == (
         "rinis", "https://rinis.example:8443/ketentest")
-    with pytest.raises(DoelFout, match="PARTIJ=URL"):
+    with pytest.raises(TargetError, match="PARTIJ=URL"):
         lees_target("router=https://x")
-    with pytest.raises(DoelFout, match="geen http"):
+    with pytest.raises(TargetError, match="geen http"):
         lees_target("rinis=ftp://x")
 
 
@@ -116,16 +116,16 @@ def test_the_config_file_gives_targets_tls_and_ports_and_the_command_line_wins(t
     assert doelen.tls.verify == str(ca) and doelen.host == "0.0.0.0"
     assert doelen.poorten == {"cbs": 9104, "ggk": 9102}
     assert Doelen.from_json(doelen.to_json()) == doelen, "it travels to pytest as JSON unchanged"
-    with pytest.raises(DoelFout, match="bestaat niet"):
+    with pytest.raises(TargetError, match="bestaat niet"):
         maak([], cert=str(tmp_path / "weg.pem"))
     config.write_text("[doel]\n", encoding="utf-8")
-    with pytest.raises(DoelFout, match="onbekende secties"):
+    with pytest.raises(TargetError, match="onbekende secties"):
         maak([], config)
 
 
 def test_a_partner_certificate_the_harness_does_not_trust_is_one_clear_sentence(tls_partner):
     url, cert = tls_partner()
-    with pytest.raises(DoelFout) as caught:
+    with pytest.raises(TargetError) as caught:
         controleer(Doelen({"rinis": url}))
     tekst = str(caught.value)
     assert "TLS-handshake met rinis" in tekst and "CERTIFICATE_VERIFY_FAILED" in tekst, tekst
@@ -136,20 +136,20 @@ def test_a_partner_certificate_the_harness_does_not_trust_is_one_clear_sentence(
 def test_mutual_tls_needs_the_client_certificate(tls_partner, tmp_path):
     client_cert, client_key = _self_signed(tmp_path, "harness")
     url, cert = tls_partner(client_ca=client_cert)
-    with pytest.raises(DoelFout, match="TLS-handshake met ggk"):
+    with pytest.raises(TargetError, match="TLS-handshake met ggk"):
         controleer(Doelen({"ggk": url}, Tls(ca=str(cert))))
     controleer(Doelen({"ggk": url}, Tls(ca=str(cert), cert=str(client_cert), key=str(client_key))))
 
 
 def test_an_unreachable_target_is_named(plain_http):
     controleer(Doelen({"rinis": plain_http}))  # any HTTP answer counts as reached
-    with pytest.raises(DoelFout, match="rinis .* is niet bereikbaar: Connection refused"):
+    with pytest.raises(TargetError, match="rinis .* is niet bereikbaar: Connection refused"):
         controleer(Doelen({"rinis": f"http://127.0.0.1:{_closed_port()}"}))
 
 
 def test_run_stops_before_any_scenario_when_the_handshake_fails(tls_partner, tmp_path):
     url, _cert = tls_partner()
-    run = subprocess.run([sys.executable, "-m", "simulators.cli", "run", "--suite", "burentest",
+    run = subprocess.run([sys.executable, "-m", "ketentest.cli", "run", "--suite", "burentest",
                           "--tags", "rol:rinis", "--target", f"rinis={url}", "--report", str(tmp_path / "r")],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 1, run.stdout + run.stderr

@@ -28,7 +28,7 @@ OMGEVING = "KETENTEST_DOELEN"
 """The environment variable through which ``ketentest run`` hands the targets to pytest."""
 
 
-class DoelFout(ValueError):
+class TargetError(ValueError):
     """A target that cannot be used as given (Dutch, for the command line)."""
 
 
@@ -100,10 +100,10 @@ def lees_target(waarde: str) -> tuple[str, str]:
     partij, sep, url = waarde.partition("=")
     partij = partij.strip().lower()
     if not sep or partij not in PARTIJEN:
-        raise DoelFout(f"'{waarde}': gebruik PARTIJ=URL met PARTIJ een van {', '.join(PARTIJEN)}")
+        raise TargetError(f"'{waarde}': gebruik PARTIJ=URL met PARTIJ een van {', '.join(PARTIJEN)}")
     delen = urlsplit(url.strip())
     if delen.scheme not in ("http", "https") or not delen.netloc:
-        raise DoelFout(f"'{url}' is geen http(s)-adres, bijvoorbeeld https://rinis.example:8443")
+        raise TargetError(f"'{url}' is geen http(s)-adres, bijvoorbeeld https://rinis.example:8443")
     return partij, url.strip().rstrip("/")
 
 
@@ -113,10 +113,10 @@ def lees_config(pad: Path) -> dict:
     try:
         data = tomllib.loads(pad.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DoelFout(f"{pad} is niet te lezen: {exc}") from None
+        raise TargetError(f"{pad} is niet te lezen: {exc}") from None
     onbekend = sorted(set(data) - {"target", "tls", "harness"})
     if onbekend:
-        raise DoelFout(f"{pad}: onbekende secties {onbekend}; wel: target, tls, harness")
+        raise TargetError(f"{pad}: onbekende secties {onbekend}; wel: target, tls, harness")
     return data
 
 
@@ -133,34 +133,34 @@ def maak(targets: list[str], config: Path | None = None, ca: str | None = None, 
     tls = Tls(ca or tls_data.get("ca"), cert or tls_data.get("cert"), key or tls_data.get("key"))
     for naam, pad in (("ca", tls.ca), ("cert", tls.cert), ("key", tls.key)):
         if pad and not Path(pad).is_file():
-            raise DoelFout(f"TLS {naam}-bestand '{pad}' bestaat niet")
+            raise TargetError(f"TLS {naam}-bestand '{pad}' bestaat niet")
     if tls.key and not tls.cert:
-        raise DoelFout("een TLS-sleutel zonder certificaat: geef ook --cert")
+        raise TargetError("een TLS-sleutel zonder certificaat: geef ook --cert")
     harness = data.get("harness", {})
     vaste = {k: int(v) for k, v in harness.get("poorten", {}).items()}
     for waarde in poorten or []:
         partij, sep, poort = waarde.partition("=")
         if not sep or partij not in PARTIJEN or not poort.isdigit():
-            raise DoelFout(f"'{waarde}': gebruik PARTIJ=POORT, bijvoorbeeld ggk=8102")
+            raise TargetError(f"'{waarde}': gebruik PARTIJ=POORT, bijvoorbeeld ggk=8102")
         vaste[partij] = int(poort)
     return Doelen(urls, tls, host or harness.get("host", "127.0.0.1"), vaste)
 
 
 def controleer(doelen: Doelen, timeout: float = 10.0) -> None:
-    """Reach every target once; raise :class:`DoelFout` saying what failed (TLS handshake,
+    """Reach every target once; raise :class:`TargetError` saying what failed (TLS handshake,
     refused connection, time-out). Any HTTP answer, even a 404, counts as reached."""
     session = doelen.tls.apply(requests.Session())
     for partij, url in doelen.urls.items():
         try:
             session.get(url + "/", timeout=timeout)
         except requests.exceptions.SSLError as exc:
-            raise DoelFout(f"de TLS-handshake met {partij} ({url}) is mislukt: {_reden(exc)}. Controleer "
+            raise TargetError(f"de TLS-handshake met {partij} ({url}) is mislukt: {_reden(exc)}. Controleer "
                            "--ca (vertrouwt de harness het certificaat van de partner?) en --cert/--key "
                            "(verwacht de partner een clientcertificaat?)") from None
         except requests.exceptions.ConnectionError as exc:
-            raise DoelFout(f"{partij} ({url}) is niet bereikbaar: {_reden(exc)}") from None
+            raise TargetError(f"{partij} ({url}) is niet bereikbaar: {_reden(exc)}") from None
         except requests.exceptions.Timeout:
-            raise DoelFout(f"{partij} ({url}) antwoordde niet binnen {timeout:g} s") from None
+            raise TargetError(f"{partij} ({url}) antwoordde niet binnen {timeout:g} s") from None
 
 
 def _reden(exc: Exception) -> str:

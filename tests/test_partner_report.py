@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from simulators import partnerrapport
+from ketentest import partner_report as partnerrapport
 
 
 def _result(results: Path, naam: str, status: str, fout: str | None, melding: str = "",

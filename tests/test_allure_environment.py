@@ -8,8 +8,8 @@ from importlib import metadata
 
 import pytest
 
+from ketentest.allure_environment import categorieen, categorieen_json, properties_tekst, schrijf_omgeving
 from simulators import __version__
-from simulators.allure_omgeving import categorieen, categorieen_json, properties_tekst, schrijf_omgeving
 
 PARTIJEN = [
     {"naam": "gemeente", "url": "http://127.0.0.1:5001", "soort": "gesimuleerd", "versie": "0.1.0"},

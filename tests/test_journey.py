@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from lxml import etree, html
 
+from ketentest.journey import JourneyStep, journey_steps, shorten
+from ketentest.journey_svg import ROOD, journey_html, sequence_diagram_svg
 from simulators.clock import AMSTERDAM, SimulatedClock
-from simulators.reis import ROOD, Stap, kort, reis_html, sequentiediagram_svg, stappen
 from simulators.store import Entry, Journal, Store
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
@@ -73,12 +74,12 @@ def run() -> dict[str, list[dict]]:
     }
 
 
-def _kort(stap: Stap) -> tuple[str, str, str]:
+def _kort(stap: JourneyStep) -> tuple[str, str, str]:
     return stap.van, stap.naar, stap.berichtcode or stap.soort
 
 
-def test_stappen_merge_each_message_once_in_order(run):
-    reis = stappen(run)
+def test_journey_steps_merge_each_message_once_in_order(run):
+    reis = journey_steps(run)
 
     assert [_kort(s) for s in reis] == [
         ("gemeente", "ggk", "upload"),
@@ -95,8 +96,8 @@ def test_stappen_merge_each_message_once_in_order(run):
     assert sum(len(s.bronnen) for s in reis) == regels, "every journal line in exactly one step"
 
 
-def test_stappen_keep_the_sender_time_and_both_references(run):
-    di01, bv03 = stappen(run)[2:4]
+def test_journey_steps_keep_the_sender_time_and_both_references(run):
+    di01, bv03 = journey_steps(run)[2:4]
 
     assert di01.bronnen == (("ggk", 40), ("rinis", 7))
     assert di01.tijdstip == _t(15, "09:00:01.000")
@@ -106,17 +107,17 @@ def test_stappen_keep_the_sender_time_and_both_references(run):
     assert bv03.antwoord and not di01.antwoord
 
 
-def test_stappen_mark_one_sided_messages(run):
-    reis = stappen(run)
+def test_journey_steps_mark_one_sided_messages(run):
+    reis = journey_steps(run)
 
     eenzijdig = [(s.soort, s.gezien_door) for s in reis if s.enkelzijdig]
     assert eenzijdig == [("upload", ("gemeente",)), ("upload-antwoord", ("gemeente",))]
 
 
-def test_stappen_order_within_one_journal_beats_journal_ids_across_parties():
+def test_journey_steps_order_within_one_journal_beats_journal_ids_across_parties():
     """Same instant everywhere: the Bv03 still follows the Di01 though RINIS's ids are smaller."""
     nu = _t(15, "09:00:00.000")
-    reis = stappen({
+    reis = journey_steps({
         "ggk": [_stuf(500, "uit", "rinis", "Di01", nu, R_DI01),
                 _stuf(501, "in", "rinis", "Bv03", nu, "a1", R_DI01)],
         "rinis": [_stuf(1, "in", "ggk", "Di01", nu, R_DI01),
@@ -126,9 +127,9 @@ def test_stappen_order_within_one_journal_beats_journal_ids_across_parties():
     assert [s.berichtcode for s in reis] == ["Di01", "Bv03"]
 
 
-def test_stappen_pair_a_retry_with_the_send_that_arrived():
+def test_journey_steps_pair_a_retry_with_the_send_that_arrived():
     """The first Bv03 got lost: the GGk sent again and journaled only the second answer."""
-    reis = stappen({
+    reis = journey_steps({
         "ggk": [_stuf(1, "uit", "rinis", "Di01", _t(15, "09:00:00.000"), R_DI01),
                 _stuf(2, "uit", "rinis", "Di01", _t(15, "09:01:00.000"), R_DI01),
                 _stuf(3, "in", "rinis", "Bv03", _t(15, "09:01:00.003"), "a1", R_DI01)],
@@ -146,7 +147,7 @@ def test_stappen_pair_a_retry_with_the_send_that_arrived():
     ]
 
 
-def test_stappen_read_the_journal_shape_the_store_writes():
+def test_journey_steps_read_the_journal_shape_the_store_writes():
     clock = SimulatedClock(datetime(2016, 8, 15, 9, 0))
     ggk, rinis = (Journal(Store(":memory:"), clock) for _ in range(2))
     ggk.record(Entry("uit", "rinis", "Di01", b"<x/>", berichtcode="Di01", referentienummer=R_DI01))
@@ -156,25 +157,25 @@ def test_stappen_read_the_journal_shape_the_store_writes():
     ggk.record(Entry("in", "rinis", "Fo03", b"<x/>", berichtcode="Fo03", referentienummer="f1",
                      crossRefnummer=R_DI01))
 
-    reis = stappen({"ggk": ggk.entries(), "rinis": rinis.entries()})
+    reis = journey_steps({"ggk": ggk.entries(), "rinis": rinis.entries()})
 
     assert [(s.berichtcode, len(s.bronnen), s.fout, s.antwoord) for s in reis] == [
         ("Di01", 2, False, False), ("Fo03", 2, True, True)]
 
 
-def test_stappen_refuse_an_unknown_direction():
+def test_journey_steps_refuse_an_unknown_direction():
     with pytest.raises(ValueError, match="richting 'heen'"):
-        stappen({"ggk": [_e(1, "heen", "rinis", "upload", _t(15, "09:00:00"))]})
+        journey_steps({"ggk": [_e(1, "heen", "rinis", "upload", _t(15, "09:00:00"))]})
 
 
 def _svg(reis, titel="Aanlevering 0344") -> etree._Element:
-    tekst = sequentiediagram_svg(reis, titel)
+    tekst = sequence_diagram_svg(reis, titel)
     assert tekst.startswith("<?xml")
     return etree.fromstring(tekst.encode())
 
 
 def test_svg_is_valid_xml_with_a_lifeline_per_party_in_chain_order(run):
-    svg = _svg(stappen({"vreemd": [], **run}))
+    svg = _svg(journey_steps({"vreemd": [], **run}))
 
     koppen = svg.xpath("//s:g[@class='partij']/s:text/text()", namespaces=SVG)
     assert koppen[::2] == ["gemeente", "ggk", "rinis", "cbs"], koppen
@@ -182,7 +183,7 @@ def test_svg_is_valid_xml_with_a_lifeline_per_party_in_chain_order(run):
 
 
 def test_svg_shows_labels_references_and_time(run):
-    svg = _svg(stappen(run))
+    svg = _svg(journey_steps(run))
 
     labels = svg.xpath("//s:text[@class='label']/text()", namespaces=SVG)
     assert labels[:4] == [f"upload {CSV}", "upload-antwoord", f"Di01 {CSV_CBS}", f"Bv03 {CSV_CBS}"]
@@ -195,7 +196,7 @@ def test_svg_shows_labels_references_and_time(run):
 
 
 def test_svg_draws_answers_dashed_and_faults_red():
-    reis = stappen({
+    reis = journey_steps({
         "ggk": [_stuf(1, "uit", "rinis", "Di01", _t(15, "09:00:00.000"), R_DI01),
                 _stuf(2, "in", "rinis", "Fo03", _t(15, "09:00:00.003"), "f1", R_DI01),
                 _stuf(3, "in", "rinis", "Fo01", _t(15, "09:00:05.000"), "f2", R_DI01)],
@@ -214,7 +215,7 @@ def test_svg_draws_answers_dashed_and_faults_red():
 
 
 def test_svg_marks_the_silent_end_of_a_one_sided_step(run):
-    svg = _svg(stappen(run))
+    svg = _svg(journey_steps(run))
 
     eenzijdig = svg.xpath("//s:g[contains(@class, 'enkelzijdig')]", namespaces=SVG)
     assert len(eenzijdig) == 2
@@ -226,25 +227,25 @@ def test_svg_marks_the_silent_end_of_a_one_sided_step(run):
 
 def test_svg_shortens_long_labels_in_the_middle_and_keeps_them_whole_in_the_tooltip():
     naam = "WMO_H12016_een_heel_lange_vrije_tekst_die_niet_past_0344.csv"
-    reis = stappen({"rinis": [_e(1, "uit", "cbs", "bestand", _t(15, "09:00:00"), bestandsnaam=naam)]})
+    reis = journey_steps({"rinis": [_e(1, "uit", "cbs", "bestand", _t(15, "09:00:00"), bestandsnaam=naam)]})
     svg = _svg(reis)
 
     [label] = svg.xpath("//s:text[@class='label']/text()", namespaces=SVG)
     assert label.startswith("bestand WMO_") and label.endswith("_0344.csv") and "…" in label
-    assert label == kort(f"bestand {naam}", len(label))
+    assert label == shorten(f"bestand {naam}", len(label))
     assert naam in svg.xpath("string(//s:g[contains(@class, 'stap')]/s:title)", namespaces=SVG)
 
 
 def test_kort_keeps_short_text_and_cuts_long_text_to_length():
-    assert kort("Di01", 10) == "Di01"
-    assert kort("abcdefghijklmnop.csv", 12) == "abcdefg….csv"
-    assert len(kort("x" * 100, 30)) == 30
+    assert shorten("Di01", 10) == "Di01"
+    assert shorten("abcdefghijklmnop.csv", 12) == "abcdefg….csv"
+    assert len(shorten("x" * 100, 30)) == 30
 
 
 def test_svg_escapes_file_names():
     naam = 'a<b>&"c\'.csv'
-    reis = stappen({"gemeente": [_e(1, "uit", "ggk", "upload", _t(15, "09:00:00"), bestandsnaam=naam)]})
-    tekst = sequentiediagram_svg(reis, titel="<script>&")
+    reis = journey_steps({"gemeente": [_e(1, "uit", "ggk", "upload", _t(15, "09:00:00"), bestandsnaam=naam)]})
+    tekst = sequence_diagram_svg(reis, titel="<script>&")
 
     assert "<b>" not in tekst and "<script>" not in tekst
     svg = etree.fromstring(tekst.encode())
@@ -253,7 +254,7 @@ def test_svg_escapes_file_names():
 
 
 def test_svg_survives_control_characters_and_bad_times():
-    reis = [Stap("ggk", "rinis", "Di01 bad\x01name", None, None, "gisteren", "Di01", "Di01")]
+    reis = [JourneyStep("ggk", "rinis", "Di01 bad\x01name", None, None, "gisteren", "Di01", "Di01")]
 
     svg = _svg(reis)
 
@@ -261,7 +262,7 @@ def test_svg_survives_control_characters_and_bad_times():
 
 
 def test_svg_grows_with_sixty_steps_and_keeps_rows_apart(run):
-    reis = stappen(run) * 7  # 63 steps
+    reis = journey_steps(run) * 7  # 63 steps
     svg = _svg(reis)
 
     hoogte = int(svg.get("height"))
@@ -273,8 +274,8 @@ def test_svg_grows_with_sixty_steps_and_keeps_rows_apart(run):
 
 
 def test_reis_html_embeds_the_svg_and_lists_every_step(run):
-    reis = stappen(run)
-    reis_pagina = reis_html(reis, "Reis <0344> & meer")
+    reis = journey_steps(run)
+    reis_pagina = journey_html(reis, "Reis <0344> & meer")
 
     assert reis_pagina.startswith("<!DOCTYPE html>")
     doc = html.fromstring(reis_pagina)

@@ -1,9 +1,9 @@
 """The journey of one scenario drawn: a sequence diagram in SVG, and a small HTML page.
 
-:func:`sequentiediagram_svg` draws the steps that :func:`simulators.reis.stappen` merged
-from the journals (one lifeline per party, time running down); :func:`reis_html` wraps
+:func:`sequence_diagram_svg` draws the steps that :func:`ketentest.journey.stappen` merged
+from the journals (one lifeline per party, time running down); :func:`journey_html` wraps
 that picture and a table of the same steps in a page, for viewers that will not show an
-SVG attachment. This module imports :mod:`simulators.reis`, never the other way round
+SVG attachment. This module imports :mod:`ketentest.journey`, never the other way round
 (reis re-exports these names on first use).
 """
 
@@ -14,9 +14,10 @@ from datetime import datetime
 
 from lxml import etree
 
-from simulators.reis import KETEN, Stap, _volgorde, kort, kort_ref
+from ketentest.journey import KETEN, JourneyStep, chain_order, short_ref, shorten
+from simulators.kalender import DAGEN_KORT, MAANDEN_KORT
 
-__all__ = ["reis_html", "sequentiediagram_svg"]
+__all__ = ["journey_html", "sequence_diagram_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -31,12 +32,10 @@ ZWART = "#263238"
 ROOD = "#c62828"
 GRIJS = "#90a4ae"
 
-_DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")
-_MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
-def sequentiediagram_svg(
-    stappen: Sequence[Stap], titel: str = "", partijen: Sequence[str] | None = None
+def sequence_diagram_svg(
+    stappen: Sequence[JourneyStep], titel: str = "", partijen: Sequence[str] | None = None
 ) -> str:
     """A standalone SVG sequence diagram of ``stappen``; its height grows with the steps.
 
@@ -49,9 +48,9 @@ def sequentiediagram_svg(
         svg, encoding="unicode", pretty_print=True)
 
 
-def _svg(stappen: Sequence[Stap], titel: str, partijen: Sequence[str] | None) -> etree._Element:
+def _svg(stappen: Sequence[JourneyStep], titel: str, partijen: Sequence[str] | None) -> etree._Element:
     namen = list(partijen or [])
-    namen += [p for p in _volgorde([*KETEN, *(p for s in stappen for p in (s.van, s.naar))])
+    namen += [p for p in chain_order([*KETEN, *(p for s in stappen for p in (s.van, s.naar))])
               if p not in namen]
     x_van = {naam: TIJD_BREEDTE + KOLOM // 2 + i * KOLOM for i, naam in enumerate(namen)}
     breedte = TIJD_BREEDTE + len(namen) * KOLOM + MARGE
@@ -86,7 +85,7 @@ def _svg(stappen: Sequence[Stap], titel: str, partijen: Sequence[str] | None) ->
             if vorige_dag is not None:
                 _sub(svg, "line", {"class": "nieuwe-dag"}, x1=str(MARGE), y1=str(y), x2=str(breedte),
                      y2=str(y), stroke=GRIJS, **{"stroke-dasharray": "6 3"})
-            _tekst(svg, MARGE, y + 14, f"{_DAGEN[dag.weekday()]} {dag.day} {_MAANDEN[dag.month - 1]}"
+            _tekst(svg, MARGE, y + 14, f"{DAGEN_KORT[dag.weekday()]} {dag.day} {MAANDEN_KORT[dag.month - 1]}"
                    f" {dag.year}", {"class": "datum"}, **{"font-weight": "bold", "font-size": "11"})
             vorige_dag = dag
         tijd = moment.strftime("%H:%M:%S") if moment else (stap.tijdstip or "?")
@@ -98,7 +97,7 @@ def _svg(stappen: Sequence[Stap], titel: str, partijen: Sequence[str] | None) ->
     return svg
 
 
-def _pijl(svg: etree._Element, stap: Stap, x1: int, x2: int, y: int, nummer: int) -> None:
+def _pijl(svg: etree._Element, stap: JourneyStep, x1: int, x2: int, y: int, nummer: int) -> None:
     kleur = ROOD if stap.fout else ZWART
     klassen = " ".join(["stap"] + [k for k, aan in (("antwoord", stap.antwoord), ("fout", stap.fout),
                                                      ("enkelzijdig", stap.enkelzijdig)) if aan])
@@ -122,18 +121,18 @@ def _pijl(svg: etree._Element, stap: Stap, x1: int, x2: int, y: int, nummer: int
             _sub(g, "circle", {"class": "niet-gejournaliseerd"}, cx=str(stil), cy=str(lijn_y), r="4",
                  fill="#ffffff", stroke=kleur, **{"stroke-width": "1.5"})
     tekens = max(12, ruimte * 10 // 67)  # about 6.7 px a character at 11 px, wide fonts too
-    _tekst(g, midden, lijn_y - 6, kort(stap.label, tekens), {"class": "label"}, fill=kleur,
+    _tekst(g, midden, lijn_y - 6, shorten(stap.label, tekens), {"class": "label"}, fill=kleur,
            **{"text-anchor": anker, "font-size": "11",
               "font-weight": "bold" if stap.fout else "normal"})
     refs = " · ".join(deel for deel in (
-        f"ref {kort_ref(stap.referentie)}" if stap.referentie else "",
-        f"x {kort_ref(stap.crossref)}" if stap.crossref else "") if deel)
+        f"ref {short_ref(stap.referentie)}" if stap.referentie else "",
+        f"x {short_ref(stap.crossref)}" if stap.crossref else "") if deel)
     if refs:
         _tekst(g, midden, lijn_y + 14, refs, {"class": "referentie"}, fill="#546e7a",
                **{"text-anchor": anker, "font-family": "monospace", "font-size": "10"})
 
 
-def _uitleg(stap: Stap, nummer: int) -> str:
+def _uitleg(stap: JourneyStep, nummer: int) -> str:
     """The tooltip: everything the picture shortened, in full."""
     regels = [f"{nummer}. {stap.van} → {stap.naar}: {stap.label}", f"tijdstip {stap.tijdstip}"]
     if stap.referentie:
@@ -147,7 +146,7 @@ def _uitleg(stap: Stap, nummer: int) -> str:
     return "\n".join(regels)
 
 
-def _marker(stap: Stap) -> str:
+def _marker(stap: JourneyStep) -> str:
     return "pijl-fout" if stap.fout else "pijl"
 
 
@@ -163,7 +162,7 @@ def _partij(parent: etree._Element, naam: str, x: int, y: int) -> None:
     g = _sub(parent, "g", {"class": "partij"})
     _sub(g, "rect", x=str(x - KOLOM // 2 + 20), y=str(y), width=str(KOLOM - 40), height=str(KOP),
          rx="4", fill="#eceff1", stroke=ZWART)
-    _tekst(g, x, y + KOP // 2 + 5, kort(naam, 22), **{"text-anchor": "middle", "font-weight": "bold"})
+    _tekst(g, x, y + KOP // 2 + 5, shorten(naam, 22), **{"text-anchor": "middle", "font-weight": "bold"})
 
 
 def _legenda(svg: etree._Element, y: int) -> None:
@@ -213,7 +212,7 @@ def _xml_veilig(tekst: str) -> str:
 # ----------------------------------------------------------------------- the page
 
 
-def reis_html(stappen: Sequence[Stap], titel: str) -> str:
+def journey_html(stappen: Sequence[JourneyStep], titel: str) -> str:
     """A small HTML page: the diagram inline, then every step in a table, names in full."""
     html = etree.Element("html", lang="nl")
     head = etree.SubElement(html, "head")

@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from simulators import __version__
 
 __all__ = ["Partij", "categorieen", "categorieen_json", "properties_tekst", "schrijf_omgeving"]
 

@@ -2,9 +2,9 @@
 
 Each party journals what it sent (``uit``) and received (``in``), so one message shows
 up twice: in the sender's journal and in the receiver's. :func:`stappen` merges the two
-sides into one :class:`Stap`. This module owns that merge and the order of the steps;
-the picture (:func:`sequentiediagram_svg`, :func:`reis_html`) is drawn in
-:mod:`simulators.reis_svg` and re-exported here.
+sides into one :class:`JourneyStep`. This module owns that merge and the order of the steps;
+the picture (:func:`~ketentest.journey_svg.sequence_diagram_svg`,
+:func:`~ketentest.journey_svg.journey_html`) is drawn in :mod:`ketentest.journey_svg`.
 
 Where the journals fall short of the truth: a party that does not journal a hop (the GGk
 does not journal an upload it receives, the RINIS not a file the CBS fetches) leaves a
@@ -18,12 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from simulators.reis_svg import reis_html, sequentiediagram_svg
-
-__all__ = ["KETEN", "Stap", "reis_html", "sequentiediagram_svg", "stappen"]
+__all__ = ["KETEN", "JourneyStep", "chain_order", "journey_steps", "short_ref", "shorten"]
 
 KETEN = ("gemeente", "ggk", "rinis", "cbs")
 """The parties in chain order: the lifelines from left to right."""
@@ -35,7 +32,7 @@ FOUTEN = frozenset({"Fo01", "Fo02", "Fo03"})
 
 
 @dataclass(frozen=True)
-class Stap:
+class JourneyStep:
     """One message from ``van`` to ``naar``, merged from the journals that recorded it.
 
     ``label`` is the berichtcode (or the soort when there is none) followed by the file
@@ -101,7 +98,7 @@ class _Regel:
         return str(self.data["peer"]) if self.data["richting"] == "uit" else self.partij
 
 
-def stappen(entries: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[Stap]:
+def journey_steps(entries: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[JourneyStep]:
     """Merge each party's journal entries into steps, each message once, in order.
 
     ``entries`` maps a party name to its journal entries (as ``GET /journal`` gives
@@ -124,7 +121,7 @@ def stappen(entries: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[Stap]:
 
     gekoppeld: set[int] = set()  # id() of the 'uit' rules already merged
     paren: dict[int, _Regel] = {}  # id() of an 'uit' rule -> the 'in' rule it was merged with
-    for partij in _volgorde(regels):
+    for partij in chain_order(regels):
         for in_ in regels[partij]:
             if in_.data["richting"] != "in":
                 continue
@@ -137,7 +134,7 @@ def stappen(entries: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[Stap]:
                 paren[id(uit)] = in_
     gebruikt = {id(r) for r in paren.values()}
     tweetallen: list[tuple[_Regel, _Regel | None]] = []
-    for partij in _volgorde(regels):
+    for partij in chain_order(regels):
         for regel in regels[partij]:
             if regel.data["richting"] == "uit":
                 tweetallen.append((regel, paren.get(id(regel))))
@@ -170,7 +167,7 @@ def _zelfde_bericht(uit: Mapping[str, Any], in_: Mapping[str, Any]) -> bool:
     return bool(naam) and naam == in_.get("bestandsnaam") and uit.get("soort") == in_.get("soort")
 
 
-def _stap(eerste: _Regel, tweede: _Regel | None) -> Stap:
+def _stap(eerste: _Regel, tweede: _Regel | None) -> JourneyStep:
     """One step from the sender's line (or the only line) and, if found, the receiver's."""
     regels = [eerste] if tweede is None else [eerste, tweede]
 
@@ -181,7 +178,7 @@ def _stap(eerste: _Regel, tweede: _Regel | None) -> Stap:
     soort = str(veld("soort") or "bericht")
     naam = veld("bestandsnaam")
     label = " ".join(str(deel) for deel in (code or soort, naam) if deel)
-    return Stap(
+    return JourneyStep(
         van=eerste.van, naar=eerste.naar, label=label,
         referentie=veld("referentienummer"), crossref=veld("crossRefnummer"),
         tijdstip=str(veld("tijdstip") or ""), soort=soort, berichtcode=code,
@@ -190,7 +187,8 @@ def _stap(eerste: _Regel, tweede: _Regel | None) -> Stap:
     )
 
 
-def _op_volgorde(gemaakt: list[tuple[Stap, list[_Regel]]], regels: dict[str, list[_Regel]]) -> list[Stap]:
+def _op_volgorde(gemaakt: list[tuple[JourneyStep, list[_Regel]]],
+                 regels: dict[str, list[_Regel]]) -> list[JourneyStep]:
     """Order by tijdstip then journal id, never against the order of one party's own journal.
 
     A merge of the parties' journals: a step is next when it heads the journal of every
@@ -203,7 +201,7 @@ def _op_volgorde(gemaakt: list[tuple[Stap, list[_Regel]]], regels: dict[str, lis
     partijen_van = [{r.partij for r in bron} for _, bron in gemaakt]
     kop = dict.fromkeys(rijen, 0)
     gedaan: set[int] = set()
-    uit: list[Stap] = []
+    uit: list[JourneyStep] = []
 
     def koppen() -> list[int]:
         for p, rij in rijen.items():
@@ -232,7 +230,7 @@ def _moment(tijdstip: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _volgorde(namen: Iterable[str]) -> list[str]:
+def chain_order(namen: Iterable[str]) -> list[str]:
     """Chain parties first in chain order, then the others in the order given."""
     namen = list(dict.fromkeys(namen))
     return [p for p in KETEN if p in namen] + [p for p in namen if p not in KETEN]
@@ -241,7 +239,7 @@ def _volgorde(namen: Iterable[str]) -> list[str]:
 # ----------------------------------------------------------------------- short texts
 
 
-def kort(tekst: str, lengte: int) -> str:
+def shorten(tekst: str, lengte: int) -> str:
     """``tekst`` in at most ``lengte`` characters, cut in the middle so the extension stays."""
     if len(tekst) <= lengte:
         return tekst
@@ -249,21 +247,6 @@ def kort(tekst: str, lengte: int) -> str:
     return tekst[:kop] + "…" + tekst[len(tekst) - (lengte - 1 - kop):]
 
 
-def kort_ref(nummer: str | None) -> str:
+def short_ref(nummer: str | None) -> str:
     """The first 8 characters of a referentienummer: enough to tell messages apart by eye."""
     return (nummer or "")[:8]
-
-
-# ----------------------------------------------------------------------- the picture, in reis_svg
-
-_TEKENING = frozenset({"reis_html", "sequentiediagram_svg",  # and the drawing's constants, as before
-                       "SVG_NS", "TIJD_BREEDTE", "KOLOM", "KOP", "RIJ", "MARGE", "ZWART", "ROOD", "GRIJS"})
-
-
-def __getattr__(naam: str) -> Any:
-    """The drawing's names from reis_svg, imported on first use: that module imports this one."""
-    if naam in _TEKENING:
-        from simulators import reis_svg
-
-        return getattr(reis_svg, naam)
-    raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")

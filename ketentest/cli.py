@@ -17,15 +17,16 @@ from pathlib import Path
 import click
 import requests
 
-from . import partnerrapport
-from .chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, Chain, app_factory
-from .clock import clock_from_setting
-from .doelen import OMGEVING as DOELEN_OMGEVING
-from .doelen import DoelFout, controleer
-from .doelen import maak as maak_doelen
-from .party import PartyConfig, party_of
-from .resultaten import write_overview
-from .server import ServedApp
+from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, Chain, app_factory
+from simulators.clock import clock_from_setting
+from simulators.party import PartyConfig, party_of
+from simulators.server import ServedApp
+
+from . import partner_report as partnerrapport
+from .overview import write_overview
+from .targets import OMGEVING as DOELEN_OMGEVING
+from .targets import TargetError, controleer
+from .targets import maak as maak_doelen
 
 
 def suites() -> tuple[str, ...]:
@@ -142,7 +143,7 @@ def deliver(gemeente_url, gemeentecode, soort, rijen, seed) -> None:
 # ------------------------------------------------------ a running chain: faults, restarts
 
 
-class Mislukt(click.ClickException):
+class CommandError(click.ClickException):
     """A party could not be reached or refused: a Dutch message, exit code 2, no traceback."""
 
     exit_code = 2
@@ -154,26 +155,27 @@ class Mislukt(click.ClickException):
 def partij_url(partij: str, url: str | None) -> str:
     """The party's address: ``--url``, or where ``ketentest up`` puts it by default."""
     if partij not in PARTIES:
-        raise Mislukt(f"onbekende partij '{partij}'; kies uit {', '.join(PARTIES)}")
+        raise CommandError(f"onbekende partij '{partij}'; kies uit {', '.join(PARTIES)}")
     return (url or f"http://127.0.0.1:{DEFAULT_PORTS[partij]}").rstrip("/")
 
 
 def _beheer(method: str, partij: str, url: str | None, pad: str, timeout: float = 10.0, **kwargs) -> dict:
-    """One call to a party's control API; its answer, or :class:`Mislukt` saying why not."""
+    """One call to a party's control API; its answer, or :class:`CommandError` saying why not."""
     base = partij_url(partij, url)
     try:
         response = requests.request(method, base + pad, timeout=timeout, **kwargs)
     except requests.RequestException as exc:
-        raise Mislukt(f"{partij} is niet bereikbaar op {base} ({type(exc).__name__}). Draait de keten? "
+        raise CommandError(f"{partij} is niet bereikbaar op {base} ({type(exc).__name__}). Draait de keten? "
                       "Start hem met 'ketentest up', of geef het adres van de partij met --url.") from None
     try:
         answer = response.json()
     except ValueError:
-        raise Mislukt(f"{base} gaf geen JSON (HTTP {response.status_code}): is dit wel {partij} "
+        raise CommandError(f"{base} gaf geen JSON (HTTP {response.status_code}): is dit wel {partij} "
                       "van ketentest?") from None
     if response.status_code >= 400:
         melding = (answer.get("melding") or answer.get("fout")) if isinstance(answer, dict) else None
-        raise Mislukt(f"{partij} weigerde (HTTP {response.status_code}): {melding or response.text[:300]}")
+        raise CommandError(
+            f"{partij} weigerde (HTTP {response.status_code}): {melding or response.text[:300]}")
     return answer
 
 
@@ -218,9 +220,10 @@ def storing(partij, soort, pad, aantal, seconden, code, duur, url, opheffen, too
     velden = {"pad": pad, "aantal": aantal, "seconden": seconden, "code": code, "duur": duur}
     gegeven = [naam for naam, waarde in velden.items() if waarde is not None]
     if (soort is not None) + opheffen + toon != 1:
-        raise Mislukt("geef een soort storing, of --opheffen, of --toon (één van de drie)")
+        raise CommandError("geef een soort storing, of --opheffen, of --toon (één van de drie)")
     if gegeven and soort is None:
-        raise Mislukt(f"--{' --'.join(gegeven)} hoort bij een nieuwe storing, niet bij --opheffen of --toon")
+        raise CommandError(
+            f"--{' --'.join(gegeven)} hoort bij een nieuwe storing, niet bij --opheffen of --toon")
     if opheffen:
         answer = _beheer("DELETE", partij, url, "/_beheer/storing")
         click.echo(json.dumps(answer, ensure_ascii=False) if as_json else
@@ -334,7 +337,7 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
             doelen = replace(doelen, poorten={p: doelen.poorten.get(p, DEFAULT_PORTS[p])
                                               for p in PARTIES if p not in doelen.urls})
             controleer(doelen)
-    except DoelFout as exc:
+    except TargetError as exc:
         raise click.ClickException(str(exc)) from None
     if doelen and workers:
         raise click.ClickException("met --target draait de harness in één proces: de partner roept "
@@ -430,8 +433,8 @@ def pki(uit, email, naam, gemeentecode) -> None:
     and a partner's CBS needs to check them (docs/ondertekening.md). Test keys only."""
     from cryptography.hazmat.primitives import serialization
 
-    from . import pki as testpki
-    from .gmsd.gemeenten import gemeenten
+    from simulators import pki as testpki
+    from simulators.gmsd.gemeenten import gemeenten
 
     uit.mkdir(parents=True, exist_ok=True)
     (uit / "ca.pem").write_bytes(testpki.ca_pem())
