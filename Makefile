@@ -17,7 +17,9 @@ run: $(STAMP) chromium
 	$(BIN)/ketentest run --suite all --report reports
 	$(BIN)/ketentest report --report reports
 
-test: $(STAMP) chromium  # two processes (pytest-xdist): the conformance runs and the soak take minutes
+test: $(STAMP) chromium  # the house rules first, then two processes (pytest-xdist)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:allure_pytest -n 2
 
 up: $(STAMP)

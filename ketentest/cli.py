@@ -17,10 +17,8 @@ from pathlib import Path
 import click
 import requests
 
-from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, Chain, app_factory
+from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, Chain, serve_party
 from simulators.clock import clock_from_setting
-from simulators.party import PartyConfig, party_of
-from simulators.server import ServedApp
 
 from . import partner_report as partnerrapport
 from .overview import write_overview
@@ -85,11 +83,8 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
         return
     given = {"gemeente": gemeente_url, "ggk": ggk_url, "rinis": rinis_url, "cbs": cbs_url}
     urls = {n: given[n] for n in NEIGHBOURS[party] if given[n]}
-    config = PartyConfig(state_dir / f"{party}.sqlite3", clock, urls, options.get(party, {}))
-    app = app_factory(party)(config)
-    server = ServedApp(app, host, DEFAULT_PORTS[party] if port is None else port)
-    party_of(app).start()
-    server.start()
+    server = serve_party(party, state_dir, clock, host, DEFAULT_PORTS[party] if port is None else port,
+                         urls, options.get(party, {}))
     click.echo(f"{party} {server.url}")
     missing = [n for n in NEIGHBOURS[party] if n not in urls]
     if missing:
@@ -100,7 +95,6 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
         _wait_for_signal()
     finally:
         server.stop()
-        party_of(app).stop()
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -454,9 +448,15 @@ def pki(uit, email, naam, gemeentecode) -> None:
 @click.option("--markdown", is_flag=True, help="Print as Markdown (the source of docs/steps.md).")
 def steps(markdown) -> None:
     """List every step sentence with its parameters and an example."""
-    sys.path.insert(0, str(project_root()))
-    from steps.catalogus import als_markdown, als_tekst
-    click.echo(als_markdown() if markdown else als_tekst(), nl=False)
+    # The step vocabulary sits above the harness in the house (steps import ketentest, never
+    # the other way round): ask it in a process of its own, as `run` asks pytest.
+    functie = "als_markdown" if markdown else "als_tekst"
+    code = f"import sys; from steps.catalogus import {functie}; sys.stdout.write({functie}())"
+    result = subprocess.run([sys.executable, "-c", code], cwd=project_root(), capture_output=True,
+                            text=True, encoding="utf-8")
+    if result.returncode:
+        raise click.ClickException(f"de stappen konden niet worden gelezen: {result.stderr.strip()[-500:]}")
+    click.echo(result.stdout, nl=False)
 
 
 @main.command()

@@ -7,7 +7,6 @@ waitress in a thread. All four share one injected clock.
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 import requests
 from flask import Flask
 
+from . import cbs, gemeente, ggk, rinis
 from .clock import Clock, WallClock
 from .party import PartyConfig, party_of
 from .server import ServedApp
@@ -31,10 +31,54 @@ NEIGHBOURS = {
 DEFAULT_PORTS = {"gemeente": 8101, "ggk": 8102, "rinis": 8103, "cbs": 8104}
 
 
+FACTORIES: dict[str, Callable[[PartyConfig], Flask]] = {
+    "gemeente": gemeente.create_app, "ggk": ggk.create_app, "rinis": rinis.create_app, "cbs": cbs.create_app}
+
+
 def app_factory(party: str) -> Callable[[PartyConfig], Flask]:
     if party not in PARTIES:
         raise ValueError(f"onbekende partij '{party}'; kies uit {', '.join(PARTIES)}")
-    return importlib.import_module(f"simulators.{party}").create_app
+    return FACTORIES[party]
+
+
+class PartyServer:
+    """One party served on ``host:port`` in this process: built from its config, its task
+    worker started with the server, both stopped together."""
+
+    def __init__(self, name: str, config: PartyConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.name = name
+        self.served = ServedApp(app_factory(name)(config), host, port)
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    @property
+    def port(self) -> int:
+        return self.served.port
+
+    @property
+    def party(self) -> Any:
+        """The party object behind the server (a restart replaces it; for tests of this package)."""
+        return party_of(self.served.app)
+
+    def start(self) -> PartyServer:
+        self.party.start()
+        self.served.start()
+        return self
+
+    def stop(self) -> None:
+        self.party.storingen.reset()  # a hanging request ends, so the server stops at once
+        self.served.stop()
+        self.party.stop()
+
+
+def serve_party(name: str, state_dir: Path, clock: Clock, host: str = "127.0.0.1", port: int = 0,
+                urls: dict[str, str] | None = None, options: dict[str, Any] | None = None) -> PartyServer:
+    """One party alone, as a partner runs it next to its own endpoints (``ketentest up --party``):
+    its state in ``state_dir/<name>.sqlite3``, its neighbours at ``urls``. Started."""
+    config = PartyConfig(Path(state_dir) / f"{name}.sqlite3", clock, dict(urls or {}), dict(options or {}))
+    return PartyServer(name, config, host, port).start()
 
 
 @dataclass
@@ -49,7 +93,7 @@ class Chain:
     extern: dict[str, str] = field(default_factory=dict)
     """Parties played by a partner's real endpoint (``ketentest/targets.py``): not started
     here; their neighbours are given the partner's URL instead."""
-    servers: dict[str, ServedApp] = field(default_factory=dict, init=False)
+    servers: dict[str, PartyServer] = field(default_factory=dict, init=False)
 
     _urls: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
@@ -65,31 +109,26 @@ class Chain:
                     self._urls[name][neighbour] = (self.extern[neighbour] if neighbour in self.extern
                                                    else self.servers[neighbour].url)
             for name in eigen:
-                party_of(self.servers[name].app).start()
                 self.servers[name].start()
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _serve(self, name: str, port: int) -> ServedApp:
+    def _serve(self, name: str, port: int) -> PartyServer:
         config = PartyConfig(state_path=self.state_dir / f"{name}.sqlite3", clock=self.clock,
                              urls=self._urls[name], options=self.options.get(name, {}))
-        return ServedApp(app_factory(name)(config), self.host, port)
+        return PartyServer(name, config, self.host, port)
 
     def stop_party(self, name: str) -> int:
         """Stop one party (an outage); returns its port, to start it there again."""
         server = self.servers.pop(name)
-        party_of(server.app).storingen.reset()  # a hanging request ends, so the server stops at once
         server.stop()
-        party_of(server.app).stop()
         return server.port
 
     def start_party(self, name: str, port: int) -> None:
         """Start a party again on the same state path and port: it picks up where it was."""
-        server = self._serve(name, port)
-        party_of(server.app).start()
-        self.servers[name] = server.start()
+        self.servers[name] = self._serve(name, port).start()
 
     @property
     def urls(self) -> dict[str, str]:
@@ -100,7 +139,7 @@ class Chain:
 
     def party(self, name: str) -> Any:
         """The party object behind a server (for tests of this package only)."""
-        return party_of(self.servers[name].app)
+        return self.servers[name].party
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until no party has work left: every hand-off in the chain is done."""
@@ -113,9 +152,7 @@ class Chain:
 
     def stop(self) -> None:
         for name, server in list(self.servers.items()):
-            party_of(server.app).storingen.reset()  # a hanging request ends, so the server stops at once
             server.stop()
-            party_of(server.app).stop()
             del self.servers[name]
 
     def __enter__(self) -> Chain:

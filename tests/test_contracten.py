@@ -86,7 +86,7 @@ def chain(tmp_path_factory) -> Iterator[Chain]:
 
 @pytest.mark.parametrize("party", PARTIES)
 def test_every_route_has_a_contract_and_every_contract_a_route(chain, party):
-    app = chain.servers[party].app
+    app = chain.servers[party].served.app
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]  # no static folder
     pages = [rule for rule in rules if rule.rule == "/" or rule.rule.startswith(PAGES)]
     routes = {(method, _shape(rule.rule)) for rule in rules if rule not in pages
