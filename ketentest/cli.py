@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 import requests
 
-from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, Chain, serve_party
+from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, ChainStartError, ProcessChain, serve_party
 from simulators.clock import clock_from_setting
 
 from . import partner_report as partnerrapport
@@ -73,13 +73,20 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
     """
     clock = clock_from_setting(klok)
     options = _options(opties)
-    if party is None:
+    if party is None:  # every party its own process, each with its own clock set from --klok
         chain_ports = dict(DEFAULT_PORTS) if ports == "vast" else {}
-        with Chain(state_dir, clock, host, chain_ports, options) as chain:
+        chain = ProcessChain(state_dir, klok if clock.simulated else "wall", host, chain_ports, options)
+        try:
+            chain.start()
+        except ChainStartError as exc:
+            raise click.ClickException(str(exc)) from None
+        try:
             for name, url in chain.urls.items():
                 click.echo(f"{name} {url}")
             sys.stdout.flush()
             _wait_for_signal()
+        finally:
+            chain.stop()
         return
     given = {"gemeente": gemeente_url, "ggk": ggk_url, "rinis": rinis_url, "cbs": cbs_url}
     urls = {n: given[n] for n in NEIGHBOURS[party] if given[n]}

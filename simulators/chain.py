@@ -1,12 +1,23 @@
 """The only module that knows all four parties: builds them, wires them, serves them.
 
-Each party is created from its own app factory with its own state file, bound to a
-loopback port (port 0: any free one), told its neighbours' URLs, and served by
-waitress in a thread. All four share one injected clock.
+Two ways to run a chain:
+
+* :class:`ProcessChain`, what users and the suites run: each party its own OS process
+  (``python -m simulators.serve``, one log file each), bound to a loopback port (port 0:
+  any free one), told its neighbours' URLs once all are bound, each with its own clock
+  set from the same start; a harness moves the clocks over HTTP (``/_beheer/klok``).
+* :class:`Chain`, for unit tests: the four parties in this process, served by waitress in
+  threads, sharing one injected clock object, their party objects at hand.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,11 +85,15 @@ class PartyServer:
 
 
 def serve_party(name: str, state_dir: Path, clock: Clock, host: str = "127.0.0.1", port: int = 0,
-                urls: dict[str, str] | None = None, options: dict[str, Any] | None = None) -> PartyServer:
-    """One party alone, as a partner runs it next to its own endpoints (``ketentest up --party``):
-    its state in ``state_dir/<name>.sqlite3``, its neighbours at ``urls``. Started."""
+                urls: dict[str, str] | None = None, options: dict[str, Any] | None = None,
+                start: bool = True) -> PartyServer:
+    """One party alone, as a partner runs it next to its own endpoints (``ketentest up --party``),
+    or as one process of a :class:`ProcessChain`: its state in ``state_dir/<name>.sqlite3``, its
+    neighbours at ``urls``. Bound to its port; started unless ``start`` is False."""
+    Path(state_dir).mkdir(parents=True, exist_ok=True)
     config = PartyConfig(Path(state_dir) / f"{name}.sqlite3", clock, dict(urls or {}), dict(options or {}))
-    return PartyServer(name, config, host, port).start()
+    server = PartyServer(name, config, host, port)
+    return server.start() if start else server
 
 
 @dataclass
@@ -156,6 +171,137 @@ class Chain:
             del self.servers[name]
 
     def __enter__(self) -> Chain:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def wiring(urls: dict[str, str], extern: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Per simulated party, its neighbours' URLs: a partner's endpoint where one plays the
+    neighbour (``extern``), the simulated party's own URL otherwise."""
+    every = {**urls, **extern}
+    return {name: {n: every[n] for n in NEIGHBOURS[name] if n in every} for name in urls}
+
+
+class ChainStartError(RuntimeError):
+    """A party process did not come up: its log's last lines say why."""
+
+
+@dataclass
+class ProcessChain:
+    """Four simulated parties, each in its own OS process on loopback (what ``ketentest up``
+    and the suites run). Use as a context manager, or start()/stop().
+
+    ``klok`` is ``"wall"`` or an ISO moment: every party starts its own simulated clock
+    there, and a harness moves them together over HTTP. ``options`` per party must be JSON.
+    """
+
+    state_dir: Path
+    klok: str = "wall"
+    host: str = "127.0.0.1"
+    ports: dict[str, int] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    extern: dict[str, str] = field(default_factory=dict)
+    start_timeout: float = 30.0
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict, init=False)
+    _urls: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+
+    def start(self) -> ProcessChain:
+        self.state_dir = Path(self.state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        eigen = [name for name in PARTIES if name not in self.extern]
+        try:
+            for name in eigen:  # all four import and bind at the same time
+                self.processes[name] = self._spawn(name, self.ports.get(name, 0))
+            for name in eigen:
+                self._urls[name] = self._read(name)["url"]
+            for name, buren in wiring(self._urls, self.extern).items():
+                self._write(name, {"buren": buren})
+            for name in eigen:
+                self._read(name)  # {"klaar": true}
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _spawn(self, name: str, port: int) -> subprocess.Popen:
+        log = open(self.state_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child owns it from here
+        try:
+            return subprocess.Popen(
+                [sys.executable, "-m", "simulators.serve", "--party", name, "--host", self.host,
+                 "--port", str(port), "--state-dir", str(self.state_dir), "--klok", self.klok,
+                 "--opties", json.dumps(self.options.get(name, {}))],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
+                env=os.environ | {"PYTHONUNBUFFERED": "1"})
+        finally:
+            log.close()
+
+    def _read(self, name: str) -> dict:
+        """The next handshake line of ``name``, or :class:`ChainStartError` with its log."""
+        process = self.processes[name]
+        answer: list[str] = []
+        reader = threading.Thread(target=lambda: answer.append(process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(self.start_timeout)
+        if not answer or not answer[0]:
+            raise ChainStartError(f"{name} kwam niet op binnen {self.start_timeout:g} s"
+                                  f"{self._log_tail(name)}")
+        return json.loads(answer[0])
+
+    def _write(self, name: str, message: dict) -> None:
+        self.processes[name].stdin.write(json.dumps(message) + "\n")
+        self.processes[name].stdin.flush()
+
+    def _log_tail(self, name: str) -> str:
+        try:
+            log = (self.state_dir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+            lines = log.splitlines()
+        except OSError:
+            return ""
+        return (": " + " | ".join(lines[-5:])) if lines else ""
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """Every party's URL in chain order: the simulated ones and the partners' (``extern``)."""
+        return {name: self._urls.get(name) or self.extern[name] for name in PARTIES
+                if name in self._urls or name in self.extern}
+
+    def stop_party(self, name: str, timeout: float = 10.0) -> int:
+        """Stop one party's process (an outage); returns its port, to start it there again."""
+        port = int(self._urls[name].rsplit(":", 1)[1])
+        self._end(self.processes.pop(name), timeout)
+        return port
+
+    def start_party(self, name: str, port: int) -> None:
+        """Start a party's process again on the same state directory and port."""
+        self.processes[name] = self._spawn(name, port)
+        self._urls[name] = self._read(name)["url"]
+        self._write(name, {"buren": wiring(self._urls, self.extern)[name]})
+        self._read(name)
+
+    @staticmethod
+    def _end(process: subprocess.Popen, timeout: float) -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout)
+        for stream in (process.stdin, process.stdout):
+            if stream:
+                stream.close()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM to every party at once, then wait for each (a kill after ``timeout`` s)."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for name in list(self.processes):
+            self._end(self.processes.pop(name), timeout)
+
+    def __enter__(self) -> ProcessChain:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -15,6 +15,7 @@ kept aside.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,6 +235,7 @@ def _common_blueprint() -> Blueprint:
         return jsonify(
             party=party.name,
             version=__version__,
+            proces=os.getpid(),  # each party of `ketentest up` is its own OS process
             klok=party.clock.now().isoformat(),
             gesimuleerde_klok=party.clock.simulated,
             endpoints=current_app.extensions["ketentest.endpoints"],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -59,6 +62,39 @@ def test_up_serves_all_four_parties_and_deliver_prints_references(tmp_path):
         assert items and items[0]["correlatie"] == referentie
     finally:
         assert stop(process) == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"  # a zombie is gone too
+
+
+def test_up_runs_each_party_in_its_own_process_and_sigterm_stops_all_four(tmp_path):
+    process, urls = start("--ports", "vrij", "--klok", "2016-08-15T09:00", tmp_path=tmp_path, lines=4)
+    try:
+        pids = {party: requests.get(f"{url}/health", timeout=5).json()["proces"]
+                for party, url in urls.items()}
+        assert len(set(pids.values())) == 4 and process.pid not in pids.values(), pids
+        # the clock is each process's own, moved over HTTP; a restart in place keeps the process
+        for url in urls.values():
+            assert requests.put(f"{url}/_beheer/klok", json={"klok": "2016-08-16T10:00"}, timeout=5).ok
+        assert {requests.get(f"{url}/_beheer/klok", timeout=5).json()["klok"][:16]
+                for url in urls.values()} == {"2016-08-16T10:00"}
+        assert requests.post(f"{urls['rinis']}/_beheer/herstart", timeout=30).json()["herstart"]
+        assert requests.get(f"{urls['rinis']}/health", timeout=5).json()["proces"] == pids["rinis"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+        process.stdout.close()
+        process.stderr.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [party for party, pid in pids.items() if _alive(pid)], "party processes outlived ketentest up"
+    assert sorted(p.name for p in tmp_path.glob("*.log")) == sorted(f"{party}.log" for party in PARTIES)
 
 
 def test_up_one_party_alone_with_its_neighbours_as_options(tmp_path):

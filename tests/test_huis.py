@@ -68,13 +68,17 @@ def test_cycles_finder_finds_a_cycle():
     assert _cycles(graph) == [["p.a", "p.b", "p.c"]]
 
 
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
 def _private_imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module != "__future__":
             found += [f"{path.relative_to(ROOT)}:{node.lineno} imports {alias.name} from "
                       f"{'.' * node.level}{node.module or ''}"
-                      for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+                      for alias in node.names if _private(alias.name)]
     return found
 
 
