@@ -40,11 +40,14 @@ def main() -> None:
     gemeente -> GGk -> RINIS -> CBS and back."""
 
 
-def _wait_for_signal() -> None:
+def _stop_on_signal() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM. Installed before the first URL is printed: whoever
+    reads that line may signal at once, and must get a clean stop (exit 0), not click's
+    'Aborted!' (exit 1) from a KeyboardInterrupt that came before the handler."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop
 
 
 @main.command()
@@ -71,6 +74,7 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
 
     Prints one line per party, '<party> <url>', as soon as it answers.
     """
+    stop = _stop_on_signal()
     clock = clock_from_setting(klok)
     options = _options(opties)
     if party is None:  # every party its own process, each with its own clock set from --klok
@@ -84,7 +88,7 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
             for name, url in chain.urls.items():
                 click.echo(f"{name} {url}")
             sys.stdout.flush()
-            _wait_for_signal()
+            stop.wait()
         finally:
             chain.stop()
         return
@@ -99,7 +103,7 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
                    "in de wachtrij", err=True)
     sys.stdout.flush()
     try:
-        _wait_for_signal()
+        stop.wait()
     finally:
         server.stop()
 
