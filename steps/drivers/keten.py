@@ -46,6 +46,9 @@ class Keten:
     drivers: dict[str, PartyDriver] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        onbekend = sorted(set(self.urls) - set(DRIVERS))
+        if onbekend:
+            raise ChainError(f"onbekende partij {', '.join(onbekend)}; kies uit {', '.join(DRIVERS)}")
         self.drivers = {party: DRIVERS[party](url, self.session, self.timeout) for party, url in self.urls.items()}
 
     def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
