@@ -43,6 +43,8 @@ FEATURES = Path(__file__).resolve().parent / "features"
 SUITES = tuple(sorted(d.name for d in FEATURES.iterdir() if d.is_dir() and not d.name.startswith(".")))
 """A suite is a folder of features/; its scenarios carry the folder's name as a tag."""
 _summary: list[dict] = []
+_MARKS = pytest.StashKey[dict]()
+"""Where the before-scenario hook leaves the journal marks the ``marks`` fixture hands out."""
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +67,16 @@ def keten(request, tmp_path_factory) -> Keten:
 
 
 @pytest.fixture
+def marks(request) -> dict[str, int]:
+    """Each simulated party's last journal id when the running scenario began, taken right
+    after the chain was emptied (``pytest_bdd_before_scenario``): steps that judge "what
+    happened in this scenario" read the journals after these."""
+    if _MARKS not in request.node.stash:
+        pytest.fail("de stand van de journalen is pas bekend als een scenario begint", pytrace=False)
+    return request.node.stash[_MARKS]
+
+
+@pytest.fixture
 def nu(keten) -> datetime:
     """The chain's time, for steps that need it when no step has moved the clock yet
     (a clock step's ``target_fixture`` replaces this value)."""
@@ -79,7 +91,7 @@ def _describe_environment(request, keten: Keten, simulated: set[str]) -> None:
     partijen = []
     for party, url in keten.urls.items():
         try:
-            versie = keten.get(party, "/health", timeout=5).json().get("version", "?")
+            versie = keten.party(party).health(timeout=5).get("version", "?")
         except (requests.RequestException, ValueError):
             versie = "onbekend (geen /health)"
         partijen.append({"naam": party, "url": url, "versie": versie,
@@ -146,11 +158,8 @@ def pytest_bdd_before_scenario(request, feature, scenario):
     if not scenario.steps:  # a misspelt keyword makes steps into description: never pass that
         pytest.fail(f"scenario '{scenario.name}' heeft geen stappen (spelfout in een sleutelwoord?)")
     keten = request.getfixturevalue("keten")
-    keten.reset()
-    keten.marks = request.node.stash[_MARKS] = keten.journal_marks()
-
-
-_MARKS = pytest.StashKey[dict]()
+    keten.reset()  # first: the marks are taken from the emptied chain
+    request.node.stash[_MARKS] = keten.journal_marks()
 
 
 @pytest.hookimpl(tryfirst=True)  # before Allure's listener closes the step
@@ -180,8 +189,7 @@ def pytest_bdd_after_scenario(request, feature, scenario):
     _attach_journey(scenario.name, journals)
     _attach_audit(keten)
     if HARNESS_SPEELT not in set(feature.tags) | set(scenario.tags):
-        taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.eigen}
-        books = boeken(journals, taken, keten.clock())
+        books = boeken(journals, keten.tasks(), keten.clock())
         allure.attach(books.als_tabel(), name="boekhouding per hop",
                       attachment_type=allure.attachment_type.TEXT)
         request.node.user_properties.append(("boekhouding", books.als_json()))  # for the run's summary
@@ -191,7 +199,7 @@ def pytest_bdd_after_scenario(request, feature, scenario):
                       "de rest staat in de journalen van de partijen.", name="berichten (ingekort)",
                       attachment_type=allure.attachment_type.TEXT)
     for party, entry in entries[:MAX_BERICHTEN]:
-        body = keten.session.get(entry["payload"], timeout=10).content
+        body = keten.payload(entry, timeout=10)
         name = _attachment_name(party, entry)
         if "zip" in entry["content_type"]:
             allure.attach(zip_listing(body), name=f"{name} · inhoud",
@@ -204,13 +212,12 @@ def pytest_bdd_after_scenario(request, feature, scenario):
 def _attach_audit(keten: Keten) -> None:
     """What the GGk portal and CBS wrote to their audit logs during the scenario (the reset
     before each scenario empties them), for the coordinator reading the report. Only at a
-    simulated party: a partner's endpoint has no /_beheer/audit."""
+    simulated party: a partner's endpoint has no audit log to read."""
     for party, naam in (("ggk", "auditlog GGk-portaal"), ("cbs", "auditlog CBS (ondertekende besluiten)")):
         if party not in keten.eigen:
             continue
         try:
-            response = keten.get(party, "/_beheer/audit", timeout=10)
-            regels = response.json() if response.status_code == 200 else []
+            regels = keten.party(party).audit()
         except (requests.RequestException, ValueError):
             continue  # evidence, not the verdict
         if regels:

@@ -17,17 +17,13 @@ from pytest_bdd import given, parsers, then, when
 
 from simulators.gmsd import generator
 from simulators.gmsd.gemeenten import gemeenten
+from simulators.gmsd.periodes import PATROON
 from simulators.gmsd.varianten import maak_variant
+from steps.gemeenten import Gemeente
 
 SOORT = {"Wmo": "WMO", "SBO": "SBO", "Jeugd": "JEUGD"}
-CODE_UITVRAAG = re.compile(r"_H(?P<halfjaar>[12])(?P<jaar>\d{4})")
+CODE_UITVRAAG = re.compile(rf"_(?P<periode>{PATROON})")
 GGK_REFERENTIE = re.compile(r"\d{8}-\d{6}-\d{3}")
-
-
-@dataclass
-class Gemeente:
-    code: str
-    naam: str
 
 
 @dataclass
@@ -55,7 +51,7 @@ def periode_uit_naam(bestandsnaam: str, nu) -> tuple[int, int]:
     """(jaar, halfjaar) from a name's code uitvraag; the current period when it has none."""
     match = CODE_UITVRAAG.search(bestandsnaam.upper())
     if match:
-        return int(match["jaar"]), int(match["halfjaar"])
+        return int(match["periode"][2:]), int(match["periode"][1])
     return (nu.year, 1) if nu.month >= 7 else (nu.year - 1, 2)
 
 
@@ -68,8 +64,8 @@ def soort_uit_naam(bestandsnaam: str) -> str:
 
 def lever_aan(keten, gemeente: Gemeente, files: list[tuple[str, bytes]], **extra) -> Aanlevering:
     """Upload through the gemeente simulator and remember what the GGk answered."""
-    before = keten.downloads(gemeente.code)
-    response = keten.deliver(gemeente.code, files)
+    before = keten.ggk.downloads(gemeente.code)
+    response = keten.gemeente.deliver(gemeente.code, files)
     naam, inhoud = files[0]
     return Aanlevering(naam, response.status_code, response.json(), before[-1]["id"] if before else 0,
                        inhoud, extra.pop("bestanden", [naam]), **extra)
@@ -171,21 +167,21 @@ def _(keten, aanlevering: Aanlevering, naam: str) -> None:
     Voorbeeld: Dan ontvangt het CBS het bestand als "WMO_H12016_regulier_0363.csv"
     """
     keten.wait_idle()
-    received = [a for a in keten.cbs_deliveries() if a["correlatie"] in aanlevering.referenties]
+    received = [a for a in keten.cbs.aanleveringen() if a["correlatie"] in aanlevering.referenties]
     assert [a["bestandsnaam"] for a in received] == [naam], (
         f"verwacht dat het CBS '{naam}' ontving; ontvangen: {[a['bestandsnaam'] for a in received]}")
 
 
 @then(parsers.parse('ontvangt het CBS de ZIP ongeopend als "{naam}"'))
-def _(keten, aanlevering: Aanlevering, naam: str) -> None:
+def _(keten, marks, aanlevering: Aanlevering, naam: str) -> None:
     """GGk en RINIS geven de ZIP byte voor byte door; alleen de naam krijgt de gemeentecode.
     Voorbeeld: Dan ontvangt het CBS de ZIP ongeopend als "GMSD_H12016_0088.zip"
     """
     keten.wait_idle()
-    binnen = [e for e in keten.journal_since(keten.marks)["cbs"]
+    binnen = [e for e in keten.journal_since(marks)["cbs"]
               if e["richting"] == "in" and e["bestandsnaam"] == naam]
     assert binnen, f"het CBS ontving geen '{naam}'"
-    ontvangen = keten.session.get(binnen[0]["payload"]).content
+    ontvangen = keten.payload(binnen[0])
     assert hashlib.sha256(ontvangen).hexdigest() == hashlib.sha256(aanlevering.inhoud).hexdigest(), (
         f"de ZIP die het CBS ontving ({len(ontvangen)} bytes) is niet de aangeleverde "
         f"({len(aanlevering.inhoud)} bytes)")
@@ -212,7 +208,7 @@ def _(keten, gemeente: Gemeente, nu, namen: str) -> Aanlevering:
         else:
             files.append((naam, generator.generate(soort_uit_naam(naam), gemeente.code, jaar, halfjaar, nu)))
             bestanden.append(naam)
-    response = keten.upload_to_ggk(gemeente.code, files)
+    response = keten.ggk.upload(gemeente.code, files)
     _attach_antwoord(response)
     return Aanlevering(files[0][0], response.status_code, response.json(), 0, files[0][1], bestanden)
 
@@ -224,7 +220,7 @@ def _(keten, gemeente: Gemeente, wat: str, leeg: str | None, naam: str | None) -
     Voorbeeld: Als de gemeente bij het GGk een leeg bestand "WMO_H12016.csv" instuurt
     """
     files = [] if leeg is None and naam is None else [(leeg or naam, b"" if leeg else b"x;y\r\n1;2\r\n")]
-    response = keten.upload_to_ggk(gemeente.code, files)
+    response = keten.ggk.upload(gemeente.code, files)
     _attach_antwoord(response)
     return Aanlevering(leeg or naam or "", response.status_code, response.json(), 0)
 

@@ -20,7 +20,7 @@ from simulators import pki, stuf
 from simulators.gmsd import metagegevens, ondertekening
 from simulators.gmsd.gemeenten import gemeenten
 from simulators.stuf.model import GGK_NS
-from steps.drivers import ChainError
+from steps.drivers import INBOX, ChainError
 
 FUNCTIE_AANLEVERING = "GMSD-AANLEVERING"
 FUNCTIE_METAGEGEVENS = "GMSD-METAGEGEVENS"
@@ -59,8 +59,7 @@ def verstuur(keten, party: str, element_or_bytes, verzonden: Verzonden, name: st
                       name=f"harness → {party} · {name} (ingekort)", attachment_type=allure.attachment_type.TEXT)
     else:
         allure.attach(body, name=f"harness → {party} · {name}", attachment_type=allure.attachment_type.XML)
-    response = keten.post(party, "/stuf/ontvang", data=body, headers={
-        "Content-Type": stuf.CONTENT_TYPE, "SOAPAction": f'"{action}"'})
+    response = keten.party(party).send_stuf(body, action)
     allure.attach(response.content, name=f"{party} → harness · antwoord HTTP {response.status_code}",
                   attachment_type=allure.attachment_type.XML)
     try:
@@ -242,8 +241,9 @@ def slecht_bericht(keten, afzender: str, ontvanger: str, gebrek: str, nu: dateti
         optin = _met(stuf.Envelop(basis.stuurgegevens, stuf.Bestand(inhoud, naam)), functie="GMSD-OPTIN")
         return [(stuf.wrap(stuf.build_envelop(optin)), naam)]
     if gebrek == "terwijl de functie tijdelijk geblokkeerd is":
-        response = keten.session.put(keten.url(ontvanger, "/_beheer/blokkades"),
-                                     json={"functie": basis.stuurgegevens.functie}, timeout=keten.timeout)
+        if ontvanger != "rinis":
+            raise ChainError(f"{ontvanger} kon de functie niet blokkeren: alleen RINIS kent blokkades")
+        response = keten.rinis.block(basis.stuurgegevens.functie)
         if response.status_code != 201:
             raise ChainError(f"{ontvanger} kon de functie niet blokkeren: HTTP {response.status_code} "
                              f"{response.text[:200]}")
@@ -347,7 +347,7 @@ def _(verzonden: Verzonden, wie: str, code: str, plek: str | None) -> None:
 @then(parsers.re(r'bevestigt RINIS het bericht met een Bv03 en (?:weigert het daarna|krijgt het GGk daarna) '
                  r'(?:met )?een Fo01(?: van (?P<van>RINIS|het CBS))? met foutcode '
                  r'"(?P<code>[A-Za-z]+\d+)"( en plek "(?P<plek>client|server)")?'))
-def _(keten, verzonden: Verzonden, code: str, plek: str | None, van: str | None) -> None:
+def _(keten, marks, verzonden: Verzonden, code: str, plek: str | None, van: str | None) -> None:
     """Een fout die pas bij verwerking gevonden wordt (door RINIS, of door het CBS): eerst een
     Bv03, daarna een Fo01 aan het GGk die naar het bericht verwijst, met deze foutcode; met
     "van" ook wie hem vond (de zender van de Fo01).
@@ -360,12 +360,12 @@ def _(keten, verzonden: Verzonden, code: str, plek: str | None, van: str | None)
         + (f"; {answer.fout.code}: {answer.fout.omschrijving}" if answer.fout else ""))
     refnr = _referentienummer(body)
     keten.wait_idle()
-    fo01s = [e for e in keten.journal_since(keten.marks)["ggk"]
+    fo01s = [e for e in keten.journal_since(marks)["ggk"]
              if e["richting"] == "in" and e["berichtcode"] == "Fo01" and e["crossRefnummer"] == refnr]
     assert len(fo01s) == 1, f"het GGk ontving {len(fo01s)} Fo01's over bericht {refnr}, verwacht 1"
-    fo01 = stuf.read_antwoord(stuf.unwrap(keten.session.get(fo01s[0]["payload"]).content))
-    allure.attach(keten.session.get(fo01s[0]["payload"]).content, name="RINIS → GGk · Fo01",
-                  attachment_type=allure.attachment_type.XML)
+    inhoud = keten.payload(fo01s[0])
+    fo01 = stuf.read_antwoord(stuf.unwrap(inhoud))
+    allure.attach(inhoud, name="RINIS → GGk · Fo01", attachment_type=allure.attachment_type.XML)
     assert fo01.fout.code == code, f"de Fo01 heeft foutcode {fo01.fout.code} ({fo01.fout.omschrijving}), verwacht {code}"
     assert fo01.fout.omschrijving.strip(), "de Fo01 heeft geen omschrijving"
     if plek:
@@ -389,12 +389,12 @@ def _(keten, verzonden: Verzonden, wie: str) -> None:
     assert verzonden.ruw[-1] == verzonden.ruw[-2], f"{wie} gaf op het herhaalde bericht een ander Bv03"
     keten.wait_idle()
     if PARTIJ[wie] == "rinis":
-        geplaatst = [f["naam"] for f in keten.folder("RGMSD001") if f["correlatie"] == verzonden.referentie
+        geplaatst = [f["naam"] for f in keten.rinis.folder(INBOX) if f["correlatie"] == verzonden.referentie
                      and not f["naam"].endswith(".metagegevens.xml")]
         assert len(geplaatst) == 1, f"RINIS plaatste {len(geplaatst)} bestanden voor het CBS: {geplaatst}"
     else:
         refnr = _referentienummer(verzonden.berichten[-1][0])
-        items = [i for i in keten.downloads("0363") if i["referentienummer"] == refnr]
+        items = [i for i in keten.ggk.downloads("0363") if i["referentienummer"] == refnr]
         assert len(items) == 1, f"het GGk zette het rapport {len(items)} keer klaar, verwacht 1: {items}"
 
 
@@ -403,23 +403,22 @@ def _(keten, verzonden: Verzonden, wie: str) -> None:
 
 @then(parsers.re(r'stuurt (?P<wie>het GGk|RINIS) (?P<naar>RINIS|het GGk) een (?P<code>Di01|Du01|Fo01) '
                  r'met functie "(?P<functie>[^"]+)"'))
-def _(keten, wie: str, naar: str, code: str, functie: str) -> None:
+def _(keten, marks, wie: str, naar: str, code: str, functie: str) -> None:
     """In het journaal van de ontvanger staat zo'n bericht, en de zender kreeg een Bv03.
     Voorbeeld: Dan stuurt het GGk RINIS een Di01 met functie "GMSD-AANLEVERING"
     """
     keten.wait_idle()
     afzender, ontvanger = PARTIJ[wie], PARTIJ[naar]
-    binnen = [e for e in keten.journal_since(keten.marks)[ontvanger]
+    binnen = [e for e in keten.journal_since(marks)[ontvanger]
               if e["richting"] == "in" and e["peer"] == afzender and e["berichtcode"] == code]
-    functies = [stuf.read_stuurgegevens(stuf.unwrap(keten.session.get(e["payload"]).content)).functie
-                for e in binnen]
+    functies = [stuf.read_stuurgegevens(stuf.unwrap(keten.payload(e))).functie for e in binnen]
     assert functie in functies, (
         f"{naar} ontving van {wie} geen {code} met functie {functie}; wel: {functies or 'niets'}")
     entry = binnen[functies.index(functie)]
     # what was answered: as the sender received it, or (a partner's endpoint sent it) as the
     # receiver sent it
     kant, richting = (ontvanger, "uit") if afzender in keten.extern else (afzender, "in")
-    antwoorden = [e for e in keten.journal_since(keten.marks)[kant]
+    antwoorden = [e for e in keten.journal_since(marks)[kant]
                   if e["richting"] == richting and e["crossRefnummer"] == entry["referentienummer"]
                   and e["berichtcode"] in ("Bv03", "Fo03")]
     assert [e["berichtcode"] for e in antwoorden] == ["Bv03"], (

@@ -30,10 +30,9 @@ class Levering:
     referentie: str
 
 
-def boeken_van_scenario(keten):
-    """The books over what the parties journalled since the scenario began."""
-    taken = {party: keten.get(party, "/_beheer/taken").json() for party in keten.eigen}
-    return boeken(keten.journal_since(keten.marks), taken, keten.clock())
+def boeken_van_scenario(keten, marks: dict[str, int]):
+    """The books over what the parties journalled since the scenario began (``marks``)."""
+    return boeken(keten.journal_since(marks), keten.tasks(), keten.clock())
 
 
 def toon(books) -> None:
@@ -45,18 +44,18 @@ def toon(books) -> None:
 
 
 @then("is de boekhouding van de keten sluitend")
-def _(keten) -> None:
+def _(keten, marks) -> None:
     """Na het leeglopen van de keten: per hop niets verloren, dubbel verwerkt, onverwacht of open.
     Voorbeeld: Dan is de boekhouding van de keten sluitend
     """
     keten.wait_idle()
-    books = boeken_van_scenario(keten)
+    books = boeken_van_scenario(keten, marks)
     toon(books)
     assert books.sluitend, "de boekhouding sluit niet:\n" + books.als_tabel()
 
 
 @then("is de boekhouding per hop:")
-def _(keten, datatable) -> None:
+def _(keten, marks, datatable) -> None:
     """De boeken per hop (zie docs/storingen.md) hebben precies deze waarden, voor de kolommen in de
     tabel; de hop heet als in de tags (gemeente-ggk, ggk-rinis, rinis-cbs, cbs-rinis, rinis-ggk).
     Voorbeeld: Dan is de boekhouding per hop:
@@ -66,7 +65,7 @@ def _(keten, datatable) -> None:
     assert kop[0] == "hop" and not onbekend, (
         f"de tabel begint met 'hop' en heeft verder kolommen uit {', '.join(HOP_KOLOMMEN)}; niet {onbekend}")
     keten.wait_idle()
-    books = boeken_van_scenario(keten)
+    books = boeken_van_scenario(keten, marks)
     toon(books)
     per_hop = {f"{hop.van}-{hop.naar}": hop for hop in books.hops}
     afwijkend = []
@@ -101,7 +100,7 @@ def _(keten, storingsplan: Storingsplan | None, aantal: str) -> list[Levering]:
             arm_ronde(keten, storingsplan, ronde)
         specs = [{"gemeentecode": code, "soort": "WMO", "rijen": 25, "seed": int(code),
                   "vrije_tekst": f"duurtest{code}"} for code in deel]
-        for spec, response in zip(specs, keten.compose_and_deliver_many(specs), strict=True):
+        for spec, response in zip(specs, keten.gemeente.compose_and_deliver_many(specs), strict=True):
             if response.status_code != 201:
                 raise ChainError(f"{spec['gemeentecode']} kon niet aanleveren: HTTP {response.status_code} "
                                  f"{response.text[:300]}")
@@ -127,7 +126,7 @@ def _(keten, leveringen: list[Levering]) -> None:
     Voorbeeld: Dan heeft het CBS elk bestand precies één keer ontvangen
     """
     keten.wait_idle()
-    ontvangen = Counter(a["correlatie"] for a in keten.cbs_deliveries())
+    ontvangen = Counter(a["correlatie"] for a in keten.cbs.aanleveringen())
     verwacht = Counter(lev.referentie for lev in leveringen)
     assert ontvangen == verwacht, (
         f"niet ontvangen: {sorted(verwacht - ontvangen)[:10]}; dubbel of onverwacht: "
@@ -143,9 +142,9 @@ def _(keten, leveringen: list[Levering], oordeel: str) -> None:
     Voorbeeld: Dan heeft elke gemeente precies één technisch rapport "goedgekeurd" opgehaald
     """
     keten.wait_idle()
-    opgehaald = Counter(r["bestandsnaam"] for r in keten.get("gemeente", "/api/v1/rapporten").json()
+    opgehaald = Counter(r["bestandsnaam"] for r in keten.gemeente.reports()
                         if r["bestandsnaam"].startswith("CBS_TECHNISCH_"))
-    oordelen = {r["ggk_referentie"]: r["oordeel"] for a in keten.cbs_deliveries() for r in a["rapporten"]
+    oordelen = {r["ggk_referentie"]: r["oordeel"] for a in keten.cbs.aanleveringen() for r in a["rapporten"]
                 if r["soort"] == "TECHNISCH"}
     fouten = []
     for lev in leveringen:

@@ -15,6 +15,7 @@ from pytest_bdd import given, parsers, then, when
 from simulators import stuf
 from simulators.gmsd import generator
 from steps.aanlevering import Aanlevering
+from steps.drivers import VERZENDMAP
 from steps.tijdlijn import kalender
 
 
@@ -41,10 +42,10 @@ def _(keten, gemeente, aanlevering, code: str, van: str | None) -> None:
     wie de fout vond (de zender van de Fo01).
     Voorbeeld: Dan staat er een foutrapport met foutcode "IB213" van IB in het downloadgebied van de gemeente
     """
-    item = keten.wait_for_download(
+    item = keten.ggk.wait_for_download(
         gemeente.code, aanlevering.downloads_voor,
         lambda i: i["soort"] == "foutrapport", "foutrapport")
-    inhoud = keten.download(gemeente.code, item["id"])
+    inhoud = keten.ggk.download(gemeente.code, item["id"])
     allure.attach(inhoud, name=f"foutrapport {item['bestandsnaam']}", attachment_type=allure.attachment_type.XML)
     referenties = aanlevering.referenties
     if referenties:
@@ -110,8 +111,8 @@ def _(keten, gemeente, gebrek: str, code: str | None, naam: str | None):
         files = [("GMSD_H12016.zip", archief.getvalue())]
     elif gebrek == "van meer dan 64 MB":
         files = [("WMO_H12016.csv", b"0" * (64 * 1024 * 1024 + 1))]
-    voor = len(keten.get("ggk", f"/api/v1/gemeenten/{gemeente.code}/uploads").json())
-    response = keten.upload_to_ggk(gemeentecode, files, gebruiker=gebruiker)
+    voor = len(keten.ggk.uploads(gemeente.code))
+    response = keten.ggk.upload(gemeentecode, files, gebruiker=gebruiker)
     allure.attach(response.content, name=f"ggk → harness · upload-antwoord HTTP {response.status_code}",
                   attachment_type=allure.attachment_type.JSON)
     try:
@@ -122,15 +123,15 @@ def _(keten, gemeente, gebrek: str, code: str | None, naam: str | None):
 
 
 @then("heeft het GGk niets van de upload bewaard of doorgestuurd")
-def _(keten, gemeente, aanlevering) -> None:
+def _(keten, marks, gemeente, aanlevering) -> None:
     """Een geweigerde upload laat niets achter: geen upload in de lijst van de gemeente en
     geen bericht naar RINIS.
     Voorbeeld: Dan heeft het GGk niets van de upload bewaard of doorgestuurd
     """
     keten.wait_idle()
-    uploads = keten.get("ggk", f"/api/v1/gemeenten/{gemeente.code}/uploads").json()
+    uploads = keten.ggk.uploads(gemeente.code)
     assert len(uploads) == aanlevering.uploads_voor, f"het GGk bewaarde de geweigerde upload: {uploads[-1:]}"
-    naar_rinis = [e for e in keten.journal_since(keten.marks)["rinis"] if e["richting"] == "in"]
+    naar_rinis = [e for e in keten.journal_since(marks)["rinis"] if e["richting"] == "in"]
     assert naar_rinis == [], f"RINIS ontving toch {len(naar_rinis)} berichten"
 
 
@@ -140,8 +141,7 @@ def _(keten, functie: str) -> None:
     onderhoud aan de ontvangende kant; de reset voor elk scenario heft het op.
     Voorbeeld: Gegeven RINIS blokkeert tijdelijk de functie "GMSD-METAGEGEVENS"
     """
-    response = keten.session.put(keten.url("rinis", "/_beheer/blokkades"), json={"functie": functie},
-                                 timeout=keten.timeout)
+    response = keten.rinis.block(functie)
     assert response.status_code == 201, f"RINIS blokkeerde {functie} niet: {response.text[:300]}"
 
 
@@ -171,7 +171,7 @@ def _wacht_tot_alleen_herhalingen(keten, seconden: float = 15.0) -> None:
     deadline = time.monotonic() + seconden
     vorige = None
     while time.monotonic() < deadline:
-        open_ = [t for party in keten.eigen for t in keten.get(party, "/_beheer/taken").json()
+        open_ = [t for taken in keten.tasks().values() for t in taken
                  if t["status"] == "open" and t["niet_voor"] is None]
         stand = keten.journal_marks()
         if open_ and all(t["fout"] for t in open_) and stand == vorige:
@@ -185,11 +185,11 @@ def _wacht_tot_alleen_herhalingen(keten, seconden: float = 15.0) -> None:
                  r"afgeleverd binnen de termijn"))
 def _(keten, wie: str, wat: str) -> None:
     """Wat niet binnen zijn termijn (op de werkdagkalender) afgeleverd kon worden, staat als
-    alarm bij de partij (``/_beheer/alarmen``): zichtbaar voor de beheerder, nooit stil.
+    alarm bij de partij (haar alarmlijst in het beheer): zichtbaar voor de beheerder, nooit stil.
     Voorbeeld: Dan meldt het GGk een alarm: de aanlevering is niet afgeleverd binnen de termijn
     """
     party, soort = ALARMTAAK[wat]
-    alarmen = keten.get(party, "/_beheer/alarmen").json()
+    alarmen = keten.party(party).alarms()
     allure.attach(json.dumps(alarmen, ensure_ascii=False, indent=2), name=f"alarmen van {party}",
                   attachment_type=allure.attachment_type.JSON)
     verlopen = [a for a in alarmen if a["soort"] == soort and a["status"] == "verlopen"]
@@ -203,9 +203,9 @@ def _(keten, aanlevering, status: str, code: str) -> None:
     """Hoe RINIS het rapport van het CBS in de verzendmap houdt: het CBS ziet status en melding.
     Voorbeeld: Dan staat het technisch rapport in de verzendmap van RINIS op "onbestelbaar" met foutcode "KT002"
     """
-    items = [i for i in keten.folder("RGMSD101")
+    items = [i for i in keten.rinis.folder(VERZENDMAP)
              if i["naam"].startswith("CBS_TECHNISCH_") and i["correlatie"] in aanlevering.referenties]
-    assert len(items) == 1, f"in RGMSD101 staan {len(items)} technische rapporten over de aanlevering"
+    assert len(items) == 1, f"in {VERZENDMAP} staan {len(items)} technische rapporten over de aanlevering"
     item = items[0]
     assert item["status"] == status and (item["melding"] or "").startswith(code), (
         f"het rapport staat op '{item['status']}' met melding '{item['melding']}', verwacht '{status}' met {code}")

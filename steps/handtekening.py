@@ -22,8 +22,9 @@ from simulators.clock import AMSTERDAM
 from simulators.gmsd import ondertekening
 from simulators.gmsd.gemeenten import gemeenten
 from steps.berichten import Verzonden, verstuur
-from steps.mappen import INBOX
-from steps.samenwerking import GEMEENTE, _gemeente
+from steps.drivers import INBOX
+from steps.gemeenten import GEMEENTE, parse_gemeente
+from steps.klok import PERIODE
 
 SET = {"Wmo": "WMO", "Jeugd": "JEUGD", "SBO": "SBO"}
 KOP = ("Naam organisatie;verslagperiode;naam verzoek;conclusie;datumconclusie;naam van gebruiker;emailadres;"
@@ -64,13 +65,13 @@ def _csv(code: str, periode: str, soort: str, besluit: str, moment: datetime, em
 
 
 def _audit_laatste(keten) -> int:
-    regels = keten.get("cbs", "/_beheer/audit").json()
+    regels = keten.cbs.audit()
     return regels[-1]["id"] if regels else 0
 
 
 def _stuur(keten, code: str, zipnaam: str, inhoud: bytes, naam: str) -> Besluitzending:
     """One Di01 with functie GMSD-OPTIN to RINIS, as the GGk sends it; RINIS must say Bv03."""
-    items = keten.downloads(code)
+    items = keten.ggk.downloads(code)
     voor = items[-1]["id"] if items else 0
     audit_na = _audit_laatste(keten)
     tijdstip = keten.clock().strftime("%Y%m%d%H%M%S") + "000"
@@ -85,7 +86,7 @@ def _stuur(keten, code: str, zipnaam: str, inhoud: bytes, naam: str) -> Besluitz
 
 
 @when(parsers.re(rf"het GGk RINIS een (?P<besluit>opt-in|opt-out) voor (?P<set>Wmo|Jeugd|SBO) van "
-                 rf"(?P<gemeente>{GEMEENTE}) voor (?P<periode>H[12]\d{{4}}) stuurt {GEBREK}"),
+                 rf"(?P<gemeente>{GEMEENTE}) voor {PERIODE} stuurt {GEBREK}"),
       target_fixture="besluitzending")
 def _(keten, request, besluit: str, set: str, gemeente: str, periode: str, gebrek: str,
       ander: str | None) -> Besluitzending:
@@ -94,7 +95,7 @@ def _(keten, request, besluit: str, set: str, gemeente: str, periode: str, gebre
     Voorbeeld: Als het GGk RINIS een opt-in voor Wmo van Amsterdam (0363) voor H12016 stuurt zonder handtekening
     Voorbeeld: Als het GGk RINIS een opt-in voor Wmo van Amsterdam (0363) voor H12016 stuurt ondertekend door een medewerker van Leiden (0546)
     """
-    code = _gemeente(gemeente).code
+    code = parse_gemeente(gemeente).code
     moment = keten.clock().astimezone(AMSTERDAM)
     email, naam = _persoon(request, code)
     csv_naam = f"OPTIN_{periode}_{code}_{moment:%Y%m%d%H%M%S}.csv"
@@ -106,7 +107,7 @@ def _(keten, request, besluit: str, set: str, gemeente: str, periode: str, gebre
         paar = pki.persoon(email, naam, code, gemeenten()[code],
                            geldig=(datetime(2014, 1, 1, tzinfo=UTC), datetime(2015, 12, 31, tzinfo=UTC)))
     elif ander:
-        andere = _gemeente(ander)
+        andere = parse_gemeente(ander)
         paar = pki.persoon(email, naam, andere.code, andere.naam)
     ondertekenaar = email
     if gebrek == "ondertekend door een ander dan in de regels staat":
@@ -126,12 +127,10 @@ def _(keten, request, besluit: str, set: str, gemeente: str, periode: str, gebre
 def _laatste_besluit(keten, code: str) -> tuple[str, bytes]:
     """The newest opt-in/withdrawal file of a gemeente in CBS's inbox at RINIS: name and bytes."""
     keten.wait_idle()
-    bestanden = [f for f in keten.folder(INBOX) if f["naam"].startswith(("OPTIN_", "INTREKKING_"))
+    bestanden = [f for f in keten.rinis.folder(INBOX) if f["naam"].startswith(("OPTIN_", "INTREKKING_"))
                  and f["gemeentecode"] == code]
     assert bestanden, f"er staat geen opt-in of intrekking van {code} in {INBOX}"
-    response = keten.get("rinis", f"/mappen/{INBOX}/{bestanden[-1]['id']}")
-    response.raise_for_status()
-    return bestanden[-1]["naam"], response.content
+    return bestanden[-1]["naam"], keten.rinis.folder_file(INBOX, bestanden[-1]["id"])
 
 
 @when(parsers.re(rf"het GGk het laatste ondertekende besluit van (?P<gemeente>{GEMEENTE}) nog eens naar RINIS "
@@ -140,14 +139,14 @@ def _(keten, gemeente: str) -> Besluitzending:
     """De harness speelt het GGk en stuurt een besluit dat het CBS al had, ongewijzigd, in een nieuw Di01.
     Voorbeeld: Als het GGk het laatste ondertekende besluit van Amsterdam (0363) nog eens naar RINIS stuurt
     """
-    code = _gemeente(gemeente).code
+    code = parse_gemeente(gemeente).code
     naam, inhoud = _laatste_besluit(keten, code)
     return _stuur(keten, code, naam, inhoud, "herhaald besluit")
 
 
 def _optin_bericht(keten, zipnaam: str) -> dict:
     keten.wait_idle()
-    berichten = [b for b in keten.get("cbs", "/api/v1/optin").json() if b["bestandsnaam"] == zipnaam]
+    berichten = [b for b in keten.cbs.optins() if b["bestandsnaam"] == zipnaam]
     assert berichten, f"het CBS ontving '{zipnaam}' niet"
     return berichten[-1]
 
@@ -170,9 +169,9 @@ def _(keten, besluitzending: Besluitzending, code: str) -> None:
     """De gemeente krijgt een Fo01 van het CBS, bij het Di01 van het besluit, in haar downloadgebied.
     Voorbeeld: Dan krijgt de gemeente een foutrapport met foutcode "KT101" van het CBS
     """
-    item = keten.wait_for_download(besluitzending.gemeentecode, besluitzending.downloads_voor,
+    item = keten.ggk.wait_for_download(besluitzending.gemeentecode, besluitzending.downloads_voor,
                                    lambda i: i["soort"] == "foutrapport", "foutrapport")
-    inhoud = keten.download(besluitzending.gemeentecode, item["id"])
+    inhoud = keten.ggk.download(besluitzending.gemeentecode, item["id"])
     allure.attach(inhoud, name=f"foutrapport {item['bestandsnaam']}", attachment_type=allure.attachment_type.XML)
     fo01 = stuf.read_antwoord(stuf.parse_xml(inhoud))
     sg = fo01.stuurgegevens
@@ -190,9 +189,9 @@ def _(keten, actie: str, resultaat: str, gemeente: str) -> None:
     """Het CBS schreef deze controle in zijn auditlog, met wie ondertekende, herkomst en tijd.
     Voorbeeld: Dan staat in het auditlog van het CBS een regel "optin" met resultaat "geweigerd" voor Amsterdam (0363)
     """
-    code = _gemeente(gemeente).code
+    code = parse_gemeente(gemeente).code
     keten.wait_idle()
-    regels = keten.get("cbs", "/_beheer/audit", params={"gemeente": code}).json()
+    regels = keten.cbs.audit(code)
     allure.attach(auditlog.als_tabel(regels), name="auditlog CBS", attachment_type=allure.attachment_type.TEXT)
     gevonden = [r for r in regels if (r["actie"], r["resultaat"]) == (actie, resultaat)]
     assert gevonden, f"geen auditregel {actie}/{resultaat} voor {code}; wel: " + str(
@@ -200,14 +199,14 @@ def _(keten, actie: str, resultaat: str, gemeente: str) -> None:
     assert all(gevonden[-1][k] for k in ("wie", "herkomst", "tijdstip", "details")), gevonden[-1]
 
 
-@then(parsers.re(r"legt het CBS voor de (?P<set>Wmo|Jeugd|SBO)-levering van (?P<periode>H[12]\d{4}) geen "
+@then(parsers.re(rf"legt het CBS voor de (?P<set>Wmo|Jeugd|SBO)-levering van {PERIODE} geen "
                  r"besluit vast"))
 def _(keten, gemeente, set: str, periode: str) -> None:
     """Het leveringsregister van het CBS kent voor deze set en periode geen opt-in, opt-out of intrekking.
     Voorbeeld: Dan legt het CBS voor de Wmo-levering van H12016 geen besluit vast
     """
     keten.wait_idle()
-    leveringen = keten.cbs_status(gemeente=gemeente.code, periode=periode, soort=SET[set])
+    leveringen = keten.cbs.status(gemeente=gemeente.code, periode=periode, soort=SET[set])
     besluiten = [h["status"] for lv in leveringen for h in lv["historie"]
                  if h["status"] in ("opt-in", "opt-out", "ingetrokken")]
     assert besluiten == [], f"het CBS legde toch een besluit vast: {besluiten}"
@@ -220,7 +219,7 @@ def _(keten, gemeente: str, naam: str) -> None:
     met een certificaat van de test-CA voor de gemeente, geldig op de gesimuleerde datum.
     Voorbeeld: Dan is het laatste besluit van Amsterdam (0363) ondertekend door "Henk de Vries" met exclusieve canonicalisatie
     """
-    code = _gemeente(gemeente).code
+    code = parse_gemeente(gemeente).code
     zipnaam, inhoud = _laatste_besluit(keten, code)
     assert zipnaam.endswith(".zip"), f"het besluit kwam als '{zipnaam}', niet als ZIP met handtekening"
     csv_naam, xml_naam = zipnaam.replace(".zip", ".csv"), zipnaam.replace(".zip", ".xml")

@@ -7,8 +7,11 @@ from datetime import date, datetime
 
 from pytest_bdd import given, parsers, when
 
+from simulators.gmsd.periodes import PATROON
 from simulators.kalender import DAGEN, MAANDEN
 
+PERIODE = rf"(?P<periode>{PATROON})"
+"""A verslagperiode in a step sentence (H12016), for building step patterns."""
 DATUM = re.compile(r"(?:(?P<dag>[a-z]+) )?(?P<d>\d{1,2}) (?P<maand>[a-z]+) (?P<jaar>\d{4})"
                    r"(?: om (?P<uur>\d{1,2}):(?P<minuut>\d{2}))?")
 

@@ -10,10 +10,7 @@ import time
 import pytest
 from pytest_bdd import parsers, then, when
 
-from steps.drivers import ChainError
-
-INBOX = "RGMSD001"
-VERZEND = "RGMSD101"
+from steps.drivers import INBOX, VERZENDMAP, ChainError
 
 
 @then(parsers.re(r'staat "(?P<naam>[^"]+)" in de inbox van het CBS bij RINIS, met zijn metagegevens '
@@ -23,22 +20,22 @@ def _(keten, naam: str) -> None:
     Voorbeeld: Dan staat "WMO_H12016_regulier_0363.csv" in de inbox van het CBS bij RINIS, met zijn metagegevens ernaast
     """
     keten.wait_idle()
-    namen = [item["naam"] for item in keten.folder(INBOX)]
+    namen = [item["naam"] for item in keten.rinis.folder(INBOX)]
     assert naam in namen, f"'{naam}' staat niet in {INBOX}; wel: {namen}"
     assert f"{naam}.metagegevens.xml" in namen, f"de metagegevens van '{naam}' ontbreken in {INBOX}: {namen}"
 
 
 @then(parsers.re(r'haalt het CBS "(?P<naam>[^"]+)" op uit de inbox'))
-def _(keten, naam: str) -> None:
+def _(keten, marks, naam: str) -> None:
     """Het CBS heeft het bestand opgehaald en RINIS heeft dat vastgelegd.
     Voorbeeld: Dan haalt het CBS "WMO_H12016_regulier_0363.csv" op uit de inbox
     """
     keten.wait_idle()
-    item = next((i for i in keten.folder(INBOX) if i["naam"] == naam), None)
+    item = next((i for i in keten.rinis.folder(INBOX) if i["naam"] == naam), None)
     assert item is not None, f"'{naam}' staat niet in {INBOX}"
     assert item["opgehaald"], f"RINIS heeft niet vastgelegd dat het CBS '{naam}' ophaalde"
     if "rinis" not in keten.extern:  # RINIS journals every file it hands to CBS
-        opgehaald = [e for e in keten.journal_since(keten.marks)["rinis"]
+        opgehaald = [e for e in keten.journal_since(marks)["rinis"]
                      if e["richting"] == "uit" and e["peer"] == "cbs" and e["bestandsnaam"] == naam]
         assert opgehaald, f"het CBS heeft '{naam}' niet bij RINIS opgehaald"
 
@@ -53,16 +50,16 @@ def _(keten, naam: str) -> dict:
     if "rinis" in keten.extern:
         naam = re.sub(r"\d{8}-\d{6}-\d{3}(?=\.pdf$)", lambda m: m[0][:9] + f"{random.randrange(10**6):06d}-001",
                       naam)
-    response = keten.place_in_folder(VERZEND, naam, b"%PDF-1.4 harness\n%%EOF\n")
+    response = keten.rinis.place_in_folder(VERZENDMAP, naam, b"%PDF-1.4 harness\n%%EOF\n")
     if response.status_code != 201:
-        raise ChainError(f"RINIS nam '{naam}' niet aan in {VERZEND}: HTTP {response.status_code} "
+        raise ChainError(f"RINIS nam '{naam}' niet aan in {VERZENDMAP}: HTTP {response.status_code} "
                          f"{response.text[:300]}")
     return response.json()
 
 
 @then(parsers.re(r'biedt RINIS het rapport "(?P<naam>[^"]+)" in een StUF-bericht aan het GGk aan '
                  r"voor gemeente (?P<code>\d{4})"))
-def _(keten, request, naam: str, code: str) -> None:
+def _(keten, marks, request, naam: str, code: str) -> None:
     """RINIS haalde het rapport uit de verzendmap en stuurde het in een envelop naar het GGk.
     Voorbeeld: Dan biedt RINIS het rapport "CBS_TECHNISCH_0363_H12016_20160815-090000-001.pdf" in een StUF-bericht aan het GGk aan voor gemeente 0363
     """
@@ -75,17 +72,17 @@ def _(keten, request, naam: str, code: str) -> None:
     deadline = time.monotonic() + keten.timeout
     while True:
         keten.wait_idle()
-        sent = [e for e in keten.journal_since(keten.marks)["ggk"]  # what the GGk received from RINIS
+        sent = [e for e in keten.journal_since(marks)["ggk"]  # what the GGk received from RINIS
                 if e["richting"] == "in" and e["peer"] == "rinis" and e["bestandsnaam"] == naam
                 and e["berichtcode"] in ("Di01", "Du01")]
         if sent or time.monotonic() > deadline:
             break
         time.sleep(0.05)
     assert sent, f"RINIS stuurde '{naam}' niet naar het GGk"
-    ontvangen = [e for e in keten.journal_since(keten.marks)["ggk"]
+    ontvangen = [e for e in keten.journal_since(marks)["ggk"]
                  if e["richting"] == "in" and e["referentienummer"] == sent[0]["referentienummer"]]
     assert ontvangen, "het GGk heeft het bericht niet ontvangen"
-    body = keten.session.get(ontvangen[0]["payload"]).content
+    body = keten.payload(ontvangen[0])
     assert f"<StUF:organisatie>{code}</StUF:organisatie>".encode() in body or code.encode() in body, (
         f"het bericht is niet aan gemeente {code} gericht")
 
@@ -108,15 +105,14 @@ def _(keten, gebrek: str) -> dict:
     """
     pdf, naam = b"%PDF-1.4 harness\n%%EOF\n", None
     if gebrek == "een onbekend bestand als onleesbaar weigert":
-        response = keten.post("rinis", f"/mappen/{INBOX}/999999/geweigerd",
-                              json={"code": "StUF055", "omschrijving": "onleesbaar"})
+        response = keten.rinis.refuse_file(INBOX, 999999, "StUF055", "onleesbaar")
     else:
         folder = {"een rapport in de inbox zet": INBOX, "een rapport in een onbekende map zet": "RGMSD999"}.get(
-            gebrek, VERZEND)
+            gebrek, VERZENDMAP)
         naam = {"een rapport met een spatie in de naam in de verzendmap zet": "CBS TECHNISCH 0363.pdf",
                 "een rapport in de verzendmap zet waarvan de naam geen gemeente noemt":
                     _rapportnaam().replace("_0363_", "_9999_")}.get(gebrek) or _rapportnaam()
-        response = keten.place_in_folder(folder, naam, b"" if gebrek.startswith("een leeg") else pdf)
+        response = keten.rinis.place_in_folder(folder, naam, b"" if gebrek.startswith("een leeg") else pdf)
     try:
         body = response.json()
     except ValueError:
@@ -133,7 +129,8 @@ def _(keten, mapverzoek: dict, status: str, tekst: str) -> None:
     assert mapverzoek["status"] == int(status), f"RINIS antwoordde HTTP {mapverzoek['status']}: {mapverzoek}"
     assert tekst in mapverzoek.get("melding", ""), f"de melding '{mapverzoek.get('melding')}' noemt '{tekst}' niet"
     if mapverzoek.get("naam"):
-        bewaard = [i for i in keten.folder(VERZEND) + keten.folder(INBOX) if i["naam"] == mapverzoek["naam"]]
+        bewaard = [i for i in keten.rinis.folder(VERZENDMAP) + keten.rinis.folder(INBOX)
+                   if i["naam"] == mapverzoek["naam"]]
         assert not bewaard, f"RINIS bewaarde '{mapverzoek['naam']}' toch: {bewaard}"
 
 
@@ -144,5 +141,5 @@ def _(keten, mapverzoek: dict, status: str, tekst: str) -> None:
     Voorbeeld: Dan zet RINIS het rapport in de verzendmap op "onbestelbaar" met een melding met "rapportconventie"
     """
     keten.wait_idle()
-    [item] = [i for i in keten.folder(VERZEND) if i["id"] == mapverzoek["id"]]
+    [item] = [i for i in keten.rinis.folder(VERZENDMAP) if i["id"] == mapverzoek["id"]]
     assert item["status"] == status and tekst in (item["melding"] or ""), item

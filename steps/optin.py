@@ -9,6 +9,7 @@ import allure
 from pytest_bdd import given, parsers, then, when
 
 from steps.drivers import ChainError
+from steps.klok import PERIODE
 
 SET = {"Wmo": "WMO", "Jeugd": "JEUGD", "SBO": "SBO"}
 
@@ -42,22 +43,22 @@ def _(keten, gemeente, naam: str, email: str, telefoon: str) -> Medewerker:
     """Registreer een medewerker met een persoonlijk e-mailadres bij het GGk.
     Voorbeeld: Gegeven medewerker "Henk de Vries" (henk@amsterdam.nl, 020-1234567) van de gemeente
     """
-    response = keten.post("ggk", f"/api/v1/gemeenten/{gemeente.code}/gebruikers",
-                          json={"email": email, "naam": naam, "telefoon": telefoon})
+    response = keten.ggk.register_user(gemeente.code, email, naam, telefoon)
     if response.status_code not in (200, 201):
         raise ChainError(f"het GGk registreerde {email} niet: HTTP {response.status_code} {response.text[:300]}")
     return Medewerker(naam, email, telefoon, gemeente.code)
 
 
-def _dien_in(keten, medewerker: Medewerker, pad: str, body: dict, soort: str) -> Verzoek:
-    response = keten.post("ggk", f"/api/v1/gemeenten/{medewerker.gemeentecode}/{pad}",
-                          json=medewerker.gegevens() | body)
+def _dien_in(keten, medewerker: Medewerker, body: dict, soort: str) -> Verzoek:
+    """Submit an opt-in (``soort`` "opt-in") or a withdrawal ("intrekking") as the employee."""
+    indienen = keten.ggk.submit_optin if soort == "opt-in" else keten.ggk.submit_intrekking
+    response = indienen(medewerker.gemeentecode, medewerker.gegevens() | body)
     allure.attach(response.content, name=f"ggk → harness · {soort} HTTP {response.status_code}",
                   attachment_type=allure.attachment_type.JSON)
     return Verzoek(soort, response.status_code, response.json())
 
 
-@when(parsers.re(r"de medewerker voor (?P<periode>H[12]\d{4}) (?:een )?(?P<besluit>opt-in|opt-out) geeft "
+@when(parsers.re(rf"de medewerker voor {PERIODE} (?:een )?(?P<besluit>opt-in|opt-out) geeft "
                  r"voor (?P<sets>(?:Wmo|Jeugd|SBO)(?:(?:, | en )(?:Wmo|Jeugd|SBO))*)"),
       target_fixture="verzoek")
 def _(keten, medewerker: Medewerker, periode: str, besluit: str, sets: str) -> Verzoek:
@@ -65,8 +66,7 @@ def _(keten, medewerker: Medewerker, periode: str, besluit: str, sets: str) -> V
     Voorbeeld: Als de medewerker voor H12016 een opt-in geeft voor Wmo, Jeugd en SBO
     """
     gekozen = [SET[s] for s in sets.replace(" en ", ", ").split(", ")]
-    return _dien_in(keten, medewerker, "optin",
-                    {"periode": periode, "besluiten": {s: besluit for s in gekozen}}, "opt-in")
+    return _dien_in(keten, medewerker, {"periode": periode, "besluiten": {s: besluit for s in gekozen}}, "opt-in")
 
 
 @when("de medewerker deze besluiten indient:", target_fixture="verzoek")
@@ -78,17 +78,16 @@ def _(keten, medewerker: Medewerker, datatable) -> Verzoek:
     assert kop[:3] == ["periode", "set", "besluit"], f"kolommen 'periode | set | besluit', niet {kop}"
     perioden = {r[0] for r in regels}
     assert len(perioden) == 1, "één formulier per verslagperiode (het portaal toont ze apart)"
-    return _dien_in(keten, medewerker, "optin", {"periode": perioden.pop(), "besluiten": {
+    return _dien_in(keten, medewerker, {"periode": perioden.pop(), "besluiten": {
         SET[r[1]]: r[2] for r in regels}}, "opt-in")
 
 
-@when(parsers.re(r"de medewerker de levering van (?P<periode>H[12]\d{4}) intrekt"), target_fixture="verzoek")
+@when(parsers.re(rf"de medewerker de levering van {PERIODE} intrekt"), target_fixture="verzoek")
 def _(keten, medewerker: Medewerker, periode: str) -> Verzoek:
     """De medewerker trekt via het GGk de hele levering van een periode in.
     Voorbeeld: Als de medewerker de levering van H22017 intrekt
     """
-    return _dien_in(keten, medewerker, "intrekken",
-                    {"periode": periode, "soorten": ["WMO", "JEUGD", "SBO"]}, "intrekking")
+    return _dien_in(keten, medewerker, {"periode": periode, "soorten": ["WMO", "JEUGD", "SBO"]}, "intrekking")
 
 
 @then(parsers.re(r"neemt het GGk (?:het besluit|de intrekking) aan"))
@@ -112,14 +111,14 @@ def _(verzoek: Verzoek, status: str, tekst: str) -> None:
     assert tekst in melding, f"de melding '{melding}' noemt '{tekst}' niet"
 
 
-@then(parsers.re(r'legt het CBS bij de (?P<set>Wmo|Jeugd|SBO)-levering voor (?P<periode>H[12]\d{4}) '
+@then(parsers.re(rf'legt het CBS bij de (?P<set>Wmo|Jeugd|SBO)-levering voor {PERIODE} '
                  r'"(?P<status>opt-in|opt-out|ingetrokken)" vast met de naam van de medewerker'))
 def _(keten, gemeente, medewerker: Medewerker, set: str, periode: str, status: str) -> None:
     """Het besluit staat in het leveringsregister van het CBS, met wie het nam.
     Voorbeeld: Dan legt het CBS bij de Wmo-levering voor H12016 "opt-in" vast met de naam van de medewerker
     """
     keten.wait_idle()
-    leveringen = keten.cbs_status(gemeente=gemeente.code, periode=periode, soort=SET[set])
+    leveringen = keten.cbs.status(gemeente=gemeente.code, periode=periode, soort=SET[set])
     assert leveringen, f"het CBS kent geen {set}-levering van {gemeente.code} voor {periode}"
     historie = [h for lv in leveringen for h in lv["historie"] if h["status"] == status]
     assert historie, (f"het CBS legde geen '{status}' vast; statussen: "

@@ -25,7 +25,9 @@ from pytest_bdd import given, parsers, then, when
 from simulators import auditlog
 from simulators.gmsd import generator
 from steps.aanlevering import SOORT, Aanlevering, periode_uit_naam
-from steps.samenwerking import GEMEENTE, _gemeente
+from steps.drivers import PortaalPagina
+from steps.gemeenten import GEMEENTE, parse_gemeente
+from steps.klok import PERIODE
 
 PERSONA = {"de medewerker": "medewerker", "de gebruikersbeheerder": "beheerder",
            "de nieuwe medewerker": "nieuw"}
@@ -108,7 +110,7 @@ class Portaal:
     def inloggen(self, gemeente, persoon: str, niveau: str) -> Antwoord:
         """Through the eHerkenning simulation: choose gemeente, person and level, then log in."""
         self.gemeentecode = gemeente.code
-        self.open("/portaal/inloggen")
+        self.open(PortaalPagina.INLOGGEN)
         self.page.get_by_label("Gemeente (machtiging)", exact=True).select_option(
             label=f"{gemeente.naam} ({gemeente.code})")
         self.page.get_by_label("Persoon", exact=True).select_option(value=persoon)
@@ -138,12 +140,6 @@ class Portaal:
         return self.download
 
 
-def audit(keten, gemeentecode: str | None = None) -> list[dict]:
-    response = keten.get("ggk", "/_beheer/audit", params={"gemeente": gemeentecode} if gemeentecode else {})
-    response.raise_for_status()
-    return response.json()
-
-
 def _sets(tekst: str) -> list[str]:
     return [SET[s] for s in tekst.replace(" en ", ", ").split(", ")]
 
@@ -165,8 +161,8 @@ def _(keten, scherm: Page, tmp_path: Path, wie: str, gemeente: str, niveau: str)
     Voorbeeld: Als de medewerker van Amsterdam (0363) inlogt op het portaal met EH3
     Voorbeeld: Gegeven de gebruikersbeheerder van Amsterdam (0363) is ingelogd op het portaal met EH3
     """
-    portaal = Portaal(scherm, keten.urls["ggk"].rstrip("/"), tmp_path)
-    portaal.inloggen(_gemeente(gemeente), PERSONA[wie], niveau)
+    portaal = Portaal(scherm, keten.ggk.base, tmp_path)
+    portaal.inloggen(parse_gemeente(gemeente), PERSONA[wie], niveau)
     return portaal
 
 
@@ -175,7 +171,7 @@ def _(portaal: Portaal) -> None:
     """Open de CBS-tab van het portaal.
     Voorbeeld: Als de gebruiker het CBS-tabblad opent
     """
-    portaal.open("/portaal/cbs")
+    portaal.open(PortaalPagina.CBS)
 
 
 @when("de gebruiker de rollenpagina opent")
@@ -183,7 +179,7 @@ def _(portaal: Portaal) -> None:
     """Open de pagina waar de gebruikersbeheerder de CBS-rol toekent (alleen voor hem bedoeld).
     Voorbeeld: Als de gebruiker de rollenpagina opent
     """
-    portaal.open("/portaal/rollen")
+    portaal.open(PortaalPagina.ROLLEN)
 
 
 @when("de gebruiker uitlogt")
@@ -199,7 +195,7 @@ def _(portaal: Portaal, tekst: str) -> None:
     """De CBS-tab is open en toont deze tekst (bijvoorbeeld een periode).
     Voorbeeld: Dan toont het portaal het CBS-tabblad met "H1 2016"
     """
-    assert portaal.status == 200 and portaal.url.endswith("/portaal/cbs"), (
+    assert portaal.status == 200 and portaal.url.endswith(PortaalPagina.CBS), (
         f"verwacht de CBS-tab, kreeg HTTP {portaal.status} {portaal.url}: {portaal.tekst[:300]}")
     kop = portaal.page.get_by_role("heading", level=1)
     assert kop.count() == 1 and kop.inner_text().startswith("CBS"), f"geen CBS-kop: {portaal.tekst[:200]}"
@@ -221,7 +217,7 @@ def _(portaal: Portaal, tekst: str) -> None:
     """De sessie is voorbij: het portaal toont de inlogpagina met een melding.
     Voorbeeld: Dan vraagt het portaal opnieuw in te loggen met de melding "verlopen"
     """
-    assert "/portaal/inloggen" in portaal.url, f"geen inlogpagina maar {portaal.url}"
+    assert PortaalPagina.INLOGGEN in portaal.url, f"geen inlogpagina maar {portaal.url}"
     assert portaal.knop("Inloggen").is_visible(), f"de inlogpagina heeft geen knop Inloggen: {portaal.tekst[:300]}"
     assert tekst in portaal.melding("alert"), f"de inlogpagina noemt '{tekst}' niet: {portaal.tekst[:400]}"
 
@@ -232,7 +228,7 @@ def _(keten, gemeente: str, actie: str, resultaat: str) -> None:
     """Het auditlog van het portaal heeft een regel over deze actie, met wie, herkomst en tijd.
     Voorbeeld: Dan staat in het auditlog van Amsterdam (0363) een regel "inloggen" met resultaat "geweigerd"
     """
-    regels = audit(keten, _gemeente(gemeente).code)
+    regels = keten.ggk.audit(parse_gemeente(gemeente).code)
     allure.attach(auditlog.als_tabel(regels), name="auditlog", attachment_type=allure.attachment_type.TEXT)
     gevonden = [r for r in regels if r["actie"] == actie and r["resultaat"] == resultaat]
     assert gevonden, f"geen auditregel {actie}/{resultaat}; wel: {[(r['actie'], r['resultaat']) for r in regels]}"
@@ -249,7 +245,7 @@ def _(keten, nu, portaal: Portaal, soort: str, namens: str | None, bestandsnaam:
     """Kies een geldig bestand op de uploadpagina en lever het aan (een uitvoerder: namens een lid).
     Voorbeeld: Als de gebruiker via het portaal een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
     """
-    lid = _gemeente(namens) if namens else None
+    lid = parse_gemeente(namens) if namens else None
     jaar, halfjaar = periode_uit_naam(bestandsnaam, nu)
     data = generator.generate(SOORT[soort], lid.code if lid else portaal.gemeentecode, jaar, halfjaar, nu,
                               rows=25, seed=25)
@@ -284,7 +280,7 @@ def _(keten, portaal: Portaal, soort: str) -> None:
     """
     prefix = {"technisch rapport": "CBS_TECHNISCH", "op-orde rapport": "CBS_OPORDE", "foutrapport": "Fo01_"}[soort]
     keten.wait_idle()
-    portaal.open("/portaal/downloads")
+    portaal.open(PortaalPagina.DOWNLOADS)
     links = portaal.page.get_by_role("link", name=re.compile("^" + re.escape(prefix)))
     assert links.count(), f"geen {soort} in de downloadlijst: {portaal.tekst[:500]}"
     naam = links.first.inner_text().strip()
@@ -311,11 +307,11 @@ def _(keten, portaal: Portaal, gemeente: str) -> None:
     """Open het adres van een bestand uit het downloadgebied van een andere gemeente.
     Voorbeeld: Als de gebruiker een download van Leiden (0546) opent
     """
-    code = _gemeente(gemeente).code
+    code = parse_gemeente(gemeente).code
     keten.wait_idle()
-    items = keten.downloads(code)
+    items = keten.ggk.downloads(code)
     assert items, f"{gemeente} heeft niets in het downloadgebied"
-    portaal.open(f"/portaal/downloads/{items[0]['id']}")
+    portaal.open(PortaalPagina.download(items[0]["id"]))
 
 
 @then(parsers.re(rf"ziet de gebruiker in het portaal dat (?P<ander>{GEMEENTE}) een bestand heeft aangeleverd"))
@@ -324,8 +320,8 @@ def _(keten, portaal: Portaal, ander: str) -> None:
     Voorbeeld: Dan ziet de gebruiker in het portaal dat Leiderdorp (0547) een bestand heeft aangeleverd
     """
     keten.wait_idle()
-    portaal.open("/portaal/downloads")
-    lid = _gemeente(ander)
+    portaal.open(PortaalPagina.DOWNLOADS)
+    lid = parse_gemeente(ander)
     deel = portaal.regio(re.compile(rf"^{re.escape(lid.naam)} \({lid.code}\)"))
     uploads = deel.get_by_role("listitem").filter(has_text=" aangeleverd: ")
     assert uploads.count(), f"de pagina toont geen upload van {ander}: {deel.inner_text()[:600]}"
@@ -337,22 +333,22 @@ def _(keten, gemeente: str) -> None:
     """Een andere gemeente levert via de gemeentesimulator aan en krijgt haar technisch rapport.
     Voorbeeld: Gegeven Leiden (0546) heeft een rapport in het downloadgebied
     """
-    code = _gemeente(gemeente).code
-    response = keten.compose_and_deliver(code, rijen=5, seed=1)
+    code = parse_gemeente(gemeente).code
+    response = keten.gemeente.compose_and_deliver(code, rijen=5, seed=1)
     assert response.status_code == 201, f"aanlevering voor {code} mislukte: {response.text[:300]}"
-    keten.wait_for_download(code, 0, lambda d: d["soort"] == "rapport", "rapport")
+    keten.ggk.wait_for_download(code, 0, lambda d: d["soort"] == "rapport", "rapport")
 
 
 # ----------------------------------------------------------- opt-in, intrekken
 
 
-@when(parsers.re(r"de gebruiker via het portaal voor (?P<periode>H[12]\d{4}) (?:een )?(?P<besluit>opt-in|opt-out) "
+@when(parsers.re(rf"de gebruiker via het portaal voor {PERIODE} (?:een )?(?P<besluit>opt-in|opt-out) "
                  r"geeft voor (?P<sets>(?:Wmo|Jeugd|SBO)(?:(?:, | en )(?:Wmo|Jeugd|SBO))*)"))
 def _(portaal: Portaal, periode: str, besluit: str, sets: str) -> None:
     """Vul de helft van het opt-in-scherm voor deze periode in en dien hem in.
     Voorbeeld: Als de gebruiker via het portaal voor H12016 een opt-in geeft voor Wmo en Jeugd
     """
-    portaal.open("/portaal/optin")
+    portaal.open(PortaalPagina.OPTIN)
     naam = _periode_naam(periode)
     helft = portaal.regio(re.compile(rf"^{naam} "))
     for s in _sets(sets):
@@ -361,12 +357,12 @@ def _(portaal: Portaal, periode: str, besluit: str, sets: str) -> None:
 
 
 @when(parsers.re(r"de gebruiker via het portaal de (?P<sets>(?:Wmo|Jeugd|SBO)(?:(?:, | en )(?:Wmo|Jeugd|SBO))*)-"
-                 r"levering van (?P<periode>H[12]\d{4}) wil intrekken"))
+                 rf"levering van {PERIODE} wil intrekken"))
 def _(portaal: Portaal, periode: str, sets: str) -> None:
     """Kies op het intrekscherm de sets van een periode; het portaal vraagt dan om bevestiging.
     Voorbeeld: Als de gebruiker via het portaal de Wmo en Jeugd-levering van H12016 wil intrekken
     """
-    portaal.open("/portaal/intrekken")
+    portaal.open(PortaalPagina.INTREKKEN)
     helft = portaal.regio(re.compile(rf"^{_periode_naam(periode)} "))
     for s in _sets(sets):
         helft.get_by_label(s, exact=True).check()
@@ -378,7 +374,7 @@ def _(portaal: Portaal) -> None:
     """De bevestigingspagina noemt de periode en de sets.
     Voorbeeld: Dan vraagt het portaal om bevestiging
     """
-    assert portaal.url.endswith("/portaal/intrekken/bevestigen"), f"geen bevestigingspagina: {portaal.url}"
+    assert portaal.url.endswith(PortaalPagina.INTREKKEN_BEVESTIGEN), f"geen bevestigingspagina: {portaal.url}"
     assert portaal.page.get_by_role("heading", name="Intrekken bevestigen").is_visible()
     assert portaal.knop("Ja, trek de levering in").is_visible() and portaal.knop("Nee, annuleren").is_visible(), (
         f"de bevestigingspagina biedt geen keuze: {portaal.tekst[:300]}")

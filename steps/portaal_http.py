@@ -16,7 +16,7 @@ import allure
 import lxml.html
 import requests
 
-from steps.drivers import ChainError
+from steps.drivers import ChainError, PortaalPagina
 
 
 @dataclass
@@ -105,8 +105,8 @@ class Browser:
 
     def inloggen(self, gemeentecode: str, persoon: str, niveau: str) -> Pagina:
         self.gemeentecode = gemeentecode
-        self.open("/portaal/inloggen")
-        return self.verstuur(self.formulier("/portaal/inloggen"),
+        self.open(PortaalPagina.INLOGGEN)
+        return self.verstuur(self.formulier(PortaalPagina.INLOGGEN),
                              {"gemeente": gemeentecode, "persoon": persoon, "niveau": niveau})
 
     def referenties(self) -> dict[str, str]:

@@ -43,7 +43,7 @@ class Rapport:
 
 
 def lees_rapport(keten, gemeentecode: str, item: dict) -> Rapport:
-    archive = zipfile.ZipFile(io.BytesIO(keten.download(gemeentecode, item["id"])))
+    archive = zipfile.ZipFile(io.BytesIO(keten.ggk.download(gemeentecode, item["id"])))
     names = archive.namelist()
     assert len(names) == 1 and names[0].endswith(".pdf"), f"ZIP bevat {names}, verwacht één PDF"
     pdf = archive.read(names[0])
@@ -63,7 +63,7 @@ def wacht_op_rapport(keten, gemeente, aanlevering, soort: str, bestand: str | No
             return False
         return bestand is None or lees_rapport(keten, gemeente.code, item).tekst.count(bestand) > 0
 
-    item = keten.wait_for_download(gemeente.code, aanlevering.downloads_voor, past,
+    item = keten.ggk.wait_for_download(gemeente.code, aanlevering.downloads_voor, past,
                                    f"{soort}" + (f" over {bestand}" if bestand else ""))
     return lees_rapport(keten, gemeente.code, item)
 
@@ -156,7 +156,7 @@ def _(keten, gemeente) -> list[dict]:
     Voorbeeld: Als de gemeente haar downloadgebied bij het GGk opvraagt
     """
     keten.wait_idle()
-    return keten.downloads(gemeente.code)
+    return keten.ggk.downloads(gemeente.code)
 
 
 @then(parsers.parse('vindt de gemeente "{zipnaam}" met daarin "{pdfnaam}"'))
@@ -166,5 +166,5 @@ def _(keten, gemeente, downloadgebied: list[dict], zipnaam: str, pdfnaam: str) -
     """
     item = next((i for i in downloadgebied if i["bestandsnaam"] == zipnaam), None)
     assert item is not None, f"'{zipnaam}' staat niet in het downloadgebied: {[i['bestandsnaam'] for i in downloadgebied]}"
-    names = zipfile.ZipFile(io.BytesIO(keten.download(gemeente.code, item["id"]))).namelist()
+    names = zipfile.ZipFile(io.BytesIO(keten.ggk.download(gemeente.code, item["id"]))).namelist()
     assert names == [pdfnaam], f"de ZIP bevat {names}, verwacht [{pdfnaam}]"

@@ -10,20 +10,11 @@ from datetime import datetime
 from pytest_bdd import given, parsers, then, when
 
 from simulators.gmsd import generator
-from simulators.gmsd.gemeenten import gemeenten
-from steps.aanlevering import Aanlevering, Gemeente, periode_uit_naam
-from steps.drivers import ChainError
+from steps.aanlevering import Aanlevering, periode_uit_naam
+from steps.gemeenten import GEMEENTE, Gemeente, parse_gemeente
 from steps.klok import parse_datum
-
-GEMEENTE = r"[^()]+ \(\d{4}\)"
-
-
-def _gemeente(tekst: str) -> Gemeente:
-    match = re.fullmatch(r"(?P<naam>[^()]+) \((?P<code>\d{4})\)", tekst.strip())
-    assert match, f"'{tekst}' is geen gemeente als 'Leiden (0546)'"
-    naam = gemeenten().get(match["code"])
-    assert naam == match["naam"].strip(), f"{match['code']} is {naam}, niet {match['naam']}"
-    return Gemeente(match["code"], naam)
+from steps.rapporten import lees_rapport
+from steps.tijdlijn import kalender, ontvangen_rapport
 
 
 @given(parsers.re(rf'het samenwerkingsverband "(?P<naam>[^"]+)" met uitvoerder (?P<uitvoerder>{GEMEENTE}) '
@@ -33,13 +24,10 @@ def _(keten, naam: str, uitvoerder: str, leden: str, gedelegeerd: str | None) ->
     """Richt een samenwerkingsverband in bij het GGk.
     Voorbeeld: Gegeven het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579)
     """
-    lid_codes = [_gemeente(lid).code for lid in re.split(r"(?<=\)), | en (?=[^()]+ \(\d{4}\))", leden)]
-    verband = {"naam": naam, "uitvoerder": _gemeente(uitvoerder).code, "leden": lid_codes,
+    lid_codes = [parse_gemeente(lid).code for lid in re.split(r"(?<=\)), | en (?=[^()]+ \(\d{4}\))", leden)]
+    verband = {"naam": naam, "uitvoerder": parse_gemeente(uitvoerder).code, "leden": lid_codes,
                "gedelegeerd": bool(gedelegeerd)}
-    response = keten.session.put(keten.url("ggk", "/_beheer/samenwerkingsverbanden"), json=[verband],
-                                 timeout=keten.timeout)
-    if response.status_code != 200:
-        raise ChainError(f"het GGk nam het samenwerkingsverband niet aan: {response.text[:300]}")
+    keten.ggk.set_samenwerkingsverbanden([verband])
     return verband
 
 
@@ -50,13 +38,12 @@ def _(keten, nu, verband: dict, uitvoerder: str, soort: str, namens: str, bestan
     """De uitvoerende gemeente levert een bestand aan voor een lid (of, fout, voor allemaal).
     Voorbeeld: Als Leiden (0546) een Wmo-bestand aanlevert namens Leiderdorp (0547) als "WMO_H22017_lid.csv"
     """
-    zelf = _gemeente(uitvoerder)
-    voor = verband["leden"] if namens == "alle leden" else [_gemeente(namens).code]
+    zelf = parse_gemeente(uitvoerder)
+    voor = verband["leden"] if namens == "alle leden" else [parse_gemeente(namens).code]
     jaar, halfjaar = periode_uit_naam(bestandsnaam, nu)
     data = generator.generate({"Wmo": "WMO", "SBO": "SBO", "Jeugd": "JEUGD"}[soort], voor[0], jaar, halfjaar, nu)
-    response = keten.post("ggk", "/api/v1/uploads", data={
-        "gemeentecode": zelf.code, "gebruiker": f"uitvoerder@{zelf.code}.nl", "namens": ",".join(voor)},
-        files=[("bestand", (bestandsnaam, data))])
+    response = keten.ggk.upload(zelf.code, [(bestandsnaam, data)], gebruiker=f"uitvoerder@{zelf.code}.nl",
+                                namens=voor)
     return Aanlevering(bestandsnaam, response.status_code, response.json(), 0, data, [bestandsnaam])
 
 
@@ -66,8 +53,8 @@ def _(keten, lid: str, ander: str) -> None:
     Voorbeeld: Dan ziet Oegstgeest (0579) dat Leiderdorp (0547) een bestand heeft aangeleverd
     """
     keten.wait_idle()
-    zicht = keten.get("ggk", f"/api/v1/gemeenten/{_gemeente(lid).code}/samenwerking").json()
-    code = _gemeente(ander).code
+    zicht = keten.ggk.samenwerking(parse_gemeente(lid).code)
+    code = parse_gemeente(ander).code
     leden = zicht.get("leden", zicht) if isinstance(zicht, dict) else zicht
     gezien = [lid_ for lid_ in leden if lid_.get("gemeentecode") == code and lid_.get("uploads")]
     assert gezien, f"{lid} ziet geen upload van {ander}: {zicht}"
@@ -79,7 +66,7 @@ def _(keten, adres: str, onderwerp: str, datum: str | None) -> None:
     Voorbeeld: Dan ontvangt henk@amsterdam.nl een e-mail over "rapport" op maandag 15 augustus 2016
     """
     keten.wait_idle()
-    mails = keten.get("ggk", "/api/v1/mails", params={"aan": adres}).json()
+    mails = keten.ggk.mails(adres)
     passend = [m for m in mails if onderwerp.lower() in (m["onderwerp"] + " " + m["tekst"]).lower()]
     assert passend, f"geen e-mail over '{onderwerp}' aan {adres}; wel: {[m['onderwerp'] for m in mails]}"
     if datum:
@@ -95,7 +82,7 @@ def _(keten, adres: str, onderwerp: str) -> None:
     Voorbeeld: Dan heeft henk@amsterdam.nl nog geen e-mail over "opt-in"
     """
     keten.wait_idle()
-    mails = keten.get("ggk", "/api/v1/mails", params={"aan": adres}).json()
+    mails = keten.ggk.mails(adres)
     passend = [m["onderwerp"] for m in mails if onderwerp.lower() in (m["onderwerp"] + " " + m["tekst"]).lower()]
     assert not passend, f"er is al een e-mail over '{onderwerp}' aan {adres}: {passend}"
 
@@ -110,16 +97,14 @@ def _(keten, nu, datatable) -> list[tuple[Gemeente, Aanlevering]]:
     assert kop[:3] == ["gemeente", "bestand", "namens"], f"kolommen 'gemeente | bestand | namens', niet {kop}"
     gedaan = []
     for tekst, bestandsnaam, namens in (r[:3] for r in regels):
-        zelf = _gemeente(tekst)
-        voor = _gemeente(namens) if namens.strip() else zelf
+        zelf = parse_gemeente(tekst)
+        voor = parse_gemeente(namens) if namens.strip() else zelf
         jaar, halfjaar = periode_uit_naam(bestandsnaam, nu)
         soort = bestandsnaam.split("_", 1)[0].upper()
         data = generator.generate(soort, voor.code, jaar, halfjaar, nu)
-        form = {"gemeentecode": zelf.code, "gebruiker": f"medewerker@{zelf.code}.nl"}
-        if voor != zelf:
-            form["namens"] = voor.code
-        before = keten.downloads(voor.code)
-        response = keten.post("ggk", "/api/v1/uploads", data=form, files=[("bestand", (bestandsnaam, data))])
+        before = keten.ggk.downloads(voor.code)
+        response = keten.ggk.upload(zelf.code, [(bestandsnaam, data)], gebruiker=f"medewerker@{zelf.code}.nl",
+                                    namens=[voor.code] if voor != zelf else None)
         assert response.status_code == 201, f"{tekst} kon '{bestandsnaam}' niet aanleveren: {response.text[:300]}"
         gedaan.append((voor, Aanlevering(bestandsnaam, response.status_code, response.json(),
                                          before[-1]["id"] if before else 0, data, [bestandsnaam])))
@@ -132,15 +117,12 @@ def _(keten, request, aanleveringen, n: str, oordeel: str) -> None:
     """Elke gemeente uit de tabel vindt haar eigen technisch rapport op tijd in haar downloadgebied.
     Voorbeeld: Dan krijgt elke gemeente binnen 3 werkdagen een technisch rapport "goedgekeurd"
     """
-    from steps.rapporten import lees_rapport
-    from steps.tijdlijn import kalender, ontvangen_rapport
-
     for gemeente, aanlevering in aanleveringen:
         item = ontvangen_rapport(keten, gemeente, aanlevering, "technisch rapport")
         rapport = lees_rapport(keten, gemeente.code, item)
         assert f"Oordeel: {oordeel}" in rapport.tekst, f"{gemeente.naam}: rapport zegt niet '{oordeel}'"
         upload = aanlevering.antwoord["uploads"][0]
-        verstuurd = keten.get("ggk", f"/api/v1/gemeenten/{gemeente.code}/uploads").json()
+        verstuurd = keten.ggk.uploads(gemeente.code)
         tijdstip = next(u["tijdstip"] for u in verstuurd if u["referentienummer"] == upload["referentienummer"])
         dagen = kalender(request).werkdagen_tussen(datetime.fromisoformat(tijdstip),
                                                    datetime.fromisoformat(item["ontvangen"]))

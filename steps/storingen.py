@@ -3,7 +3,7 @@ refuses a message with a Fo03 or later with a Fo01 (``simulators/beheer/storinge
 restarts; and what the chain does about it: resend the identical message, hand a file on
 once, mark a refused report, pick up open work after a restart.
 
-A fault is armed over the party's control API (``/_beheer/storing``); the step says in
+A fault is armed over the party's control API (``steps.drivers``); the step says in
 business words which messages it hits. "Berichten" are what a party's neighbours send it:
 StUF messages for the GGk and RINIS, RINIS's announcements for the CBS, the GGk's
 notifications for the gemeente. Every reset before a scenario clears every fault and
@@ -20,20 +20,18 @@ import allure
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from steps.drivers import ChainError
+from steps.drivers import INBOX, VERZENDMAP, ChainError, GgkDriver, RinisDriver
 from steps.storingsplan import INGANGEN, Storingsplan, arm_ronde, maak_plan
 
 PARTIJ = {"RINIS": "rinis", "het GGk": "ggk", "het CBS": "cbs", "de gemeente": "gemeente"}
 WIE = r"(?P<wie>RINIS|het GGk|het CBS|de gemeente)"
 VOLGENDE = r"(?:het volgende bericht|de volgende (?P<aantal>\d+) berichten)"
-INGANG = {"rinis": "/stuf/", "ggk": "/stuf/", "cbs": "/rinis/", "gemeente": "/notificaties"}
-"""Where a party's neighbours' messages come in (the rest: the harness's questions)."""
 STUF_BUUR = {"rinis": "ggk", "ggk": "rinis"}
 """Who sends a party its StUF messages."""
-INBOX, VERZEND = "RGMSD001", "RGMSD101"
 RAPPORTSOORT = {"technisch rapport": "TECHNISCH", "op-orde rapport": "OPORDE"}
 PLEK = r"(?P<plek>de inbox van het CBS bij RINIS|de verzendmap bij RINIS)"
-PLEKKEN = {"de inbox van het CBS bij RINIS": f"/mappen/{INBOX}", "de verzendmap bij RINIS": f"/mappen/{VERZEND}"}
+PLEKKEN = {"de inbox van het CBS bij RINIS": RinisDriver.folder_path(INBOX),
+           "de verzendmap bij RINIS": RinisDriver.folder_path(VERZENDMAP)}
 """The CBS's folders at RINIS, which the CBS reaches over RINIS's folder API."""
 
 
@@ -64,16 +62,21 @@ def _aantal(aantal: str | None) -> int:
     return int(aantal) if aantal else 1
 
 
-def _uit_berichten(keten, party: str, naar: str) -> list[dict]:
+def _ingang(keten, party: str) -> str:
+    """Where the party's neighbours' messages come in (the rest: the harness's questions)."""
+    return keten.party(party).INGANG
+
+
+def _uit_berichten(keten, marks: dict[str, int], party: str, naar: str) -> list[dict]:
     """The StUF messages ``party`` sent ``naar`` in this scenario, every attempt."""
-    return [e for e in keten.journal_since(keten.marks)[party]
+    return [e for e in keten.journal_since(marks)[party]
             if e["richting"] == "uit" and e["peer"] == naar and e["berichtcode"] in ("Di01", "Du01", "Fo01")]
 
 
-def _herhaald(keten, party: str, naar: str) -> dict[str, list[dict]]:
+def _herhaald(keten, marks: dict[str, int], party: str, naar: str) -> dict[str, list[dict]]:
     """Per referentienummer the attempts ``party`` made, for messages sent more than once."""
     per_ref: dict[str, list[dict]] = defaultdict(list)
-    for entry in _uit_berichten(keten, party, naar):
+    for entry in _uit_berichten(keten, marks, party, naar):
         per_ref[entry["referentienummer"]].append(entry)
     return {ref: entries for ref, entries in per_ref.items() if len(entries) > 1}
 
@@ -92,7 +95,7 @@ def _(keten, wie: str, aantal: str | None, status: str | None, code: str | None)
     party = PARTIJ[wie]
     if code and party not in STUF_BUUR:
         raise ChainError(f"{wie} ontvangt geen StUF-berichten en kan dus geen Fo03 geven")
-    arm(keten, party, soort=status or "fo03", code=code, pad=INGANG[party], aantal=_aantal(aantal))
+    arm(keten, party, soort=status or "fo03", code=code, pad=_ingang(keten, party), aantal=_aantal(aantal))
 
 
 @given(parsers.re(WIE + r" antwoordt op " + VOLGENDE + r' met een Fo01 met foutcode "(?P<code>[A-Za-z]+\d+)"'))
@@ -104,7 +107,7 @@ def _(keten, wie: str, aantal: str | None, code: str) -> None:
     party = PARTIJ[wie]
     if party not in STUF_BUUR:
         raise ChainError(f"{wie} ontvangt geen StUF-berichten en kan dus geen Fo01 sturen")
-    arm(keten, party, soort="fo01", code=code, pad=INGANG[party], aantal=_aantal(aantal))
+    arm(keten, party, soort="fo01", code=code, pad=_ingang(keten, party), aantal=_aantal(aantal))
 
 
 @given(parsers.re(WIE + r" verbreekt de verbinding (?P<wanneer>voor|na) het verwerken van " + VOLGENDE))
@@ -114,7 +117,7 @@ def _(keten, wie: str, wanneer: str, aantal: str | None) -> None:
     Voorbeeld: Gegeven RINIS verbreekt de verbinding na het verwerken van het volgende bericht
     """
     party = PARTIJ[wie]
-    arm(keten, party, soort=f"reset_{wanneer}", pad=INGANG[party], aantal=_aantal(aantal))
+    arm(keten, party, soort=f"reset_{wanneer}", pad=_ingang(keten, party), aantal=_aantal(aantal))
 
 
 @given(parsers.re(WIE + r" kapt het antwoord op " + VOLGENDE + r" halverwege af"))
@@ -123,7 +126,7 @@ def _(keten, wie: str, aantal: str | None) -> None:
     Voorbeeld: Gegeven RINIS kapt het antwoord op het volgende bericht halverwege af
     """
     party = PARTIJ[wie]
-    arm(keten, party, soort="afgekapt", pad=INGANG[party], aantal=_aantal(aantal))
+    arm(keten, party, soort="afgekapt", pad=_ingang(keten, party), aantal=_aantal(aantal))
 
 
 @given(parsers.re(WIE + r" is (?:(?P<duur>\d+) seconden? )?onbereikbaar"))
@@ -142,7 +145,7 @@ def _(keten, wie: str, seconden: str) -> None:
     Voorbeeld: Gegeven het CBS antwoordt traag (2 seconden)
     """
     party = PARTIJ[wie]
-    arm(keten, party, soort="traag", seconden=float(seconden.replace(",", ".")), pad=INGANG[party])
+    arm(keten, party, soort="traag", seconden=float(seconden.replace(",", ".")), pad=_ingang(keten, party))
 
 
 @given(parsers.re(WIE + r" blijft hangen op " + VOLGENDE))
@@ -151,7 +154,7 @@ def _(keten, wie: str, aantal: str | None) -> None:
     Voorbeeld: Gegeven RINIS blijft hangen op het volgende bericht
     """
     party = PARTIJ[wie]
-    arm(keten, party, soort="hangen", pad=INGANG[party], aantal=_aantal(aantal))
+    arm(keten, party, soort="hangen", pad=_ingang(keten, party), aantal=_aantal(aantal))
 
 
 @given(parsers.re(PLEK + r" is onbereikbaar"))
@@ -169,7 +172,7 @@ def _(keten, gemeente) -> None:
     bestand op te halen wordt zonder antwoord afgebroken.
     Voorbeeld: Gegeven het GGk levert geen bestanden uit het downloadgebied van de gemeente
     """
-    arm(keten, "ggk", soort="plat", pad=f"/api/v1/gemeenten/{gemeente.code}/downloads/")
+    arm(keten, "ggk", soort="plat", pad=GgkDriver.downloads_path(gemeente.code))
 
 
 @given(parsers.re(WIE + r" wacht hoogstens (?P<seconden>\d+(?:,\d+)?) seconden? op een antwoord"
@@ -216,7 +219,7 @@ def _(keten, gemeente) -> None:
     """De gemeente kan haar bestanden weer ophalen.
     Voorbeeld: Als het GGk weer bestanden uit het downloadgebied levert
     """
-    keten.clear_faults("ggk", f"/api/v1/gemeenten/{gemeente.code}/downloads/")
+    keten.clear_faults("ggk", GgkDriver.downloads_path(gemeente.code))
 
 
 @when("alle storingen voorbij zijn")
@@ -254,7 +257,7 @@ def _(keten, wie: str, naar: str) -> None:
     kenmerken = (keten.urls[ontvanger], ontvanger)
     deadline = time.monotonic() + keten.timeout
     while True:
-        taken = [t for t in keten.get(party, "/_beheer/taken").json()
+        taken = [t for t in keten.party(party).tasks()
                  if t["fout"] and any(k in t["fout"] for k in kenmerken)]
         if any(t["status"] == "open" and t["pogingen"] >= 2 for t in taken):
             return
@@ -265,24 +268,24 @@ def _(keten, wie: str, naar: str) -> None:
 
 
 @then(parsers.re(r"heeft (?P<wie>het GGk|RINIS) het bericht opnieuw verstuurd"))
-def _(keten, wie: str) -> None:
+def _(keten, marks, wie: str) -> None:
     """De zender heeft minstens één StUF-bericht meer dan eens verstuurd, elke keer byte voor byte
     hetzelfde (zelfde referentienummer en tijdstipBericht).
     Voorbeeld: Dan heeft het GGk het bericht opnieuw verstuurd
     """
     keten.wait_idle()
     party = PARTIJ[wie]
-    herhaald = _herhaald(keten, party, STUF_BUUR[party])
-    sent = [(e["berichtcode"], e["referentienummer"]) for e in _uit_berichten(keten, party, STUF_BUUR[party])]
+    herhaald = _herhaald(keten, marks, party, STUF_BUUR[party])
+    sent = [(e["berichtcode"], e["referentienummer"]) for e in _uit_berichten(keten, marks, party, STUF_BUUR[party])]
     assert herhaald, f"{wie} verstuurde geen bericht opnieuw; verstuurd: {sent}"
     for ref, entries in herhaald.items():
-        bodies = {keten.session.get(e["payload"]).content for e in entries}
+        bodies = {keten.payload(e) for e in entries}
         assert len(bodies) == 1, (
             f"{wie} verstuurde {ref} {len(entries)} keer, maar niet telkens hetzelfde bericht")
 
 
 @then(parsers.re(r"antwoordt (?P<wie>RINIS|het GGk) op het herhaalde bericht met hetzelfde Bv03"))
-def _(keten, wie: str) -> None:
+def _(keten, marks, wie: str) -> None:
     """De ontvanger herkent het herhaalde bericht: hij geeft opnieuw zijn eerste Bv03 (hetzelfde
     referentienummer), en dat is het antwoord dat de zender nu krijgt.
     Voorbeeld: Dan antwoordt RINIS op het herhaalde bericht met hetzelfde Bv03
@@ -290,19 +293,19 @@ def _(keten, wie: str) -> None:
     keten.wait_idle()
     party = PARTIJ[wie]
     zender = STUF_BUUR[party]
-    herhaald = _herhaald(keten, zender, party)
+    herhaald = _herhaald(keten, marks, zender, party)
     assert herhaald, f"{zender} verstuurde geen bericht opnieuw aan {wie}"
-    journals = keten.journal_since(keten.marks)
+    journals = keten.journal_since(marks)
     for ref in herhaald:
         gegeven = [e for e in journals[party] if e["richting"] == "uit" and e["crossRefnummer"] == ref]
         codes = [e["berichtcode"] for e in gegeven]
         assert len(gegeven) >= 2 and set(codes) == {"Bv03"}, (
             f"{wie} antwoordde op {ref}: {codes or 'niets'}; verwacht twee keer een Bv03")
-        bodies = {keten.session.get(e["payload"]).content for e in gegeven}
+        bodies = {keten.payload(e) for e in gegeven}
         assert len(bodies) == 1, f"{wie} gaf op het herhaalde bericht {ref} een ander Bv03 dan eerst"
         gekregen = [e for e in journals[zender] if e["richting"] == "in" and e["crossRefnummer"] == ref]
         assert gekregen, f"{zender} kreeg op {ref} nooit een antwoord"
-        assert keten.session.get(gekregen[-1]["payload"]).content in bodies, (
+        assert keten.payload(gekregen[-1]) in bodies, (
             f"{zender} kreeg op {ref} een ander antwoord dan het Bv03 dat {wie} bewaarde")
 
 
@@ -313,10 +316,10 @@ def _(keten, aanlevering) -> None:
     Voorbeeld: Dan heeft RINIS het bestand maar één keer doorgezet naar het CBS
     """
     keten.wait_idle()
-    inbox = [i["naam"] for i in keten.folder(INBOX) if i["correlatie"] in aanlevering.referenties
+    inbox = [i["naam"] for i in keten.rinis.folder(INBOX) if i["correlatie"] in aanlevering.referenties
              and not i["naam"].endswith(".metagegevens.xml")]
     assert len(inbox) == 1, f"in {INBOX} staat het bestand {len(inbox)} keer: {inbox}"
-    bij_cbs = [a["bestandsnaam"] for a in keten.cbs_deliveries() if a["correlatie"] in aanlevering.referenties]
+    bij_cbs = [a["bestandsnaam"] for a in keten.cbs.aanleveringen() if a["correlatie"] in aanlevering.referenties]
     assert len(bij_cbs) == 1, f"het CBS heeft {len(bij_cbs)} aanleveringen van het bestand: {bij_cbs}"
 
 
@@ -329,23 +332,23 @@ def _(keten, aanlevering, soort: str, code: str) -> None:
     """
     keten.wait_idle()
     prefix = f"CBS_{RAPPORTSOORT[soort]}_"
-    items = [i for i in keten.folder(VERZEND)
+    items = [i for i in keten.rinis.folder(VERZENDMAP)
              if i["naam"].startswith(prefix) and i["correlatie"] in aanlevering.referenties]
-    assert items, f"er staat geen {soort} over de aanlevering in {VERZEND}"
+    assert items, f"er staat geen {soort} over de aanlevering in {VERZENDMAP}"
     gezien = [(i["naam"], i["status"], i["melding"]) for i in items]
     assert all(i["status"] == "geweigerd" and (i["melding"] or "").startswith(code) for i in items), (
-        f"verwacht status 'geweigerd' met foutcode {code}; in {VERZEND}: {gezien}")
+        f"verwacht status 'geweigerd' met foutcode {code}; in {VERZENDMAP}: {gezien}")
 
 
 @then(parsers.re(r"heeft RINIS het (?P<soort>technisch rapport|op-orde rapport) maar één keer aan het "
                  r"GGk aangeboden"))
-def _(keten, aanlevering, soort: str) -> None:
+def _(keten, marks, aanlevering, soort: str) -> None:
     """RINIS stuurde het rapport in één bericht naar het GGk, zonder herhaling.
     Voorbeeld: Dan heeft RINIS het technisch rapport maar één keer aan het GGk aangeboden
     """
     keten.wait_idle()
     prefix = f"CBS_{RAPPORTSOORT[soort]}_"
-    sent = [e for e in _uit_berichten(keten, "rinis", "ggk")
+    sent = [e for e in _uit_berichten(keten, marks, "rinis", "ggk")
             if (e["bestandsnaam"] or "").startswith(prefix) and e["correlatie"] in aanlevering.referenties]
     assert len(sent) == 1, (
         f"RINIS bood het {soort} {len(sent)} keer aan: {[e['referentienummer'] for e in sent]}")
@@ -373,7 +376,7 @@ def _(keten, herstarts: dict, wie: str) -> None:
     gevonden = herstarts[party]["open_taken"]
     assert gevonden, f"{wie} vond bij het opstarten geen openstaand werk"
     keten.wait_idle()
-    taken = {t["id"]: t for t in keten.get(party, "/_beheer/taken").json()}
+    taken = {t["id"]: t for t in keten.party(party).tasks()}
     niet_klaar = [(t["soort"], taken.get(t["id"], {}).get("status", "weg")) for t in gevonden
                   if taken.get(t["id"], {}).get("status") != "klaar"]
     assert not niet_klaar, f"{wie} maakte het werk van voor de herstart niet af: {niet_klaar}"
@@ -388,7 +391,7 @@ def _(keten, gemeente, aanlevering, soort: str) -> None:
     """
     keten.wait_idle()
     prefix = f"CBS_{RAPPORTSOORT[soort]}_"
-    items = [d["bestandsnaam"] for d in keten.downloads(gemeente.code)
+    items = [d["bestandsnaam"] for d in keten.ggk.downloads(gemeente.code)
              if d["bestandsnaam"].startswith(prefix) and d["correlatie"] in aanlevering.referenties]
     assert len(items) == 1, f"het {soort} staat {len(items)} keer in het downloadgebied: {items}"
 
@@ -400,7 +403,7 @@ def _(keten, gemeente, aanlevering) -> None:
     Voorbeeld: Dan heeft de gemeente het technisch rapport opgehaald
     """
     keten.wait_idle()
-    rapporten = keten.get("gemeente", "/api/v1/rapporten", params={"gemeentecode": gemeente.code}).json()
+    rapporten = keten.gemeente.reports(gemeente.code)
     namen = [r["bestandsnaam"] for r in rapporten if r["bestandsnaam"].startswith("CBS_TECHNISCH_")
              and any(ref in r["bestandsnaam"] for ref in aanlevering.referenties)]
     assert len(namen) == 1, f"de gemeente haalde het technisch rapport {len(namen)} keer op: {namen}"

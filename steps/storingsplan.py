@@ -23,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from steps.drivers import INBOX, VERZENDMAP, CbsDriver, GemeenteDriver, GgkDriver, RinisDriver
+
 ALLE = ("503", "500", "reset_voor", "reset_na", "afgekapt", "traag", "plat")
 """Every entrance meets every kind, including the ambiguous acknowledgement (reset_na,
 afgekapt): RINIS takes a report PUT again as the same file, so none is doubled."""
@@ -44,12 +46,12 @@ class Ingang:
 
 
 INGANGEN = (
-    Ingang("rinis", "/stuf/", "StUF-berichten van het GGk"),
-    Ingang("ggk", "/stuf/", "StUF-berichten van RINIS"),
-    Ingang("cbs", "/rinis/", "meldingen van RINIS over nieuwe bestanden"),
-    Ingang("gemeente", "/notificaties", "notificaties van het GGk"),
-    Ingang("rinis", "/mappen/RGMSD001", "het CBS haalt bestanden uit zijn inbox"),
-    Ingang("rinis", "/mappen/RGMSD101", "het CBS zet rapporten in de verzendmap"),
+    Ingang("rinis", RinisDriver.INGANG, "StUF-berichten van het GGk"),
+    Ingang("ggk", GgkDriver.INGANG, "StUF-berichten van RINIS"),
+    Ingang("cbs", CbsDriver.INGANG, "meldingen van RINIS over nieuwe bestanden"),
+    Ingang("gemeente", GemeenteDriver.INGANG, "notificaties van het GGk"),
+    Ingang("rinis", RinisDriver.folder_path(INBOX), "het CBS haalt bestanden uit zijn inbox"),
+    Ingang("rinis", RinisDriver.folder_path(VERZENDMAP), "het CBS zet rapporten in de verzendmap"),
 )
 
 
@@ -62,7 +64,7 @@ class Storingsplan:
         return f"Storingsplan(zaad {self.zaad}, {len(self.rondes)} rondes)"
 
     def ronde(self, nummer: int) -> dict[str, list[dict[str, Any]]]:
-        """The faults of one round, per party (one ``PUT /_beheer/storing`` each)."""
+        """The faults of one round, per party (armed in one call each)."""
         per_party: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for ingang, storing in self.rondes[nummer]:
             per_party[ingang.party].append(storing)

@@ -28,7 +28,7 @@ def kalender(request) -> Werkdagkalender:
 def ontvangen_rapport(keten, gemeente, aanlevering, soort: str) -> dict:
     """The report of ``soort`` for this delivery in the download area (waiting for it)."""
     prefix = f"CBS_{RAPPORTSOORT[soort]}_"
-    return keten.wait_for_download(
+    return keten.ggk.wait_for_download(
         gemeente.code, aanlevering.downloads_voor,
         lambda i: i["soort"] == "rapport" and i["bestandsnaam"].startswith(prefix)
         and i["correlatie"] in aanlevering.referenties, soort)
@@ -116,7 +116,7 @@ def _(keten, gemeente, aanlevering, soort: str) -> None:
     """
     keten.wait_idle()
     prefix = f"CBS_{RAPPORTSOORT[soort]}_"
-    items = [i["bestandsnaam"] for i in keten.downloads(gemeente.code, aanlevering.downloads_voor)
+    items = [i["bestandsnaam"] for i in keten.ggk.downloads(gemeente.code, aanlevering.downloads_voor)
              if i["bestandsnaam"].startswith(prefix) and i["correlatie"] in aanlevering.referenties]
     assert not items, f"er staat al een {soort} klaar: {items}"
 
@@ -143,7 +143,7 @@ def _(aanlevering) -> None:
 
 def _momenten(keten, gemeente, aanlevering, item: dict) -> tuple[datetime, datetime]:
     """(upload time at the GGk, report arrival in the download area), both by the GGk's clock."""
-    uploads = keten.get("ggk", f"/api/v1/gemeenten/{gemeente.code}/uploads").json()
+    uploads = keten.ggk.uploads(gemeente.code)
     tijdstip = next(u["tijdstip"] for u in uploads
                     if any(r["referentie"] in aanlevering.referenties for r in u["referenties"]))
     return datetime.fromisoformat(tijdstip), datetime.fromisoformat(item["ontvangen"])

@@ -1,8 +1,11 @@
 """The step vocabulary: every step documented with an example it matches, and
-docs/steps.md exactly what ``ketentest steps --markdown`` prints."""
+docs/steps.md exactly what ``ketentest steps --markdown`` prints; and the step modules
+keep to their floor: parties' addresses only in steps/drivers/, no party package imported."""
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,7 +13,13 @@ from click.testing import CliRunner
 from ketentest.cli import main
 from steps.catalogus import als_markdown, leesbaar, stappen
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "steps.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "steps.md"
+STEP_MODULES = sorted((ROOT / "steps").glob("*.py"))
+PARTY_PATH = re.compile(r"""["'](/(?:api|_beheer|mappen|portaal|stuf|journal|notificaties|testbestanden|"""
+                        r"""rinis|health)\b[^"']*)""")
+PARTIES = ("simulators.gemeente", "simulators.ggk", "simulators.rinis", "simulators.cbs", "simulators.chain",
+           "simulators.party", "simulators.beheer")
 
 
 def test_every_step_has_a_description_and_an_example_it_matches():
@@ -47,3 +56,20 @@ def test_readable_sentences_from_regexes():
     assert leesbaar(r"gemeente (?P<naam>[^()]+) \((?P<code>\d{4})\)") == "gemeente <naam> (<code>)"
     assert leesbaar(r"een (?P<soort>Wmo|SBO)-bestand( met (?P<n>\d+) cliënten)? klaar") == (
         "een <soort: Wmo|SBO>-bestand[ met <n> cliënten] klaar")
+
+
+def test_no_step_module_holds_an_address_of_a_party():
+    """Every URL and path of a party lives in its driver (steps/drivers/)."""
+    found = [f"{module.name}: {m[1]}" for module in STEP_MODULES
+             for m in PARTY_PATH.finditer(module.read_text(encoding="utf-8"))]
+    assert not found, f"paden van partijen buiten steps/drivers/: {found}"
+
+
+def test_steps_import_no_party_package():
+    """Steps may reach the ground floor, simulators.gmsd and simulators.stuf, never a party."""
+    for module in [*STEP_MODULES, *sorted((ROOT / "steps" / "drivers").glob("*.py"))]:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            wrong = [n for n in names if n.startswith(PARTIES)]
+            assert not wrong, f"{module.relative_to(ROOT)} importeert {wrong}"

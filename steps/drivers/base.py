@@ -1,0 +1,183 @@
+"""What every party's driver has: its address, the session it shares with the chain, and the
+control API every simulated party serves (``/_beheer``, ``/journal``, ``/health``: see
+``simulators/beheer/api.py`` and ``simulators/party.py``).
+
+A driver knows URLs and endpoints; a step knows the business. A partner's real endpoint
+answers only its own business paths: the harness never calls its control API.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+import requests
+
+from simulators.stuf import CONTENT_TYPE
+
+KLOK = "/_beheer/klok"
+TIJDLIJN = "/_beheer/tijdlijn"
+RESET = "/_beheer/reset"
+HERSTART = "/_beheer/herstart"
+COURIER = "/_beheer/courier"
+STORING = "/_beheer/storing"
+TAKEN = "/_beheer/taken"
+LATER = "/_beheer/taken/later"
+ALARMEN = "/_beheer/alarmen"
+WACHT = "/_beheer/wacht"
+JOURNAL = "/journal"
+JOURNAL_STAND = "/journal/stand"
+HEALTH = "/health"
+STUF_ONTVANG = "/stuf/ontvang"
+
+
+class ChainError(AssertionError):
+    """A party answered something a scenario did not expect."""
+
+
+class PartyDriver:
+    """One party over HTTP: its business endpoints (in subclasses) and the control API."""
+
+    name: ClassVar[str]
+    INGANG: ClassVar[str]
+    """Where the party's neighbours' messages come in: the path a fault on them is armed on."""
+
+    def __init__(self, base: str, session: requests.Session, timeout: float = 10.0) -> None:
+        self.base = base.rstrip("/")
+        self.session = session
+        self.timeout = timeout
+
+    def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
+        return f"{type(self).__name__}({self.base})"
+
+    # ------------------------------------------------------------- raw HTTP
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout + 5)
+        return self.session.get(self.url(path), **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout + 5)
+        return self.session.post(self.url(path), **kwargs)
+
+    def put(self, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return self.session.put(self.url(path), **kwargs)
+
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return self.session.delete(self.url(path), **kwargs)
+
+    # ----------------------------------------------------------- every party
+
+    def health(self, timeout: float | None = None) -> dict[str, Any]:
+        """What the party says of itself (name, version); raises when it does not answer JSON."""
+        return self.get(HEALTH, **({"timeout": timeout} if timeout else {})).json()
+
+    # ------------------------------------------------------- clock, timeline
+
+    def clock(self) -> datetime:
+        return datetime.fromisoformat(self.get(KLOK).json()["klok"])
+
+    def set_clock(self, moment: datetime, terug: bool = True) -> None:
+        """``terug`` allows setting it back, as a new scenario does."""
+        response = self.put(KLOK, json={"klok": moment.isoformat(), "opnieuw": terug})
+        if response.status_code != 200:
+            raise ChainError(f"klok van {self.name} niet gezet: {response.text}")
+
+    def next_due(self) -> datetime | None:
+        """The earliest moment this party has work waiting for (None: nothing waits)."""
+        response = self.get(LATER)
+        if response.status_code == 200 and response.json():
+            return datetime.fromisoformat(response.json()[0]["niet_voor"])
+        return None
+
+    def apply_timeline(self, tijdlijn: dict) -> None:
+        response = self.put(TIJDLIJN, json=tijdlijn)
+        if response.status_code != 200:
+            raise ChainError(f"{self.name} nam de tijdlijn niet aan: {response.text[:300]}")
+
+    # ------------------------------------------------- state, tasks, journal
+
+    def reset(self) -> None:
+        response = self.post(RESET)
+        if response.status_code != 200:
+            raise ChainError(f"{self.name} kon niet worden leeggemaakt: {response.text[:300]}")
+
+    def tasks(self) -> list[dict]:
+        """The party's task list: every send and job, open or done."""
+        return self.get(TAKEN).json()
+
+    def alarms(self) -> list[dict]:
+        """Work that failed or ran past its deadline."""
+        return self.get(ALARMEN).json()
+
+    def wait_idle(self, seconds: float, limit: float) -> None:
+        """Wait at most ``seconds`` until the party has no open task, or fail naming its tasks
+        (``limit``: the whole wait the caller allowed, for the message)."""
+        response = self.post(WACHT, params={"seconden": seconds}, timeout=seconds + 5)
+        if response.status_code != 200:
+            raise ChainError(f"{self.name} is na {limit} s nog niet klaar: {self.get(TAKEN).text[:500]}")
+
+    def journal_mark(self) -> int:
+        """The id of the party's last journal entry."""
+        return self.get(JOURNAL_STAND).json()["laatste"]
+
+    def journal(self, na: int = 0) -> list[dict[str, Any]]:
+        """The party's journal entries after id ``na``: every message it sent or received."""
+        return self.get(JOURNAL, params={"na": na}).json()
+
+    # ------------------------------------------------------- faults, restart
+
+    def arm_fault(self, storing: dict | list[dict]) -> dict:
+        """Arm one fault (or a list); the answer lists every fault armed here."""
+        response = self.put(STORING, json=storing)
+        if response.status_code != 201:
+            raise ChainError(f"{self.name} nam de storing {storing} niet aan: HTTP {response.status_code} "
+                             f"{response.text[:300]}")
+        return response.json()
+
+    def clear_faults(self, pad: str | None = None) -> int:
+        """Clear the faults (only those on ``pad``, when given); returns how many."""
+        if pad is None:
+            response = self.delete(STORING)
+            if response.status_code != 200:
+                raise ChainError(f"{self.name} hief zijn storingen niet op: {response.text[:300]}")
+            return response.json()["opgeheven"]
+        gone = 0
+        for storing in self.faults()["storingen"]:
+            if storing["pad"] == pad:  # 404: used up meanwhile, which is as good
+                gone += self.delete(f"{STORING}/{storing['id']}").status_code == 200
+        return gone
+
+    def faults(self) -> dict:
+        """The faults armed here and what they did (``voorvallen``)."""
+        return self.get(STORING).json()
+
+    def restart(self) -> dict:
+        """Restart in place; the answer says which tasks the party found open."""
+        response = self.post(HERSTART, timeout=self.timeout + 30)
+        if response.status_code != 200:
+            raise ChainError(f"{self.name} startte niet opnieuw op: HTTP {response.status_code} "
+                             f"{response.text[:300]}")
+        return response.json()
+
+    def set_courier_timeout(self, seconds: float) -> None:
+        """How long the party waits for its neighbours, until the next reset."""
+        response = self.put(COURIER, json={"timeout": seconds})
+        if response.status_code != 200:
+            raise ChainError(f"{self.name} nam de time-out {seconds} s niet aan: {response.text[:300]}")
+
+
+class StufPartyDriver(PartyDriver):
+    """A party that receives StUF messages from its neighbour (the GGk, RINIS)."""
+
+    INGANG = "/stuf/"
+
+    def send_stuf(self, body: bytes, action: str) -> requests.Response:
+        """POST one SOAP message with this SOAPAction, as the neighbour would."""
+        return self.post(STUF_ONTVANG, data=body, headers={"Content-Type": CONTENT_TYPE,
+                                                           "SOAPAction": f'"{action}"'})

@@ -1,0 +1,222 @@
+"""The chain as one: the four parties' drivers, and the control that spans them (clock,
+timeline, reset, journals, waiting until idle, faults, restarts).
+
+Waiting is always bounded and named: a step that waits says until when, and fails saying
+what it saw. ``Keten`` keeps no per-scenario state: what a scenario began with is the
+``marks`` fixture (conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from simulators.clock import AMSTERDAM
+
+from .base import ChainError, PartyDriver
+from .cbs import CbsDriver
+from .gemeente import GemeenteDriver
+from .ggk import GgkDriver
+from .rinis import RinisDriver
+
+DRIVERS: dict[str, type[PartyDriver]] = {
+    driver.name: driver for driver in (GemeenteDriver, GgkDriver, RinisDriver, CbsDriver)}
+
+
+@dataclass
+class Keten:
+    """The four parties of one chain, by URL; shared by all scenarios of a session."""
+
+    urls: dict[str, str]
+    session: requests.Session = field(default_factory=requests.Session, repr=False)
+    timeout: float = 10.0
+    extern: frozenset[str] = frozenset()
+    """Parties played by a partner's real endpoint: the harness only talks to them as a
+    neighbour would (no reset, clock, journal or task list), and judges what it sees at its
+    own, simulated parties."""
+    stilte: float = field(default_factory=lambda: float(os.environ.get("KETENTEST_STILTE", "0.5")))
+    """With a partner in the chain: how long the simulated parties must stay quiet before the
+    chain counts as idle (the partner's own work cannot be seen); env KETENTEST_STILTE."""
+    drivers: dict[str, PartyDriver] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        onbekend = sorted(set(self.urls) - set(DRIVERS))
+        if onbekend:
+            raise ChainError(f"onbekende partij {', '.join(onbekend)}; kies uit {', '.join(DRIVERS)}")
+        self.drivers = {party: DRIVERS[party](url, self.session, self.timeout) for party, url in self.urls.items()}
+
+    def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
+        return f"Keten({', '.join(self.urls)})"
+
+    # --------------------------------------------------------------- parties
+
+    def party(self, name: str) -> PartyDriver:
+        """The driver of one party, by its name in chain order (gemeente, ggk, rinis, cbs)."""
+        return self.drivers[name]
+
+    @property
+    def gemeente(self) -> GemeenteDriver:
+        return self.drivers["gemeente"]
+
+    @property
+    def ggk(self) -> GgkDriver:
+        return self.drivers["ggk"]
+
+    @property
+    def rinis(self) -> RinisDriver:
+        return self.drivers["rinis"]
+
+    @property
+    def cbs(self) -> CbsDriver:
+        return self.drivers["cbs"]
+
+    @property
+    def eigen(self) -> list[str]:
+        """The simulated parties, in chain order: the ones the harness can steer and watch."""
+        return [party for party in self.urls if party not in self.extern]
+
+    # ------------------------------------------------------------------ clock
+
+    def set_clock(self, moment: datetime, terug: bool = True) -> None:
+        """Set every party's clock (parties sharing one clock are set once each: harmless).
+        ``terug`` allows setting it back, as a new scenario does."""
+        for party in self.eigen:
+            self.drivers[party].set_clock(moment, terug)
+
+    def clock(self) -> datetime:
+        """The chain's time, as the first simulated party tells it."""
+        return self.drivers[self.eigen[0]].clock()
+
+    def advance_to(self, moment: datetime) -> None:
+        """Move every party's clock forward to ``moment``, stopping at each moment some
+        party has work due and letting the whole chain finish it before going on: so a
+        report due on Tuesday reaches the gemeente before a reminder due on Wednesday."""
+        self.wait_idle()
+        now = self.clock().replace(tzinfo=None)
+        if moment < now:
+            raise ChainError(f"de klok kan niet terug: het is al {now:%d-%m-%Y %H:%M}")
+        target = moment.replace(tzinfo=AMSTERDAM)
+        while (due := self.next_due()) is not None and due <= target:
+            self.set_clock(due.astimezone(AMSTERDAM).replace(tzinfo=None), terug=False)
+            self.wait_idle()
+        self.set_clock(moment, terug=False)
+        self.wait_idle()
+
+    def next_due(self) -> datetime | None:
+        """The earliest moment any party has work waiting for (None: nothing waits)."""
+        found = [due for party in self.eigen if (due := self.drivers[party].next_due()) is not None]
+        return min(found) if found else None
+
+    def apply_timeline(self, tijdlijn: dict) -> None:
+        """Every simulated party follows this timeline (its JSON form)."""
+        for party in self.eigen:
+            self.drivers[party].apply_timeline(tijdlijn)
+
+    # ---------------------------------------------------------------- journal
+
+    def journal_marks(self) -> dict[str, int]:
+        """The last journal id of each party: what came before a scenario."""
+        return {party: self.drivers[party].journal_mark() for party in self.eigen}
+
+    def reset(self) -> None:
+        """Empty every simulated party's state so a scenario starts from nothing (a partner's
+        endpoint keeps its state: steps judge what happened since the scenario began).
+
+        Twice over: a send still running at one party when it is reset lands at a neighbour
+        that may already be empty (RINIS finishing a report to the GGk, say). The first pass
+        ends every such send and lifts every fault; the second empties what they left."""
+        for _pass in range(2):
+            for party in self.eigen:
+                self.drivers[party].reset()
+
+    def journal_since(self, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+        """Every simulated party's journal after ``marks`` (the ``marks`` fixture: since the
+        scenario began)."""
+        return {party: self.drivers[party].journal(marks.get(party, 0)) for party in self.eigen}
+
+    def payload(self, entry: dict, timeout: float | None = None) -> bytes:
+        """The bytes of one journal entry's message, as they went over the wire."""
+        return self.session.get(entry["payload"], timeout=timeout or self.timeout + 5).content
+
+    def tasks(self) -> dict[str, list[dict]]:
+        """Every simulated party's task list."""
+        return {party: self.drivers[party].tasks() for party in self.eigen}
+
+    def wait_idle(self, seconds: float | None = None) -> None:
+        """Wait until the whole chain is quiet (or fail, naming who is not).
+
+        One pass in chain order is not enough: the return channel runs backwards (CBS's
+        report makes work for RINIS after RINIS looked idle). So passes repeat until one
+        finds every party idle and no journal grew during it.
+        """
+        limit = seconds or self.timeout
+        deadline = time.monotonic() + limit
+        before = self.journal_marks()
+        while True:
+            if self.extern:  # the partner's work shows only as traffic at the simulated parties
+                time.sleep(self.stilte)
+            for party in self.eigen:
+                remaining = min(60.0, max(0.1, deadline - time.monotonic()))  # a party waits 60 s at most
+                self.drivers[party].wait_idle(remaining, limit)
+            after = self.journal_marks()
+            if after == before:
+                return
+            if time.monotonic() > deadline:
+                raise ChainError(f"de keten werd binnen {limit} s niet rustig: journalen groeiden nog")
+            before = after
+
+    # ------------------------------------------------------- faults, restarts
+
+    def arm_fault(self, party: str, storing: dict | list[dict]) -> dict:
+        """Arm one fault (or a list) at ``party``; the answer lists every fault armed there."""
+        return self.drivers[party].arm_fault(storing)
+
+    def clear_faults(self, party: str, pad: str | None = None) -> int:
+        """Clear the faults at ``party`` (only those on ``pad``, when given); returns how many."""
+        return self.drivers[party].clear_faults(pad)
+
+    def faults(self, party: str) -> dict:
+        """The faults armed at ``party`` and what they did (``voorvallen``)."""
+        return self.drivers[party].faults()
+
+    def restart(self, party: str) -> dict:
+        """Restart ``party`` in place; the answer says which tasks it found open."""
+        return self.drivers[party].restart()
+
+    def set_courier_timeout(self, party: str, seconds: float) -> None:
+        """How long ``party`` waits for its neighbours, until the next reset."""
+        self.drivers[party].set_courier_timeout(seconds)
+
+    # ------------------------------------- for callers outside steps/ (tests, bench)
+
+    def url(self, party: str, path: str) -> str:
+        """A raw URL of a party, for tests that probe its HTTP surface itself."""
+        return self.drivers[party].url(path)
+
+    def get(self, party: str, path: str, **kwargs) -> requests.Response:
+        return self.drivers[party].get(path, **kwargs)
+
+    def post(self, party: str, path: str, **kwargs) -> requests.Response:
+        return self.drivers[party].post(path, **kwargs)
+
+    def compose_and_deliver(self, gemeentecode: str, **spec) -> requests.Response:
+        return self.gemeente.compose_and_deliver(gemeentecode, **spec)
+
+    def downloads(self, gemeentecode: str, after: int = 0, wait: float = 0) -> list[dict]:
+        return self.ggk.downloads(gemeentecode, after, wait)
+
+    def wait_for_download(self, gemeentecode: str, after: int, predicate: Callable[[dict], bool],
+                          what: str) -> dict:
+        return self.ggk.wait_for_download(gemeentecode, after, predicate, what)
+
+    def cbs_deliveries(self) -> list[dict]:
+        return self.cbs.aanleveringen()
+
+    def cbs_status(self, **filters: str) -> list[dict]:
+        return self.cbs.status(**filters)
