@@ -1,8 +1,8 @@
 """Root of the test suites: the chain under test, the step vocabulary, and the report.
 
-One embedded chain (all four simulators on loopback, port 0) serves a whole test
-session, or, with KETENTEST_URLS='{"ggk": "https://...", ...}', the parties named
-there are used instead. After each scenario every message the parties exchanged during
+One embedded chain (all four simulators on loopback, port 0, each in its own process, as
+``ketentest up`` runs them) serves a whole test session, or, with
+KETENTEST_URLS='{"ggk": "https://...", ...}', the parties named there are used instead. After each scenario every message the parties exchanged during
 it is attached to the Allure report, and so are the lines the GGk portal wrote to its audit
 log (the portal scenarios also get a screenshot after every step: steps/chromium.py).
 """
@@ -26,8 +26,7 @@ from ketentest.journey import journey_steps
 from ketentest.journey_svg import journey_html, sequence_diagram_svg
 from ketentest.targets import Doelen
 from simulators import auditlog
-from simulators.chain import Chain
-from simulators.clock import SimulatedClock
+from simulators.chain import ProcessChain
 from simulators.kalender import DAGEN_KORT
 from steps.drivers import Keten
 
@@ -58,8 +57,9 @@ def keten(request, tmp_path_factory) -> Keten:
         return
     doelen = Doelen.uit_omgeving()  # ketentest run --target: a partner's endpoint plays a party
     tls = {p: {"tls": doelen.tls.__dict__} for p in ("gemeente", "ggk", "rinis", "cbs")} if doelen else {}
-    with Chain(tmp_path_factory.mktemp("keten"), SimulatedClock(START), doelen.host, doelen.poorten,
-               options=tls, extern=doelen.urls) as chain:
+    # the chain users run: every party its own process, its clock set from START over HTTP
+    with ProcessChain(tmp_path_factory.mktemp("keten"), START.isoformat(), doelen.host, doelen.poorten,
+                      options=tls, extern=doelen.urls) as chain:
         keten = Keten(chain.urls, extern=frozenset(doelen.urls))
         doelen.tls.apply(keten.session)
         _describe_environment(request, keten, simulated=set(keten.eigen))
