@@ -2,9 +2,10 @@
 
 One embedded chain (all four simulators on loopback, port 0, each in its own process, as
 ``ketentest up`` runs them) serves a whole test session, or, with
-KETENTEST_URLS='{"ggk": "https://...", ...}', the parties named there are used instead. After each scenario every message the parties exchanged during
-it is attached to the Allure report, and so are the lines the GGk portal wrote to its audit
-log (the portal scenarios also get a screenshot after every step: steps/chromium.py).
+KETENTEST_URLS='{"ggk": "https://...", ...}', the parties named there are used instead.
+After each scenario every message the parties exchanged during it is attached to the Allure
+report, and so are the lines the GGk portal wrote to its audit log (the portal scenarios
+also get a screenshot after every step: steps/chromium.py).
 """
 
 from __future__ import annotations
