@@ -21,11 +21,11 @@ import allure
 import pytest
 import requests
 
-from ketentest.allure_environment import categorieen_json, schrijf_omgeving
+from ketentest.allure_environment import categories_json, write_environment
 from ketentest.boekhouding import boeken
 from ketentest.journey import journey_steps
 from ketentest.journey_svg import journey_html, sequence_diagram_svg
-from ketentest.targets import Doelen
+from ketentest.targets import Targets
 from simulators import auditlog
 from simulators.chain import ProcessChain
 from simulators.kalender import DAGEN_KORT
@@ -56,7 +56,7 @@ def keten(request, tmp_path_factory) -> Keten:
         _describe_environment(request, keten, simulated=set())
         yield keten
         return
-    doelen = Doelen.uit_omgeving()  # ketentest run --target: a partner's endpoint plays a party
+    doelen = Targets.from_environment()  # ketentest run --target: a partner's endpoint plays a party
     tls = {p: {"tls": doelen.tls.__dict__} for p in ("gemeente", "ggk", "rinis", "cbs")} if doelen else {}
     # the chain users run: every party its own process, its clock set from START over HTTP
     with ProcessChain(tmp_path_factory.mktemp("keten"), START.isoformat(), doelen.host, doelen.poorten,
@@ -97,8 +97,8 @@ def _describe_environment(request, keten: Keten, simulated: set[str]) -> None:
             versie = "onbekend (geen /health)"
         partijen.append({"naam": party, "url": url, "versie": versie,
                          "soort": "gesimuleerd" if party in simulated else "echt"})
-    schrijf_omgeving(Path(alluredir), partijen)
-    categorieen_json(Path(alluredir))
+    write_environment(Path(alluredir), partijen)
+    categories_json(Path(alluredir))
 
 
 ERNST = {"blokkerend": "blocker", "kritiek": "critical", "normaal": "normal", "klein": "minor",

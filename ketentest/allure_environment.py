@@ -23,13 +23,13 @@ from typing import Any
 
 from simulators import __version__
 
-__all__ = ["Partij", "categorieen", "categorieen_json", "properties_tekst", "schrijf_omgeving"]
+__all__ = ["PartyInfo", "categories", "categories_json", "properties_text", "write_environment"]
 
 SOORTEN = ("gesimuleerd", "echt")
 
 
 @dataclass(frozen=True)
-class Partij:
+class PartyInfo:
     """One party of the chain under test, as the report names it."""
 
     naam: str
@@ -38,7 +38,7 @@ class Partij:
     versie: str
 
     @classmethod
-    def uit(cls, gegeven: Mapping[str, Any]) -> Partij:
+    def uit(cls, gegeven: Mapping[str, Any]) -> PartyInfo:
         """From a dict with naam, url, soort and versie (name, mode and version also do)."""
 
         def veld(*namen: str) -> str:
@@ -54,7 +54,7 @@ class Partij:
         return partij
 
 
-def schrijf_omgeving(
+def write_environment(
     alluredir: Path,
     partijen: Iterable[Mapping[str, Any]],
     extra: Mapping[str, str] | None = None,
@@ -67,11 +67,11 @@ def schrijf_omgeving(
     versie); ``extra`` adds or overrides environment lines; ``executor`` adds or
     overrides executor fields (a CI's buildOrder, buildUrl, reportUrl).
     """
-    lijst = [Partij.uit(p) for p in partijen]
+    lijst = [PartyInfo.uit(p) for p in partijen]
     alluredir = Path(alluredir)
     alluredir.mkdir(parents=True, exist_ok=True)
     omgeving = _omgeving(lijst) | dict(extra or {})
-    (alluredir / "environment.properties").write_text(properties_tekst(omgeving), encoding="ascii")
+    (alluredir / "environment.properties").write_text(properties_text(omgeving), encoding="ascii")
     uitvoerder = {
         "name": "ketentest",
         "type": "ketentest",
@@ -82,7 +82,7 @@ def schrijf_omgeving(
         json.dumps(uitvoerder, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _omgeving(partijen: list[Partij]) -> dict[str, str]:
+def _omgeving(partijen: list[PartyInfo]) -> dict[str, str]:
     omgeving = {
         "keten": _keten(partijen),
         "ketentest": __version__,
@@ -96,7 +96,7 @@ def _omgeving(partijen: list[Partij]) -> dict[str, str]:
     return omgeving
 
 
-def _keten(partijen: list[Partij]) -> str:
+def _keten(partijen: list[PartyInfo]) -> str:
     """"gesimuleerd", "echt", or "gemengd (echt: cbs)" for a chain with some real partners."""
     echt = [p.naam for p in partijen if p.soort == "echt"]
     if not echt:
@@ -113,7 +113,7 @@ def _versie(pakket: str) -> str:
         return "onbekend"
 
 
-def properties_tekst(waarden: Mapping[str, str]) -> str:
+def properties_text(waarden: Mapping[str, str]) -> str:
     """``waarden`` as the lines of a Java properties file, in the order given."""
     return "".join(f"{_escape(str(k), sleutel=True)}={_escape(str(v), sleutel=False)}\n"
                    for k, v in waarden.items())
@@ -140,7 +140,7 @@ def _escape(tekst: str, sleutel: bool) -> str:
     return "".join(uit)
 
 
-def categorieen() -> list[dict[str, Any]]:
+def categories() -> list[dict[str, Any]]:
     """The Dutch defect categories; Allure gives a scenario the first that matches.
 
     Allure 2 matches ``messageRegex`` against the whole message with DOTALL, so
@@ -158,9 +158,9 @@ def categorieen() -> list[dict[str, Any]]:
     ]
 
 
-def categorieen_json(alluredir: Path | None = None) -> str:
+def categories_json(alluredir: Path | None = None) -> str:
     """The categories as ``categories.json`` text; written into ``alluredir`` when given."""
-    tekst = json.dumps(categorieen(), ensure_ascii=False, indent=2) + "\n"
+    tekst = json.dumps(categories(), ensure_ascii=False, indent=2) + "\n"
     if alluredir is not None:
         Path(alluredir).mkdir(parents=True, exist_ok=True)
         (Path(alluredir) / "categories.json").write_text(tekst, encoding="utf-8")

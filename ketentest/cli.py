@@ -22,9 +22,8 @@ from simulators.clock import clock_from_setting
 
 from . import partner_report as partnerrapport
 from .overview import write_overview
-from .targets import OMGEVING as DOELEN_OMGEVING
-from .targets import TargetError, controleer
-from .targets import maak as maak_doelen
+from .targets import ENVIRONMENT as TARGETS_VARIABLE
+from .targets import TargetError, check_reachable, make_targets
 
 
 def suites() -> tuple[str, ...]:
@@ -157,7 +156,7 @@ class CommandError(click.ClickException):
         click.echo(f"fout: {self.message}", err=True)
 
 
-def partij_url(partij: str, url: str | None) -> str:
+def party_url(partij: str, url: str | None) -> str:
     """The party's address: ``--url``, or where ``ketentest up`` puts it by default."""
     if partij not in PARTIES:
         raise CommandError(f"onbekende partij '{partij}'; kies uit {', '.join(PARTIES)}")
@@ -166,7 +165,7 @@ def partij_url(partij: str, url: str | None) -> str:
 
 def _beheer(method: str, partij: str, url: str | None, pad: str, timeout: float = 10.0, **kwargs) -> dict:
     """One call to a party's control API; its answer, or :class:`CommandError` saying why not."""
-    base = partij_url(partij, url)
+    base = party_url(partij, url)
     try:
         response = requests.request(method, base + pad, timeout=timeout, **kwargs)
     except requests.RequestException as exc:
@@ -337,11 +336,11 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
     if config_file is None and Path("ketentest.toml").is_file():
         config_file = Path("ketentest.toml")
     try:
-        doelen = maak_doelen(list(targets), config_file, ca, cert, key, host, list(poorten))
+        doelen = make_targets(list(targets), config_file, ca, cert, key, host, list(poorten))
         if doelen:
             doelen = replace(doelen, poorten={p: doelen.poorten.get(p, DEFAULT_PORTS[p])
                                               for p in PARTIES if p not in doelen.urls})
-            controleer(doelen)
+            check_reachable(doelen)
     except TargetError as exc:
         raise click.ClickException(str(exc)) from None
     if doelen and workers:
@@ -359,7 +358,7 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
     env = os.environ | {"KETENTEST_SAMENVATTING": str(summary)}
     terugroep = {}
     if doelen:
-        env[DOELEN_OMGEVING] = doelen.to_json()
+        env[TARGETS_VARIABLE] = doelen.to_json()
         terugroep = {p: f"http://{doelen.host}:{port}" for p, port in doelen.poorten.items()}
         for partij, url in doelen.urls.items():
             click.echo(f"partner {partij} {url}")
@@ -372,7 +371,7 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
         raise click.ClickException(f"geen scenario's gevonden voor suite '{suite}'"
                                    + (f" en tags '{tags}'" if tags else ""))
     if doelen:
-        md, page, lijst = partnerrapport.schrijf(report_dir, partnerrapport.Kop(
+        md, page, lijst = partnerrapport.write(report_dir, partnerrapport.Header(
             doelen.urls, datetime.now().strftime("%Y-%m-%d %H:%M"),  # the report's date: wall time
             f"suite {suite}" + (f", tags {tags}" if tags else ""), terugroep))
         voldaan = sum(c.voldaan for c in lijst)

@@ -103,7 +103,7 @@ def _berichten(data: dict, results: Path, relatief_aan: Path) -> Iterable[Berich
 
 
 @dataclass(frozen=True)
-class Kop:
+class Header:
     """What the page is about: who was tested, where, when, by which checks."""
 
     partijen: dict[str, str]          # role → the endpoint tested
@@ -112,7 +112,7 @@ class Kop:
     terugroep: dict[str, str] = field(default_factory=dict)  # harness endpoints the partner calls
 
 
-def markdown(kop: Kop, lijst: list[Controle]) -> str:
+def markdown(kop: Header, lijst: list[Controle]) -> str:
     voldaan = sum(c.voldaan for c in lijst)
     regels = [f"# Conformiteitsrapport {', '.join(r.upper() for r in kop.partijen) or 'keten'}", ""]
     for rol, url in kop.partijen.items():
@@ -131,7 +131,7 @@ def markdown(kop: Kop, lijst: list[Controle]) -> str:
     return "\n".join(regels)
 
 
-def html_pagina(kop: Kop, lijst: list[Controle]) -> str:
+def html_page(kop: Header, lijst: list[Controle]) -> str:
     voldaan = sum(c.voldaan for c in lijst)
     e = html.escape
     rijen = []
@@ -166,13 +166,13 @@ tussen versies van de harness.</p>
 """
 
 
-def schrijf(report: Path, kop: Kop) -> tuple[Path, Path, list[Controle]]:
+def write(report: Path, kop: Header) -> tuple[Path, Path, list[Controle]]:
     """Write ``partnerrapport.md`` and ``partnerrapport.html`` into ``report`` from its
     ``allure-results``; returns both paths and the checks."""
     lijst = controles(report / "allure-results", report)
     md, page = report / "partnerrapport.md", report / "partnerrapport.html"
     md.write_text(markdown(kop, lijst), encoding="utf-8")
-    page.write_text(html_pagina(kop, lijst), encoding="utf-8")
+    page.write_text(html_page(kop, lijst), encoding="utf-8")
     return md, page, lijst
 
 

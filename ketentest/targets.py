@@ -8,7 +8,7 @@ endpoint, ``/mappen/...`` for the RINIS folder API, ``/rinis/nieuw`` for CBS's
 announcement endpoint, ``/api/v1/...`` for the GGk web service.
 
 TLS: a CA bundle to trust the partner's certificate, and a client certificate and key
-for mutual TLS. :func:`controleer` makes one request to each target before a run, so a
+for mutual TLS. :func:`check_reachable` makes one request to each target before a run, so a
 failed handshake is reported in one clear sentence instead of as every check failing.
 """
 
@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import requests
 
 PARTIJEN = ("gemeente", "ggk", "rinis", "cbs")
-OMGEVING = "KETENTEST_DOELEN"
+ENVIRONMENT = "KETENTEST_DOELEN"
 """The environment variable through which ``ketentest run`` hands the targets to pytest."""
 
 
@@ -68,7 +68,7 @@ class Tls:
 
 
 @dataclass(frozen=True)
-class Doelen:
+class Targets:
     """The partner endpoints of a run, and how to reach them."""
 
     urls: dict[str, str] = field(default_factory=dict)
@@ -84,18 +84,18 @@ class Doelen:
                            "poorten": self.poorten})
 
     @classmethod
-    def from_json(cls, text: str) -> Doelen:
+    def from_json(cls, text: str) -> Targets:
         data = json.loads(text)
         return cls(dict(data.get("urls", {})), Tls(**data.get("tls", {})), data.get("host", "127.0.0.1"),
                    {k: int(v) for k, v in data.get("poorten", {}).items()})
 
     @classmethod
-    def uit_omgeving(cls) -> Doelen:
-        text = os.environ.get(OMGEVING)
+    def from_environment(cls) -> Targets:
+        text = os.environ.get(ENVIRONMENT)
         return cls.from_json(text) if text else cls()
 
 
-def lees_target(waarde: str) -> tuple[str, str]:
+def parse_target(waarde: str) -> tuple[str, str]:
     """``rinis=https://host:port/pad`` → ("rinis", "https://host:port/pad")."""
     partij, sep, url = waarde.partition("=")
     partij = partij.strip().lower()
@@ -107,7 +107,7 @@ def lees_target(waarde: str) -> tuple[str, str]:
     return partij, url.strip().rstrip("/")
 
 
-def lees_config(pad: Path) -> dict:
+def read_config(pad: Path) -> dict:
     """``ketentest.toml``: ``[target]`` partij = url; ``[tls]`` ca, cert, key;
     ``[harness]`` host and per-party ports."""
     try:
@@ -120,15 +120,16 @@ def lees_config(pad: Path) -> dict:
     return data
 
 
-def maak(targets: list[str], config: Path | None = None, ca: str | None = None, cert: str | None = None,
-         key: str | None = None, host: str | None = None, poorten: list[str] | None = None) -> Doelen:
+def make_targets(targets: list[str], config: Path | None = None, ca: str | None = None,
+                 cert: str | None = None, key: str | None = None, host: str | None = None,
+                 poorten: list[str] | None = None) -> Targets:
     """The targets of a run: the config file first, the command line over it."""
-    data = lees_config(config) if config else {}
+    data = read_config(config) if config else {}
     urls = {}
     for partij, url in data.get("target", {}).items():
-        urls.update([lees_target(f"{partij}={url}")])
+        urls.update([parse_target(f"{partij}={url}")])
     for waarde in targets:
-        urls.update([lees_target(waarde)])
+        urls.update([parse_target(waarde)])
     tls_data = data.get("tls", {})
     tls = Tls(ca or tls_data.get("ca"), cert or tls_data.get("cert"), key or tls_data.get("key"))
     for naam, pad in (("ca", tls.ca), ("cert", tls.cert), ("key", tls.key)):
@@ -143,10 +144,10 @@ def maak(targets: list[str], config: Path | None = None, ca: str | None = None, 
         if not sep or partij not in PARTIJEN or not poort.isdigit():
             raise TargetError(f"'{waarde}': gebruik PARTIJ=POORT, bijvoorbeeld ggk=8102")
         vaste[partij] = int(poort)
-    return Doelen(urls, tls, host or harness.get("host", "127.0.0.1"), vaste)
+    return Targets(urls, tls, host or harness.get("host", "127.0.0.1"), vaste)
 
 
-def controleer(doelen: Doelen, timeout: float = 10.0) -> None:
+def check_reachable(doelen: Targets, timeout: float = 10.0) -> None:
     """Reach every target once; raise :class:`TargetError` saying what failed (TLS handshake,
     refused connection, time-out). Any HTTP answer, even a 404, counts as reached."""
     session = doelen.tls.apply(requests.Session())

@@ -8,7 +8,7 @@ from importlib import metadata
 
 import pytest
 
-from ketentest.allure_environment import categorieen, categorieen_json, properties_tekst, schrijf_omgeving
+from ketentest.allure_environment import categories, categories_json, properties_text, write_environment
 from simulators import __version__
 
 PARTIJEN = [
@@ -80,7 +80,7 @@ def test_lees_properties_follows_the_java_rules_we_rely_on():
 def test_properties_round_trip_special_characters(waarde):
     waarden = {"gemeente Utrecht:=#!": waarde, "sleutel": "x", "Zoë": waarde}
 
-    tekst = properties_tekst(waarden)
+    tekst = properties_text(waarden)
 
     assert tekst.isascii()
     assert len(tekst.splitlines()) == len(waarden), "every value stays on one line"
@@ -88,7 +88,7 @@ def test_properties_round_trip_special_characters(waarde):
 
 
 def test_schrijf_omgeving_names_parties_versions_and_the_kind_of_chain(tmp_path):
-    schrijf_omgeving(tmp_path / "allure-results", PARTIJEN, {"scenario's": "alle", "python": "eigen"})
+    write_environment(tmp_path / "allure-results", PARTIJEN, {"scenario's": "alle", "python": "eigen"})
 
     tekst = (tmp_path / "allure-results" / "environment.properties").read_bytes().decode("ascii")
     omgeving = lees_properties(tekst)
@@ -104,7 +104,7 @@ def test_schrijf_omgeving_names_parties_versions_and_the_kind_of_chain(tmp_path)
 
 
 def test_schrijf_omgeving_writes_an_executor(tmp_path):
-    schrijf_omgeving(tmp_path, PARTIJEN[:3], executor={"buildOrder": 42, "buildUrl": "https://ci/42"})
+    write_environment(tmp_path, PARTIJEN[:3], executor={"buildOrder": 42, "buildUrl": "https://ci/42"})
 
     uitvoerder = json.loads((tmp_path / "executor.json").read_text(encoding="utf-8"))
     assert uitvoerder["name"] == "ketentest"
@@ -114,15 +114,15 @@ def test_schrijf_omgeving_writes_an_executor(tmp_path):
 
 
 def test_schrijf_omgeving_accepts_english_keys_and_refuses_an_unknown_kind(tmp_path):
-    schrijf_omgeving(tmp_path, [{"name": "ggk", "url": "u", "mode": "echt", "version": "9"}])
+    write_environment(tmp_path, [{"name": "ggk", "url": "u", "mode": "echt", "version": "9"}])
     assert lees_properties((tmp_path / "environment.properties").read_text())["ggk"] == "echt, versie 9"
 
     with pytest.raises(ValueError, match="soort is 'nep'"):
-        schrijf_omgeving(tmp_path, [{"naam": "ggk", "url": "u", "soort": "nep", "versie": "1"}])
+        write_environment(tmp_path, [{"naam": "ggk", "url": "u", "soort": "nep", "versie": "1"}])
 
 
 def test_categorieen_json_is_written_in_allure_format(tmp_path):
-    tekst = categorieen_json(tmp_path)
+    tekst = categories_json(tmp_path)
 
     assert json.loads((tmp_path / "categories.json").read_text(encoding="utf-8")) == json.loads(tekst)
     for categorie in json.loads(tekst):
@@ -144,7 +144,7 @@ def test_categorieen_json_is_written_in_allure_format(tmp_path):
 ])
 def test_categorieen_match_like_allure_does(status, melding, verwacht):
     """Allure 2: first category whose status matches and whose regex matches the whole message (DOTALL)."""
-    gevonden = next((c["name"] for c in categorieen() if status in c["matchedStatuses"]
+    gevonden = next((c["name"] for c in categories() if status in c["matchedStatuses"]
                      and re.fullmatch(c["messageRegex"], melding, re.DOTALL)), None)
 
     assert gevonden == verwacht

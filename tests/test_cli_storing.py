@@ -12,7 +12,7 @@ import pytest
 import requests
 from test_cli import start, stop  # ketentest up as its own process
 
-from ketentest.cli import partij_url
+from ketentest.cli import party_url
 from simulators.chain import DEFAULT_PORTS, PARTIES
 
 
@@ -91,9 +91,9 @@ def test_a_muddled_command_says_what_to_give(args, melding):
 
 
 def test_without_url_the_party_is_where_ketentest_up_puts_it():
-    assert {p: partij_url(p, None) for p in PARTIES} == {
+    assert {p: party_url(p, None) for p in PARTIES} == {
         p: f"http://127.0.0.1:{DEFAULT_PORTS[p]}" for p in PARTIES}
-    assert partij_url("ggk", "http://elders:9000/") == "http://elders:9000"
+    assert party_url("ggk", "http://elders:9000/") == "http://elders:9000"
 
 
 def test_herstart_restarts_a_party_that_then_finishes_its_open_work(urls):

@@ -29,9 +29,9 @@ def test_the_page_puts_failures_first_with_what_was_observed_and_links_to_the_me
     _result(results, "RINIS weigert een referentienummer dat geen UUID is met IB009", "failed", "RINIS-UUID",
             "AssertionError: RINIS antwoordde Bv03, verwacht Fo03 IB009\nassert 'Bv03' == 'Fo03'",
             bijlage="abc-attachment.xml")
-    kop = partnerrapport.Kop({"rinis": "https://rinis.example:8443/stuf"}, "2026-11-23",
+    kop = partnerrapport.Header({"rinis": "https://rinis.example:8443/stuf"}, "2026-11-23",
                              "burentest rol:rinis")
-    md, page, lijst = partnerrapport.schrijf(tmp_path, kop)
+    md, page, lijst = partnerrapport.write(tmp_path, kop)
 
     assert [c.id for c in lijst] == ["RINIS-GEEN-XML", "RINIS-UUID"]
     text = md.read_text(encoding="utf-8")

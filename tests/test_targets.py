@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from flask import Flask
 
-from ketentest.targets import Doelen, TargetError, Tls, controleer, lees_target, maak
+from ketentest.targets import TargetError, Targets, Tls, check_reachable, make_targets, parse_target
 from simulators.server import ServedApp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,12 +96,12 @@ def _closed_port() -> int:
 
 
 def test_a_target_is_a_known_party_and_an_http_url():
-    assert lees_target("RINIS=https://rinis.example:8443/ketentest/") == (
+    assert parse_target("RINIS=https://rinis.example:8443/ketentest/") == (
         "rinis", "https://rinis.example:8443/ketentest")
     with pytest.raises(TargetError, match="PARTIJ=URL"):
-        lees_target("router=https://x")
+        parse_target("router=https://x")
     with pytest.raises(TargetError, match="geen http"):
-        lees_target("rinis=ftp://x")
+        parse_target("rinis=ftp://x")
 
 
 def test_the_config_file_gives_targets_tls_and_ports_and_the_command_line_wins(tmp_path):
@@ -111,40 +111,41 @@ def test_the_config_file_gives_targets_tls_and_ports_and_the_command_line_wins(t
     config.write_text(f'[target]\nrinis = "https://a.example"\nggk = "https://g.example"\n'
                       f'[tls]\nca = "{ca}"\n[harness]\nhost = "0.0.0.0"\n[harness.poorten]\ncbs = 9104\n',
                       encoding="utf-8")
-    doelen = maak(["rinis=https://b.example"], config, poorten=["ggk=9102"])
+    doelen = make_targets(["rinis=https://b.example"], config, poorten=["ggk=9102"])
     assert doelen.urls == {"rinis": "https://b.example", "ggk": "https://g.example"}
     assert doelen.tls.verify == str(ca) and doelen.host == "0.0.0.0"
     assert doelen.poorten == {"cbs": 9104, "ggk": 9102}
-    assert Doelen.from_json(doelen.to_json()) == doelen, "it travels to pytest as JSON unchanged"
+    assert Targets.from_json(doelen.to_json()) == doelen, "it travels to pytest as JSON unchanged"
     with pytest.raises(TargetError, match="bestaat niet"):
-        maak([], cert=str(tmp_path / "weg.pem"))
+        make_targets([], cert=str(tmp_path / "weg.pem"))
     config.write_text("[doel]\n", encoding="utf-8")
     with pytest.raises(TargetError, match="onbekende secties"):
-        maak([], config)
+        make_targets([], config)
 
 
 def test_a_partner_certificate_the_harness_does_not_trust_is_one_clear_sentence(tls_partner):
     url, cert = tls_partner()
     with pytest.raises(TargetError) as caught:
-        controleer(Doelen({"rinis": url}))
+        check_reachable(Targets({"rinis": url}))
     tekst = str(caught.value)
     assert "TLS-handshake met rinis" in tekst and "CERTIFICATE_VERIFY_FAILED" in tekst, tekst
     assert "--ca" in tekst, tekst
-    controleer(Doelen({"rinis": url}, Tls(ca=str(cert))))  # with --ca it is trusted: reached (404 counts)
+    # with --ca it is trusted: reached (404 counts)
+    check_reachable(Targets({"rinis": url}, Tls(ca=str(cert))))
 
 
 def test_mutual_tls_needs_the_client_certificate(tls_partner, tmp_path):
     client_cert, client_key = _self_signed(tmp_path, "harness")
     url, cert = tls_partner(client_ca=client_cert)
     with pytest.raises(TargetError, match="TLS-handshake met ggk"):
-        controleer(Doelen({"ggk": url}, Tls(ca=str(cert))))
-    controleer(Doelen({"ggk": url}, Tls(ca=str(cert), cert=str(client_cert), key=str(client_key))))
+        check_reachable(Targets({"ggk": url}, Tls(ca=str(cert))))
+    check_reachable(Targets({"ggk": url}, Tls(ca=str(cert), cert=str(client_cert), key=str(client_key))))
 
 
 def test_an_unreachable_target_is_named(plain_http):
-    controleer(Doelen({"rinis": plain_http}))  # any HTTP answer counts as reached
+    check_reachable(Targets({"rinis": plain_http}))  # any HTTP answer counts as reached
     with pytest.raises(TargetError, match="rinis .* is niet bereikbaar: Connection refused"):
-        controleer(Doelen({"rinis": f"http://127.0.0.1:{_closed_port()}"}))
+        check_reachable(Targets({"rinis": f"http://127.0.0.1:{_closed_port()}"}))
 
 
 def test_run_stops_before_any_scenario_when_the_handshake_fails(tls_partner, tmp_path):
