@@ -17,8 +17,9 @@ from pathlib import Path
 import click
 import requests
 
-from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, ChainStartError, ProcessChain, serve_party
+from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, ChainStartError, ProcessChain
 from simulators.clock import clock_from_setting
+from simulators.serve import serve_party
 
 from . import partner_report as partnerrapport
 from .overview import write_overview

@@ -19,81 +19,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
-from flask import Flask
 
-from . import cbs, gemeente, ggk, rinis
 from .clock import Clock, WallClock
-from .party import PartyConfig, party_of
-from .server import ServedApp
+from .party import NEIGHBOURS, PARTIES, PartyConfig
+from .serve import PartyServer
 
-PARTIES = ("gemeente", "ggk", "rinis", "cbs")
-NEIGHBOURS = {
-    "gemeente": ("ggk",),
-    "ggk": ("rinis", "gemeente"),
-    "rinis": ("ggk", "cbs"),
-    "cbs": ("rinis",),
-}
 DEFAULT_PORTS = {"gemeente": 8101, "ggk": 8102, "rinis": 8103, "cbs": 8104}
-
-
-FACTORIES: dict[str, Callable[[PartyConfig], Flask]] = {
-    "gemeente": gemeente.create_app, "ggk": ggk.create_app, "rinis": rinis.create_app, "cbs": cbs.create_app}
-
-
-def app_factory(party: str) -> Callable[[PartyConfig], Flask]:
-    if party not in PARTIES:
-        raise ValueError(f"onbekende partij '{party}'; kies uit {', '.join(PARTIES)}")
-    return FACTORIES[party]
-
-
-class PartyServer:
-    """One party served on ``host:port`` in this process: built from its config, its task
-    worker started with the server, both stopped together."""
-
-    def __init__(self, name: str, config: PartyConfig, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.name = name
-        self.served = ServedApp(app_factory(name)(config), host, port)
-
-    @property
-    def url(self) -> str:
-        return self.served.url
-
-    @property
-    def port(self) -> int:
-        return self.served.port
-
-    @property
-    def party(self) -> Any:
-        """The party object behind the server (a restart replaces it; for tests of this package)."""
-        return party_of(self.served.app)
-
-    def start(self) -> PartyServer:
-        self.party.start()
-        self.served.start()
-        return self
-
-    def stop(self) -> None:
-        self.party.storingen.reset()  # a hanging request ends, so the server stops at once
-        self.served.stop()
-        self.party.stop()
-
-
-def serve_party(name: str, state_dir: Path, clock: Clock, host: str = "127.0.0.1", port: int = 0,
-                urls: dict[str, str] | None = None, options: dict[str, Any] | None = None,
-                start: bool = True) -> PartyServer:
-    """One party alone, as a partner runs it next to its own endpoints (``ketentest up --party``),
-    or as one process of a :class:`ProcessChain`: its state in ``state_dir/<name>.sqlite3``, its
-    neighbours at ``urls``. Bound to its port; started unless ``start`` is False."""
-    Path(state_dir).mkdir(parents=True, exist_ok=True)
-    config = PartyConfig(Path(state_dir) / f"{name}.sqlite3", clock, dict(urls or {}), dict(options or {}))
-    server = PartyServer(name, config, host, port)
-    return server.start() if start else server
 
 
 @dataclass

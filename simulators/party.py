@@ -48,6 +48,16 @@ CREATE TABLE IF NOT EXISTS instellingen (
 """
 
 
+PARTIES = ("gemeente", "ggk", "rinis", "cbs")
+"""The four parties in chain order: the one list every module uses."""
+NEIGHBOURS = {
+    "gemeente": ("ggk",),
+    "ggk": ("rinis", "gemeente"),
+    "rinis": ("ggk", "cbs"),
+    "cbs": ("rinis",),
+}
+"""Whom each party talks to directly (its ``urls``)."""
+
 _ONGELADEN = object()
 MAX_COURIER_TIMEOUT = 300.0
 

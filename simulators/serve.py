@@ -1,6 +1,9 @@
-"""One party in a process of its own: ``python -m simulators.serve --party ggk ...``.
+"""Serving one party: :class:`PartyServer` (in this process), and ``python -m simulators.serve
+--party ggk ...``, one party in a process of its own.
 
-:class:`simulators.chain.ProcessChain` starts four of these. The handshake runs over the
+A process imports only its own party's package (``app_factory``): a RINIS process never
+loads the CBS's PDF and signature libraries, so four processes start in parallel quickly.
+:class:`simulators.chain.ProcessChain` starts four of these processes. The handshake runs over the
 child's stdin and stdout, one JSON line each way, because a party bound to port 0 learns
 its neighbours' ports only after they are bound too:
 
@@ -16,15 +19,73 @@ to ``<state-dir>/<party>.log``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from .chain import PARTIES, serve_party
-from .clock import clock_from_setting
+from flask import Flask
+
+from .clock import Clock, clock_from_setting
+from .party import PARTIES, PartyConfig, party_of
+from .server import ServedApp
+
+
+def app_factory(party: str) -> Callable[[PartyConfig], Flask]:
+    """The party's ``create_app``, its package imported on first use."""
+    if party not in PARTIES:
+        raise ValueError(f"onbekende partij '{party}'; kies uit {', '.join(PARTIES)}")
+    return importlib.import_module(f"{__package__}.{party}").create_app
+
+
+class PartyServer:
+    """One party served on ``host:port`` in this process: built from its config, its task
+    worker started with the server, both stopped together."""
+
+    def __init__(self, name: str, config: PartyConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.name = name
+        self.served = ServedApp(app_factory(name)(config), host, port)
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    @property
+    def port(self) -> int:
+        return self.served.port
+
+    @property
+    def party(self) -> Any:
+        """The party object behind the server (a restart replaces it; for tests of this package)."""
+        return party_of(self.served.app)
+
+    def start(self) -> PartyServer:
+        self.party.start()
+        self.served.start()
+        return self
+
+    def stop(self) -> None:
+        self.party.storingen.reset()  # a hanging request ends, so the server stops at once
+        self.served.stop()
+        self.party.stop()
+
+
+def serve_party(name: str, state_dir: Path, clock: Clock, host: str = "127.0.0.1", port: int = 0,
+                urls: dict[str, str] | None = None, options: dict[str, Any] | None = None,
+                start: bool = True) -> PartyServer:
+    """One party alone, as a partner runs it next to its own endpoints (``ketentest up --party``),
+    or as one process of a :class:`~simulators.chain.ProcessChain`: its state in
+    ``state_dir/<name>.sqlite3``, its neighbours at ``urls``. Bound to its port; started unless
+    ``start`` is False."""
+    Path(state_dir).mkdir(parents=True, exist_ok=True)
+    config = PartyConfig(Path(state_dir) / f"{name}.sqlite3", clock, dict(urls or {}), dict(options or {}))
+    server = PartyServer(name, config, host, port)
+    return server.start() if start else server
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
