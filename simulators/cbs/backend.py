@@ -7,9 +7,9 @@ technical check runs at once, and the technical report goes to the send folder.
 
 Where it differs from the real CBS: the check is the rule catalogue in ``check.py``
 (the real one is not public); report names follow the convention agreed with RINIS
-(``report.rapport_bestandsnaam``; RINIS reads it with ``gmsd.rapportnaam``).
+(``report.report_file_name``; RINIS reads it with ``gmsd.rapportnaam``).
 A ZIP is unpacked in memory and every CSV in it gets its own check and report; a ZIP
-that ``zipveilig`` refuses (unreadable, a zip bomb, a path out of it, ...) is not unpacked
+that ``zip_safety`` refuses (unreadable, a zip bomb, a path out of it, ...) is not unpacked
 and gets one report, rule TC00 afgekeurd with the reason.
 
 A file without metadata whose name begins with ``OPTIN_`` or ``INTREKKING_`` is a
@@ -32,7 +32,7 @@ from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..store import Entry
 from . import leveringen as lv
-from . import optin, zipveilig
+from . import optin, zip_safety
 from .check import check_file, check_zip, parse_bestandsnaam
 
 SCHEMA = """
@@ -80,7 +80,7 @@ class Cbs(Party):
         self.vrije_tekst_sbo_jeugd = bool(config.options.get("vrije_tekst_sbo_jeugd", False))
         self.leveringen = lv.Leveringen(self.store, self.clock)
         self.oporde_direct = bool(config.options.get("oporde_direct", True))
-        self.zipgrenzen = zipveilig.Grenzen.uit_opties(config.options)
+        self.zip_limits = zip_safety.Limits.from_options(config.options)
         self.defecten = defecten.lees("cbs", config.options.get("defecten"))
 
     def task_handlers(self):
@@ -213,7 +213,7 @@ class Cbs(Party):
         return set(periodes.deliverable(moment.date()))
 
     def _check(self, data: dict) -> None:
-        from .report import rapport_bestandsnaam, technisch_rapport_pdf
+        from .report import report_file_name, technical_report_pdf
         row = self.store.one("SELECT * FROM aanleveringen WHERE id = ?", (data["aanlevering_id"],))
         meta = metagegevens.from_xml(bytes(row["metagegevens"]))
         references = dict(meta.ggkReferenties)
@@ -233,8 +233,8 @@ class Cbs(Party):
             periode = parsed["code_uitvraag"] if parsed else "ONBEKEND"
             soort = parsed["soort"] if parsed else "ONBEKEND"
             gemaakt = self.clock.now()
-            pdf = technisch_rapport_pdf(oordeel, gemeentecode, referentie, ontvangen, gemaakt)
-            naam = rapport_bestandsnaam("TECHNISCH", gemeentecode, periode, referentie)
+            pdf = technical_report_pdf(oordeel, gemeentecode, referentie, ontvangen, gemaakt)
+            naam = report_file_name("TECHNISCH", gemeentecode, periode, referentie)
             if "rapport-zonder-referentie" in self.defecten:
                 naam = naam.replace(f"_{referentie}", "", 1)
             bevindingen = [{"regel": b.regel, "geslaagd": b.geslaagd, "ernst": b.ernst,
@@ -260,16 +260,16 @@ class Cbs(Party):
     def _csv_files(self, naam: str, inhoud: bytes, meta: metagegevens.Metagegevens):
         """(name in the metadata, name to check, bytes, why refused) of each CSV in a delivery.
 
-        A ZIP is unpacked in memory by ``zipveilig``; when it refuses the ZIP, this yields
+        A ZIP is unpacked in memory by ``zip_safety``; when it refuses the ZIP, this yields
         once: the ZIP's names, no bytes (nothing of a refused ZIP is stored again) and the
         Dutch reason. Otherwise the reason is empty."""
         if not naam.lower().endswith(".zip"):
             yield meta.ggkReferenties[0][0], naam, inhoud, ""
             return
         try:
-            members = zipveilig.uitpakken(inhoud, self.zipgrenzen)
-        except zipveilig.OnveiligeZip as refused:
-            yield meta.bestandsnaam, naam, b"", refused.reden
+            members = zip_safety.unpack(inhoud, self.zip_limits)
+        except zip_safety.UnsafeZipError as refused:
+            yield meta.bestandsnaam, naam, b"", refused.reason
             return
         suffix = "_" + meta.gemeentecode
         for filename, data in members:
@@ -340,24 +340,25 @@ class Cbs(Party):
 
     def _spiegel_report(self, levering, rapportsoort: str, status: str) -> None:
         from . import spiegel
-        from .report import rapport_bestandsnaam
+        from .report import report_file_name
+        from .spiegel_pdf import spiegelrapport_pdf
         soort, periode, gemeentecode = levering["soort"], levering["periode"], levering["gemeentecode"]
-        cijfers = self.leveringen.cijfers(levering, spiegel.cijfers_uit_bestand)
-        andere = [(r["gemeentecode"], self.leveringen.cijfers(r, spiegel.cijfers_uit_bestand))
+        cijfers = self.leveringen.cijfers(levering, spiegel.figures_from_file)
+        andere = [(r["gemeentecode"], self.leveringen.cijfers(r, spiegel.figures_from_file))
                   for r in self.leveringen.actuele(periode, soort)
                   if r["gemeentecode"] != gemeentecode]
         eerder = None
         if rapportsoort == "SPIEGEL2":
             eerder = self._cijfers_op_orde(levering)
         gemaakt = self.clock.now()
-        pdf = spiegel.spiegelrapport_pdf(
+        pdf = spiegelrapport_pdf(
             "I" if rapportsoort == "OPORDE" else "II", soort, gemeentecode,
             self.gemeentenaam(gemeentecode), periode, cijfers,
             spiegel.inwoners(gemeentecode),
             spiegel.vergelijkingsgroep(gemeentecode, soort, periode, andere=andere),
             gemaakt, levering["ggk_referentie"], eerder=eerder,
             groep=spiegel.groepsomschrijving(gemeentecode, andere), bestandsnaam=levering["bestand"])
-        naam = rapport_bestandsnaam(rapportsoort, gemeentecode, periode, levering["ggk_referentie"])
+        naam = report_file_name(rapportsoort, gemeentecode, periode, levering["ggk_referentie"])
         with self.store.transaction() as db:
             rapport_id = db.execute(
                 "INSERT INTO rapporten (aanlevering_id, levering_id, soort, bestand, ggk_referentie,"

@@ -9,7 +9,7 @@ generator, because CBS and the gemeente's software must be able to disagree.
 ``docs/controles.md`` lists the catalogue with example messages.
 
 The real check was not published; each module says where the simulator chooses.
-A ``.zip`` is not opened here: the caller (``simulators.cbs.zipveilig``) unpacks it and
+A ``.zip`` is not opened here: the caller (``simulators.cbs.zip_safety``) unpacks it and
 hands in one CSV file at a time, or, when it refuses the ZIP, hands the reason to
 :func:`check_zip`, whose Oordeel is rule TC00 alone.
 
@@ -71,7 +71,7 @@ def check_file(
 
 def check_zip(bestandsnaam: str, weigering: str) -> Oordeel:
     """CBS's verdict on a delivered ZIP it refused to unpack: TC00, with ``weigering`` (the
-    Dutch reason ``simulators.cbs.zipveilig`` gave) as its message.
+    Dutch reason ``simulators.cbs.zip_safety`` gave) as its message.
 
     A ZIP that is unpacked gets no Oordeel of its own: each CSV in it gets
     :func:`check_file`. An empty ``weigering`` gives TC00 voldaan.

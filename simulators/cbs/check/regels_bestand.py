@@ -4,7 +4,7 @@ rows (TC00–TC06).
 This module owns the tests that judge the file before its fields: TC05 and TC06 do not
 need the header's names, so they still run when TC04 rejects it. How the bytes are
 read (UTF-8 or else Windows-1252, line numbers) is :mod:`.inlezen`'s choice. TC00 only
-words the reason why CBS refused to unpack a ZIP: ``simulators.cbs.zipveilig`` finds it.
+words the reason why CBS refused to unpack a ZIP: ``simulators.cbs.zip_safety`` finds it.
 """
 
 from __future__ import annotations
