@@ -17,7 +17,7 @@ from simulators.cbs.check import (
     RULES,
     Regel,
     Uitkomst,
-    bsn_geldig,
+    bsn_valid,
     catalogus,
     check_file,
     check_zip,
@@ -493,7 +493,7 @@ def _bsns(aantal: int) -> list[str]:
     gevonden, kandidaat = [], 100000000
     while len(gevonden) < aantal:
         kandidaat += 1
-        if bsn_geldig(str(kandidaat)):
+        if bsn_valid(str(kandidaat)):
             gevonden.append(str(kandidaat))
     return gevonden
 

@@ -150,7 +150,7 @@ def test_technical_report_pdf_shows_at_most_max_regels_line_numbers():
 def test_technical_report_pdf_soort_and_aanmaakdatum_shown_when_given():
     oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
     pdf = technical_report_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT,
-                                soort="WMO", aanmaakdatum="20160815101500")
+                               soort="WMO", aanmaakdatum="20160815101500")
     text = _text(pdf)
     assert "Soort aanlevering: WMO" in text
     assert "Aanmaakdatum bestand: 15-08-2016 10:15:00" in text
@@ -180,6 +180,6 @@ def test_report_file_name_unknown_soort_rejected():
 
 def test_report_file_name_other_template_and_soorten():
     naam = report_file_name("extra", GEMEENTE, "H12016", "ref/1",
-                                sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
-                                soorten={"EXTRA": "Extra rapport"})
+                            sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
+                            soorten={"EXTRA": "Extra rapport"})
     assert naam == "0363-EXTRA-ref-1.pdf"

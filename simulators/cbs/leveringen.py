@@ -113,8 +113,9 @@ class Leveringen:
         return waarden
 
     def received(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
-                  periode: str, soort: str, bestand: str, ggk_referentie: str,
-                  aanmaakdatum: str | None, inhoud: bytes) -> int:
+                 periode: str, soort: str, bestand: str, ggk_referentie: str,
+                 aanmaakdatum: str | None, inhoud: bytes) -> int:
+        """Register a checked file as a new levering with status ontvangen; returns its id."""
         levering_id = db.execute(
             "INSERT INTO leveringen (aanlevering_id, gemeentecode, periode, soort, bestand,"
             " ggk_referentie, aanmaakdatum, inhoud, status) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -184,7 +185,8 @@ class Leveringen:
                               (levering_id, status)) is not None
 
     def set_status(self, db: sqlite3.Connection, levering_id: int, status: str,
-               toelichting: str | None = None) -> None:
+                   toelichting: str | None = None) -> None:
+        """A new status for a levering (e.g. a report sent), kept in its history."""
         self._set(db, levering_id, status, toelichting)
 
     def get(self, levering_id: int) -> sqlite3.Row | None:
@@ -201,7 +203,7 @@ class Leveringen:
         return self.store.query(sql + " ORDER BY gemeentecode, soort", tuple(params))
 
     def overview(self, gemeentecode: str | None = None, periode: str | None = None,
-                  soort: str | None = None) -> list[dict]:
+                 soort: str | None = None) -> list[dict]:
         """Every delivery matching the filters, newest first, with its status history."""
         sql, params = "SELECT * FROM leveringen WHERE 1 = 1", []
         for column, value in (("gemeentecode", gemeentecode), ("periode", periode), ("soort", soort)):

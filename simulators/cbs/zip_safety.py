@@ -41,7 +41,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .check.meldingen import kort
+from .check.meldingen import shorten
 
 __all__ = ["BLOCK", "MIB", "Limits", "UnsafeZipError", "unpack"]
 
@@ -157,7 +157,7 @@ def _is_csv(naam: str) -> bool:
 
 def _shown(naam: str) -> str:
     """A name as a reason quotes it: cut short, control characters (a NUL) shown as ``?``."""
-    return '"' + _STUURTEKEN.sub("?", kort(naam)) + '"'
+    return '"' + _STUURTEKEN.sub("?", shorten(naam)) + '"'
 
 
 # ------------------------------------------------------------------ the table of contents

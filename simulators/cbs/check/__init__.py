@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from .bestandsnaam import parse_bestandsnaam
 from .catalogus import RULES, Catalogusregel, Regel, catalogus
-from .inlezen import Aanlevering, lees_aanlevering
+from .inlezen import Aanlevering, read_aanlevering
 from .kolommen import (
     JEUGD_HEADER,
     KOLOMMEN,
@@ -43,7 +43,7 @@ from .kolommen import (
 )
 from .meldingen import Uitkomst
 from .oordeel import FOUT, MAX_REGELS, WAARSCHUWING, Bevinding, Oordeel
-from .waarden import bsn_geldig
+from .waarden import bsn_valid
 
 
 def check_file(
@@ -62,7 +62,7 @@ def check_file(
     after the code uitvraag in SBO and JEUGD names. Each rule that applies to the
     file's soort gives one Bevinding, in catalogue order.
     """
-    aanlevering = lees_aanlevering(
+    aanlevering = read_aanlevering(
         bestandsnaam, inhoud, gemeentecode, verslagperiodes, vrije_tekst_sbo_jeugd
     )
     bevindingen = tuple(regel.pas_toe(aanlevering) for regel in RULES if regel.geldt_voor(aanlevering.soort))
@@ -111,7 +111,7 @@ __all__ = [
     "Oordeel",
     "Regel",
     "Uitkomst",
-    "bsn_geldig",
+    "bsn_valid",
     "catalogus",
     "check_file",
     "check_zip",
