@@ -257,7 +257,7 @@ def test_check_file_broken_file_fails_only_its_rule(breuk):
 
 
 def test_every_rule_has_a_breaking_file():
-    # TC00 judges a refused ZIP, not a file: tests/test_cbs_zipveilig.py breaks it
+    # TC00 judges a refused ZIP, not a file: tests/test_cbs_zip_safety.py breaks it
     assert {breuk.regel for breuk in BREUKEN.values()} == {regel.id for regel in RULES} - {"TC00"}
 
 

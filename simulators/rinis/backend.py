@@ -373,7 +373,7 @@ class Rinis(Party):
                                        data["omschrijving"], data.get("plek", "client"))
 
         fo01 = self.outgoing(f"fo01:{data['gemeentecode']}:{data['referentienummer']}", build)
-        answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", fo01)
+        answer = self.courier.send_stuf("ggk", self.url("ggk") + messages.GGK_STUF, fo01)
         if not answer.bevestigd:
             raise RuntimeError(f"GGk weigerde de Fo01: {answer.fout.code} {answer.fout.omschrijving}")
 
@@ -401,7 +401,7 @@ class Rinis(Party):
         return {"id": file_id, "status": "geweigerd", "referentienummer": row["referentienummer"]}
 
     def _announce_to_cbs(self, data: dict) -> None:
-        self.courier.request("POST", self.url("cbs") + "/rinis/nieuw", json=messages.announcement(
+        self.courier.request("POST", self.url("cbs") + messages.CBS_ANNOUNCE, json=messages.announcement(
             data["map"], data["id"], data["naam"], data["metagegevens_id"]))
 
     # ---------------------------------------------------------------- folders
@@ -496,7 +496,7 @@ class Rinis(Party):
         element = self.outgoing(f"route:{row['id']}", build)
         self.store.execute("UPDATE mapbestanden SET referentienummer = ? WHERE id = ?",  # for a later Fo01
                            (messages.referentienummer_of(element), row["id"]))
-        answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", element,
+        answer = self.courier.send_stuf("ggk", self.url("ggk") + messages.GGK_STUF, element,
                                         correlatie=parsed.referentie, bestandsnaam=row["naam"])
         if answer.bevestigd:  # a Fo01 the GGk sent after its Bv03 may have come in first: it stands
             self.store.execute("UPDATE mapbestanden SET status = 'doorgestuurd', melding = NULL"

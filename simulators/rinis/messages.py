@@ -16,6 +16,11 @@ from lxml import etree
 from .. import stuf
 from ..gmsd import metagegevens
 
+GGK_STUF = "/stuf/ontvang"
+"""Where the GGk receives StUF from RINIS (WSDL ``OntvangAsynchroon``)."""
+CBS_ANNOUNCE = "/rinis/nieuw"
+"""Where CBS hears of a new file in its inbox."""
+
 RINIS = stuf.Systeem("RINIS", "RINIS-router")
 """RINIS as zender of what it finds itself."""
 CBS = stuf.Systeem("CBS", "CBS-GMSD")
