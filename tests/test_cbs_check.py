@@ -17,7 +17,7 @@ from simulators.cbs.check import (
     RULES,
     Regel,
     Uitkomst,
-    bsn_geldig,
+    bsn_valid,
     catalogus,
     check_file,
     check_zip,
@@ -257,7 +257,7 @@ def test_check_file_broken_file_fails_only_its_rule(breuk):
 
 
 def test_every_rule_has_a_breaking_file():
-    # TC00 judges a refused ZIP, not a file: tests/test_cbs_zipveilig.py breaks it
+    # TC00 judges a refused ZIP, not a file: tests/test_cbs_zip_safety.py breaks it
     assert {breuk.regel for breuk in BREUKEN.values()} == {regel.id for regel in RULES} - {"TC00"}
 
 
@@ -493,7 +493,7 @@ def _bsns(aantal: int) -> list[str]:
     gevonden, kandidaat = [], 100000000
     while len(gevonden) < aantal:
         kandidaat += 1
-        if bsn_geldig(str(kandidaat)):
+        if bsn_valid(str(kandidaat)):
             gevonden.append(str(kandidaat))
     return gevonden
 

@@ -22,11 +22,11 @@ def register(tmp_path):
 def _levering(register, aanmaakdatum: str | None, goedgekeurd: bool = True,
               gemeentecode: str = "0363", soort: str = "WMO") -> tuple[int, bool]:
     with register.store.transaction() as db:
-        levering_id = register.ontvangen(
+        levering_id = register.received(
             db, aanlevering_id=1, gemeentecode=gemeentecode, periode="H12016", soort=soort,
             bestand=f"{soort}_H12016_{gemeentecode}.csv", ggk_referentie="20160815-090000-001",
             aanmaakdatum=aanmaakdatum, inhoud=b"x")
-        actueel = register.beoordeeld(db, levering_id, goedgekeurd)
+        actueel = register.judged(db, levering_id, goedgekeurd)
     return levering_id, actueel
 
 
@@ -39,7 +39,7 @@ def test_a_first_approved_delivery_becomes_current(register):
     levering_id, actueel = _levering(register, "20160815090000")
     assert actueel
     assert _status(register, levering_id) == (lv.GOEDGEKEURD, True)
-    [overzicht] = register.overzicht("0363", "H12016", "WMO")
+    [overzicht] = register.overview("0363", "H12016", "WMO")
     assert [h["status"] for h in overzicht["historie"]] == [lv.ONTVANGEN, lv.GOEDGEKEURD]
 
 
@@ -50,7 +50,7 @@ def test_a_newer_approved_delivery_supersedes_and_keeps_the_old_one(register):
     assert _status(register, eerste) == (lv.GECORRIGEERD, False)
     assert _status(register, tweede) == (lv.GOEDGEKEURD, True)
     assert register.get(eerste)["vervangen_door"] == tweede
-    assert [lv_["id"] for lv_ in register.overzicht("0363", "H12016", "WMO")] == [tweede, eerste]
+    assert [lv_["id"] for lv_ in register.overview("0363", "H12016", "WMO")] == [tweede, eerste]
 
 
 def test_an_older_file_sent_later_does_not_undo_a_correction(register):
@@ -88,4 +88,4 @@ def test_sets_and_gemeenten_are_kept_apart(register):
     _ander, actueel_ander = _levering(register, "20160916090000", gemeentecode="0344")
     assert actueel_sbo and actueel_ander
     assert _status(register, wmo) == (lv.GOEDGEKEURD, True)
-    assert {r["soort"] for r in register.actuele("H12016")} == {"WMO", "SBO"}
+    assert {r["soort"] for r in register.current("H12016")} == {"WMO", "SBO"}

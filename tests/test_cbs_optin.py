@@ -37,8 +37,8 @@ GOED = _csv(f"Amsterdam;H12016;WMO;opt-in;20161110;{HENK}",
 # ------------------------------------------------------------------ the CSV
 
 
-def test_lees_good_file_one_besluit_per_row():
-    bestand = optin.lees(NAAM, GOED)
+def test_read_good_file_one_besluit_per_row():
+    bestand = optin.read(NAAM, GOED)
     assert (bestand.soort, bestand.periode, bestand.gemeentecode) == ("OPTIN", "H12016", "0363")
     assert [(b.soort, b.conclusie, b.status) for b in bestand.besluiten] == [
         ("WMO", "opt-in", lv.OPTIN), ("JEUGD", "opt-out", lv.OPTOUT)]
@@ -47,15 +47,15 @@ def test_lees_good_file_one_besluit_per_row():
         "Henk de Vries", "henk@amsterdam.nl", "020-1234567", "20161110")
 
 
-def test_lees_withdrawal_file_ingetrokken():
-    bestand = optin.lees("INTREKKING_H22017_0363_20180301090000.csv",
+def test_read_withdrawal_file_ingetrokken():
+    bestand = optin.read("INTREKKING_H22017_0363_20180301090000.csv",
                          _csv(f"Amsterdam;H22017;SBO;ingetrokken;20180301;{HENK}"))
     assert bestand.soort == "INTREKKING"
     assert [(b.soort, b.status) for b in bestand.besluiten] == [("SBO", lv.INGETROKKEN)]
 
 
-def test_lees_bom_and_lf_line_ends_are_read():
-    bestand = optin.lees(NAAM, b"\xef\xbb\xbf" + GOED.replace(b"\r\n", b"\n"))
+def test_read_bom_and_lf_line_ends_are_read():
+    bestand = optin.read(NAAM, b"\xef\xbb\xbf" + GOED.replace(b"\r\n", b"\n"))
     assert len(bestand.besluiten) == 2
 
 
@@ -83,15 +83,15 @@ def test_lees_bom_and_lf_line_ends_are_read():
     pytest.param(NAAM, "Naam organisatie;é".encode("latin-1"), "geen UTF-8", id="not-utf8"),
     pytest.param("OPTIN_H12016_0363.csv", GOED, "volgt niet de vorm", id="bad-name"),
 ])
-def test_lees_unreadable_file_refused_naming_the_fault(naam, inhoud, melding):
-    with pytest.raises(optin.OptinOnleesbaar) as caught:
-        optin.lees(naam, inhoud)
+def test_read_unreadable_file_refused_naming_the_fault(naam, inhoud, melding):
+    with pytest.raises(optin.OptinUnreadableError) as caught:
+        optin.read(naam, inhoud)
     assert melding in str(caught.value), f"the refusal should say {melding!r}: {caught.value}"
 
 
-def test_lees_names_every_bad_row_not_only_the_first():
-    with pytest.raises(optin.OptinOnleesbaar) as caught:
-        optin.lees(NAAM, _csv(f"Amsterdam;H12016;PGB;opt-in;20161110;{HENK}",
+def test_read_names_every_bad_row_not_only_the_first():
+    with pytest.raises(optin.OptinUnreadableError) as caught:
+        optin.read(NAAM, _csv(f"Amsterdam;H12016;PGB;opt-in;20161110;{HENK}",
                               f"Amsterdam;H12016;WMO;ja;20161110;{HENK}"))
     assert [m.split(":")[0] for m in caught.value.meldingen] == ["regel 2", "regel 3"], (
         caught.value.meldingen)
@@ -115,12 +115,12 @@ def register(store):
 def _levering_op_orde(register, soort: str = "WMO") -> int:
     """An approved, current delivery whose op-orde rapport went out."""
     with register.store.transaction() as db:
-        levering_id = register.ontvangen(
+        levering_id = register.received(
             db, aanlevering_id=1, gemeentecode="0363", periode="H12016", soort=soort,
             bestand=f"{soort}_H12016_0363.csv", ggk_referentie="20160815-090000-001",
             aanmaakdatum="20160815090000", inhoud=b"x")
-        assert register.beoordeeld(db, levering_id, True)
-        register.status(db, levering_id, lv.OPORDE_VERZONDEN, "CBS_OPORDE_...pdf")
+        assert register.judged(db, levering_id, True)
+        register.set_status(db, levering_id, lv.OPORDE_VERZONDEN, "CBS_OPORDE_...pdf")
     return levering_id
 
 
@@ -131,13 +131,13 @@ def _besluit(register, status: str, soort: str = "WMO", naam: str = "Henk de Vri
 
 
 def _historie(register, soort: str = "WMO") -> list[str]:
-    return [h["status"] for lev in register.overzicht("0363", "H12016", soort) for h in lev["historie"]]
+    return [h["status"] for lev in register.overview("0363", "H12016", soort) for h in lev["historie"]]
 
 
 def test_register_opt_in_after_op_orde_on_the_current_delivery(register):
     levering_id = _levering_op_orde(register)
     assert _besluit(register, lv.OPTIN) == levering_id, "the decision goes to the current delivery"
-    [levering] = register.overzicht("0363", "H12016", "WMO")
+    [levering] = register.overview("0363", "H12016", "WMO")
     assert (levering["status"], levering["besluit"], levering["actueel"]) == (lv.OPTIN, lv.OPTIN, True)
     assert _historie(register) == [lv.ONTVANGEN, lv.GOEDGEKEURD, lv.OPORDE_VERZONDEN, lv.OPTIN]
     assert levering["historie"][-1]["toelichting"] == "opt-in door Henk de Vries"
@@ -149,7 +149,7 @@ def test_register_opt_out_replaces_opt_in_history_keeps_both(register):
     _besluit(register, lv.OPTOUT, naam="Anna Jansen")
     assert register.get(levering_id)["status"] == lv.OPTOUT
     assert _historie(register)[-2:] == [lv.OPTIN, lv.OPTOUT]
-    [levering] = register.overzicht("0363", "H12016", "WMO")
+    [levering] = register.overview("0363", "H12016", "WMO")
     assert levering["historie"][-1]["toelichting"] == "opt-out door Anna Jansen"
 
 
@@ -158,7 +158,7 @@ def test_register_intrekken_after_opt_in(register):
     _besluit(register, lv.OPTIN)
     _besluit(register, lv.INGETROKKEN)
     assert register.get(levering_id)["status"] == lv.INGETROKKEN
-    assert register.bereikt(levering_id, lv.OPORDE_VERZONDEN), "the history still shows the op-orde"
+    assert register.reached(levering_id, lv.OPORDE_VERZONDEN), "the history still shows the op-orde"
 
 
 def test_register_decision_on_a_set_without_delivery_makes_one_levering_without_file(register):
@@ -166,11 +166,11 @@ def test_register_decision_on_a_set_without_delivery_makes_one_levering_without_
     eerste = _besluit(register, lv.OPTOUT, soort="SBO")
     tweede = _besluit(register, lv.OPTIN, soort="SBO")
     assert eerste == tweede, "a second decision goes to the same levering without a file"
-    [levering] = register.overzicht("0363", "H12016", "SBO")
+    [levering] = register.overview("0363", "H12016", "SBO")
     assert levering["zonder_bestand"] and not levering["actueel"], levering
     assert (levering["status"], levering["bestand"]) == (lv.OPTIN, NAAM)
     assert bytes(register.get(eerste)["inhoud"]) == b"", "no file content"
-    assert register.actuele("H12016", "SBO") == [], "never current: no report reads it"
+    assert register.current("H12016", "SBO") == [], "never current: no report reads it"
     assert _historie(register, "SBO") == [lv.OPTOUT, lv.OPTIN]
 
 
@@ -199,34 +199,34 @@ def ondertekend(csv: bytes = GOED, *, email: str = "henk@amsterdam.nl", gemeente
 
 
 def _ontvang(store, register, inhoud: bytes, naam: str = ZIPNAAM, rinis_id: int = 7,
-             nu: datetime = TIEN_NOV) -> optin.Uitkomst:
+             nu: datetime = TIEN_NOV) -> optin.Outcome:
     with store.transaction() as db:
-        return optin.ontvang(db, register, folder="RGMSD001", rinis_id=rinis_id, bestandsnaam=naam,
+        return optin.receive(db, register, folder="RGMSD001", rinis_id=rinis_id, bestandsnaam=naam,
                              inhoud=inhoud, gemeentecode="0363", nu=nu)
 
 
-def test_ontvang_signed_file_records_each_row_and_remembers_the_decision(store, register):
+def test_receive_signed_file_records_each_row_and_remembers_the_decision(store, register):
     levering_id = _levering_op_orde(register)
     uitkomst = _ontvang(store, register, ondertekend())
     assert (uitkomst.status, uitkomst.code, uitkomst.ondertekenaar) == (
         optin.VERWERKT, None, "henk@amsterdam.nl")
-    [bericht] = optin.overzicht(store)
+    [bericht] = optin.overview(store)
     assert (bericht["status"], bericht["soort"], bericht["periode"], bericht["gemeentecode"]) == (
         optin.VERWERKT, "OPTIN", "H12016", "0363")
     assert [(r["soort"], r["conclusie"], r["naam"]) for r in bericht["rijen"]] == [
         ("WMO", "opt-in", "Henk de Vries"), ("JEUGD", "opt-out", "Henk de Vries")]
     assert bericht["rijen"][0]["levering_id"] == levering_id
-    toelichting = register.overzicht("0363", "H12016", "WMO")[0]["historie"][-1]["toelichting"]
+    toelichting = register.overview("0363", "H12016", "WMO")[0]["historie"][-1]["toelichting"]
     for part in ("Henk de Vries", "henk@amsterdam.nl", "020-1234567", "20161110", ZIPNAAM):
         assert part in toelichting, f"{part!r} missing from {toelichting!r}"
     [kept] = store.query("SELECT ondertekenaar, optin_bericht_id FROM ondertekeningen")
     assert (kept["ondertekenaar"], kept["optin_bericht_id"]) == ("henk@amsterdam.nl", uitkomst.id)
 
 
-def test_ontvang_unreadable_csv_in_a_signed_zip_is_onleesbaar_nothing_recorded(store, register):
+def test_receive_unreadable_csv_in_a_signed_zip_is_onleesbaar_nothing_recorded(store, register):
     _levering_op_orde(register)
     uitkomst = _ontvang(store, register, ondertekend(_csv(f"Amsterdam;H12016;WMO;misschien;20161110;{HENK}")))
-    [bericht] = optin.overzicht(store)
+    [bericht] = optin.overview(store)
     assert bericht["status"] == optin.ONLEESBAAR and "misschien" in bericht["melding"], bericht
     assert uitkomst.code == "StUF055" and bericht["rijen"] == []
     assert _historie(register)[-1] == lv.OPORDE_VERZONDEN, "no decision from an unreadable file"
@@ -271,17 +271,17 @@ def _gewijzigde_xml() -> bytes:
                  "na vandaag", id="signed-tomorrow"),
     pytest.param(b"PK\x03\x04 geen zip", ZIPNAAM, "StUF055", "geen leesbare ZIP", id="broken-zip"),
 ])
-def test_ontvang_refuses_and_records_nothing(store, register, inhoud, naam, code, tekst):
+def test_receive_refuses_and_records_nothing(store, register, inhoud, naam, code, tekst):
     _levering_op_orde(register)
     uitkomst = _ontvang(store, register, inhoud, naam)
-    [bericht] = optin.overzicht(store)
+    [bericht] = optin.overview(store)
     assert uitkomst.code == code and tekst in (uitkomst.melding or ""), uitkomst
     assert bericht["status"] in (optin.ONGELDIG, optin.ONLEESBAAR) and bericht["rijen"] == [], bericht
     assert _historie(register)[-1] == lv.OPORDE_VERZONDEN, "no decision from a refused file"
     assert store.query("SELECT * FROM ondertekeningen") == []
 
 
-def test_ontvang_the_same_signed_decision_twice_is_a_replay(store, register):
+def test_receive_the_same_signed_decision_twice_is_a_replay(store, register):
     _levering_op_orde(register)
     zip_ = ondertekend()
     assert _ontvang(store, register, zip_, rinis_id=7).status == optin.VERWERKT
@@ -291,7 +291,7 @@ def test_ontvang_the_same_signed_decision_twice_is_a_replay(store, register):
     assert len([h for h in _historie(register) if h == lv.OPTIN]) == 1, "the decision counts once"
 
 
-def test_ontvang_a_certificate_valid_on_the_simulated_date_but_not_today_is_accepted(store, register):
+def test_receive_a_certificate_valid_on_the_simulated_date_but_not_today_is_accepted(store, register):
     """The wall clock plays no part: a certificate that ended in 2017 signs in 2016."""
     _levering_op_orde(register)
     paar = pki.persoon("henk@amsterdam.nl", "Henk de Vries", "0363", "Amsterdam",

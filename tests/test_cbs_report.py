@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from simulators.cbs.check import Bevinding, Oordeel, check_file
 from simulators.cbs.report import (
     RAPPORTSOORTEN,
-    OnbekendeRapportsoort,
-    rapport_bestandsnaam,
-    technisch_rapport_pdf,
+    ReportKindError,
+    report_file_name,
+    technical_report_pdf,
 )
 from simulators.gmsd import rapportnaam
 from simulators.gmsd.generator import generate_wmo_csv
@@ -28,14 +28,14 @@ GOED = generate_wmo_csv(GEMEENTE, 2016, 1, 40, ONTVANGEN, seed=2)
 
 
 def _pdf(oordeel) -> bytes:
-    return technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT)
+    return technical_report_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT)
 
 
 def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_technisch_rapport_pdf_good_file_says_goedgekeurd():
+def test_technical_report_pdf_good_file_says_goedgekeurd():
     pdf = _pdf(check_file(NAAM, GOED, GEMEENTE, {"H12016"}))
     text = _text(pdf)
     assert pdf.startswith(b"%PDF")
@@ -49,7 +49,7 @@ def test_technisch_rapport_pdf_good_file_says_goedgekeurd():
     assert "TC06 - voldaan" in text
 
 
-def test_technisch_rapport_pdf_bad_file_says_afgekeurd_and_rule():
+def test_technical_report_pdf_bad_file_says_afgekeurd_and_rule():
     lines = GOED.split(b"\r\n")
     short_row = b"\r\n".join([*lines[:2], b"20160815101500;0363", *lines[2:]])
     oordeel = check_file(NAAM, short_row, GEMEENTE, {"H12016"})
@@ -61,49 +61,49 @@ def test_technisch_rapport_pdf_bad_file_says_afgekeurd_and_rule():
     assert "Regelnummers: 3" in text
 
 
-def test_technisch_rapport_pdf_is_a4_with_creation_date():
+def test_technical_report_pdf_is_a4_with_creation_date():
     reader = PdfReader(io.BytesIO(_pdf(check_file(NAAM, GOED, GEMEENTE))))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     assert reader.metadata["/CreationDate"].startswith("D:20160816093000")
 
 
-def test_technisch_rapport_pdf_non_latin_name_still_renders():
+def test_technical_report_pdf_non_latin_name_still_renders():
     oordeel = check_file("WMO_H12016_☃ €_0363.csv", GOED, GEMEENTE)
     text = _text(_pdf(oordeel))
     assert "WMO_H12016_? €_0363.csv" in text
 
 
-def test_technisch_rapport_pdf_same_inputs_identical_bytes():
+def test_technical_report_pdf_same_inputs_identical_bytes():
     oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
     assert _pdf(oordeel) == _pdf(check_file(NAAM, GOED, GEMEENTE, {"H12016"}))
 
 
-def test_technisch_rapport_pdf_other_creation_time_other_bytes():
+def test_technical_report_pdf_other_creation_time_other_bytes():
     oordeel = check_file(NAAM, GOED, GEMEENTE)
-    later = technisch_rapport_pdf(
+    later = technical_report_pdf(
         oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, datetime(2016, 8, 17, 9, 30, tzinfo=AMSTERDAM)
     )
     assert later != _pdf(oordeel)
 
 
-def test_rapport_bestandsnaam_follows_pattern():
-    naam = rapport_bestandsnaam("technisch", GEMEENTE, "H12016", REFERENTIE)
+def test_report_file_name_follows_pattern():
+    naam = report_file_name("technisch", GEMEENTE, "H12016", REFERENTIE)
     assert naam == "CBS_TECHNISCH_0363_H12016_20160815-101500-001.pdf"
     assert re.fullmatch(r"CBS_[A-Z]+_\d{4}_H[12]\d{4}_[A-Za-z0-9.-]+\.pdf", naam)
 
 
-def test_rapport_bestandsnaam_unknown_period_and_odd_characters_replaced():
-    naam = rapport_bestandsnaam("TECHNISCH", GEMEENTE, "", "ref 1/2:ü")
+def test_report_file_name_unknown_period_and_odd_characters_replaced():
+    naam = report_file_name("TECHNISCH", GEMEENTE, "", "ref 1/2:ü")
     assert naam == "CBS_TECHNISCH_0363_ONBEKEND_ref-1-2--.pdf"
     assert re.fullmatch(r"[A-Za-z0-9._-]+", naam)
 
 
-def _bevinding(regel, geslaagd, ernst="fout", regels=()):
-    return Bevinding(regel, f"Omschrijving van {regel}", geslaagd, f"Melding bij {regel}", regels, ernst)
+def _bevinding(line, geslaagd, ernst="fout", regels=()):
+    return Bevinding(line, f"Omschrijving van {line}", geslaagd, f"Melding bij {line}", regels, ernst)
 
 
-def test_technisch_rapport_pdf_lists_every_rule_of_the_check():
+def test_technical_report_pdf_lists_every_rule_of_the_check():
     oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
     text = _text(_pdf(oordeel))
     assert oordeel.bevindingen
@@ -112,7 +112,7 @@ def test_technisch_rapport_pdf_lists_every_rule_of_the_check():
         assert bevinding.omschrijving[:40] in text, bevinding.regel
 
 
-def test_technisch_rapport_pdf_failed_warning_rule_says_waarschuwing_and_keeps_verdict():
+def test_technical_report_pdf_failed_warning_rule_says_waarschuwing_and_keeps_verdict():
     oordeel = Oordeel("WMO_H12016_0363.csv", (
         _bevinding("TC01", True),
         _bevinding("TC90", False, ernst="waarschuwing", regels=(4, 7)),
@@ -127,7 +127,7 @@ def test_technisch_rapport_pdf_failed_warning_rule_says_waarschuwing_and_keeps_v
     assert "Oordeel: goedgekeurd" in text
 
 
-def test_technisch_rapport_pdf_failed_error_and_warning_both_listed():
+def test_technical_report_pdf_failed_error_and_warning_both_listed():
     oordeel = Oordeel("WMO_H12016_0363.csv", (
         _bevinding("TC05", False, regels=(3,)),
         _bevinding("TC90", False, ernst="waarschuwing"),
@@ -139,18 +139,18 @@ def test_technisch_rapport_pdf_failed_error_and_warning_both_listed():
     assert "TC05 - niet voldaan" in text
 
 
-def test_technisch_rapport_pdf_shows_at_most_max_regels_line_numbers():
+def test_technical_report_pdf_shows_at_most_max_regels_line_numbers():
     oordeel = Oordeel("WMO_H12016_0363.csv", (_bevinding("TC06", False, regels=tuple(range(2, 32))),))
-    pdf = technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT, max_regels=5)
+    pdf = technical_report_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT, max_regels=5)
     text = _text(pdf)
     assert "Regelnummers: 2, 3, 4, 5, 6 (de eerste 5 van 30)" in text
     assert "6, 7" not in text
 
 
-def test_technisch_rapport_pdf_soort_and_aanmaakdatum_shown_when_given():
+def test_technical_report_pdf_soort_and_aanmaakdatum_shown_when_given():
     oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
-    pdf = technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT,
-                                soort="WMO", aanmaakdatum="20160815101500")
+    pdf = technical_report_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT,
+                               soort="WMO", aanmaakdatum="20160815101500")
     text = _text(pdf)
     assert "Soort aanlevering: WMO" in text
     assert "Aanmaakdatum bestand: 15-08-2016 10:15:00" in text
@@ -159,27 +159,27 @@ def test_technisch_rapport_pdf_soort_and_aanmaakdatum_shown_when_given():
     assert "Aanmaakdatum bestand:" not in plain
 
 
-def test_technisch_rapport_pdf_aanmaakdatum_not_a_timestamp_shown_as_given():
+def test_technical_report_pdf_aanmaakdatum_not_a_timestamp_shown_as_given():
     oordeel = check_file(NAAM, GOED, GEMEENTE, {"H12016"})
-    pdf = technisch_rapport_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT, aanmaakdatum="gisteren")
+    pdf = technical_report_pdf(oordeel, GEMEENTE, REFERENTIE, ONTVANGEN, GEMAAKT, aanmaakdatum="gisteren")
     assert "Aanmaakdatum bestand: gisteren" in _text(pdf)
 
 
-def test_rapport_bestandsnaam_every_soort_parses_back_for_rinis():
+def test_report_file_name_every_soort_parses_back_for_rinis():
     assert set(RAPPORTSOORTEN) == {"TECHNISCH", "OPORDE", "SPIEGEL2"}
     for soort in RAPPORTSOORTEN:
-        naam = rapport_bestandsnaam(soort, GEMEENTE, "H12016", REFERENTIE)
+        naam = report_file_name(soort, GEMEENTE, "H12016", REFERENTIE)
         assert naam == f"CBS_{soort}_0363_H12016_20160815-101500-001.pdf"
         assert rapportnaam.parse(naam) == rapportnaam.Rapportnaam(soort, GEMEENTE, "H12016", REFERENTIE)
 
 
-def test_rapport_bestandsnaam_unknown_soort_rejected():
-    with pytest.raises(OnbekendeRapportsoort, match="SPIEGEL3"):
-        rapport_bestandsnaam("spiegel3", GEMEENTE, "H12016", REFERENTIE)
+def test_report_file_name_unknown_soort_rejected():
+    with pytest.raises(ReportKindError, match="SPIEGEL3"):
+        report_file_name("spiegel3", GEMEENTE, "H12016", REFERENTIE)
 
 
-def test_rapport_bestandsnaam_other_template_and_soorten():
-    naam = rapport_bestandsnaam("extra", GEMEENTE, "H12016", "ref/1",
-                                sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
-                                soorten={"EXTRA": "Extra rapport"})
+def test_report_file_name_other_template_and_soorten():
+    naam = report_file_name("extra", GEMEENTE, "H12016", "ref/1",
+                            sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
+                            soorten={"EXTRA": "Extra rapport"})
     assert naam == "0363-EXTRA-ref-1.pdf"

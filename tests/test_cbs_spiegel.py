@@ -11,17 +11,16 @@ from pypdf import PdfReader
 from simulators.cbs.spiegel import (
     GROOTTEKLASSEN,
     REFERENTIECIJFERS,
-    SpiegelFout,
-    cijfers_uit_bestand,
+    SpiegelError,
+    costs_per_post,
+    figures_from_file,
     groepsomschrijving,
     grootteklasse,
     inwoners,
-    kosten_per_post,
-    spiegel_bestandsnaam,
-    spiegelrapport_pdf,
     vergelijkingsgroep,
-    wmo_kengetallen,
+    wmo_clients_per_type,
 )
+from simulators.cbs.spiegel_pdf import spiegel_report_name, spiegelrapport_pdf
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 GEMAAKT = datetime(2016, 10, 3, 9, 0, tzinfo=AMSTERDAM)
@@ -76,7 +75,7 @@ def _filled_rectangles(pdf: bytes) -> int:
 def _wmo_pdf(rapport="I", **opties) -> bytes:
     argumenten = dict(
         rapport=rapport, soort="WMO", gemeentecode="0003", gemeentenaam="Appingedam",
-        periode="H12016", cijfers=wmo_kengetallen(WMO), inwoners=2_000,
+        periode="H12016", cijfers=wmo_clients_per_type(WMO), inwoners=2_000,
         vergelijking={"01": 0.8, "02": 1.0, "03": 0.25}, gemaakt=GEMAAKT, ggk_referentie=REFERENTIE,
     )
     return spiegelrapport_pdf(**(argumenten | opties))
@@ -85,45 +84,45 @@ def _wmo_pdf(rapport="I", **opties) -> bytes:
 # ---------------------------------------------------------------- figures from a file
 
 
-def test_wmo_kengetallen_repeated_bsn_per_type_counts_distinct_clients():
-    assert wmo_kengetallen(WMO) == {"01": 2, "02": 1, "03": 1}
+def test_wmo_clients_per_type_repeated_bsn_per_type_counts_distinct_clients():
+    assert wmo_clients_per_type(WMO) == {"01": 2, "02": 1, "03": 1}
 
 
-def test_wmo_kengetallen_bom_lf_and_blank_lines_tolerated():
+def test_wmo_clients_per_type_bom_lf_and_blank_lines_tolerated():
     inhoud = b"\xef\xbb\xbf" + WMO.replace(b"\r\n", b"\n") + b"\n\n"
-    assert wmo_kengetallen(inhoud) == {"01": 2, "02": 1, "03": 1}
+    assert wmo_clients_per_type(inhoud) == {"01": 2, "02": 1, "03": 1}
 
 
-def test_wmo_kengetallen_without_bsn_column_raises():
-    with pytest.raises(SpiegelFout, match="BSN"):
-        wmo_kengetallen(WMO.replace(b";BSN;", b";Burgerservicenummer;"))
+def test_wmo_clients_per_type_without_bsn_column_raises():
+    with pytest.raises(SpiegelError, match="BSN"):
+        wmo_clients_per_type(WMO.replace(b";BSN;", b";Burgerservicenummer;"))
 
 
-def test_kosten_per_post_sums_per_iv3_category_and_type():
-    assert kosten_per_post(SBO, "Iv3-categorie") == {"670": 12000.0, "671": 30500.5}
-    assert kosten_per_post(JEUGD, "Type voorziening") == {"01": 400000.0, "03": 25000.25, "05": 0.75}
-    assert kosten_per_post(WMO, "Type maatwerkarrangement", bedrag="Daadwerkelijk betaald bedrag") == {
+def test_costs_per_post_sums_per_iv3_category_and_type():
+    assert costs_per_post(SBO, "Iv3-categorie") == {"670": 12000.0, "671": 30500.5}
+    assert costs_per_post(JEUGD, "Type voorziening") == {"01": 400000.0, "03": 25000.25, "05": 0.75}
+    assert costs_per_post(WMO, "Type maatwerkarrangement", bedrag="Daadwerkelijk betaald bedrag") == {
         "01": 150.0, "02": 20.0, "03": 7.5,
     }
 
 
-def test_kosten_per_post_same_post_twice_adds_up_exactly():
+def test_costs_per_post_same_post_twice_adds_up_exactly():
     inhoud = SBO + b"20160815101500;0003;H12016;670;0.10\r\n20160815101500;0003;H12016;670;0.20\r\n"
-    assert kosten_per_post(inhoud, "Iv3-categorie")["670"] == 12000.30
+    assert costs_per_post(inhoud, "Iv3-categorie")["670"] == 12000.30
 
 
-def test_kosten_per_post_bad_amount_names_the_line():
+def test_costs_per_post_bad_amount_names_the_line():
     inhoud = SBO + b"20160815101500;0003;H12016;670;12,50\r\n"
-    with pytest.raises(SpiegelFout, match="regel 4"):
-        kosten_per_post(inhoud, "Iv3-categorie")
+    with pytest.raises(SpiegelError, match="regel 4"):
+        costs_per_post(inhoud, "Iv3-categorie")
 
 
-def test_cijfers_uit_bestand_picks_the_column_per_soort():
-    assert cijfers_uit_bestand("wmo", WMO) == {"01": 2, "02": 1, "03": 1}
-    assert cijfers_uit_bestand("SBO", SBO) == {"670": 12000.0, "671": 30500.5}
-    assert cijfers_uit_bestand("JEUGD", JEUGD)["03"] == 25000.25
-    with pytest.raises(SpiegelFout, match="IV3"):
-        cijfers_uit_bestand("IV3", SBO)
+def test_figures_from_file_picks_the_column_per_soort():
+    assert figures_from_file("wmo", WMO) == {"01": 2, "02": 1, "03": 1}
+    assert figures_from_file("SBO", SBO) == {"670": 12000.0, "671": 30500.5}
+    assert figures_from_file("JEUGD", JEUGD)["03"] == 25000.25
+    with pytest.raises(SpiegelError, match="IV3"):
+        figures_from_file("IV3", SBO)
 
 
 # ---------------------------------------------------------------- inhabitants, peer group
@@ -151,7 +150,7 @@ def test_inwoners_smallest_gemeenten_under_20000():
 
 
 def test_inwoners_bad_code_raises():
-    with pytest.raises(SpiegelFout, match="4 cijfers"):
+    with pytest.raises(SpiegelError, match="4 cijfers"):
         inwoners("363")
 
 
@@ -256,7 +255,7 @@ def test_spiegelrapport_pdf_chart_two_bars_per_post_and_legend():
 
 def test_spiegelrapport_pdf_sbo_costs_per_inhabitant():
     pdf = spiegelrapport_pdf(
-        "I", "SBO", "0003", "Appingedam", "H12016", kosten_per_post(SBO, "Iv3-categorie"), 4_000,
+        "I", "SBO", "0003", "Appingedam", "H12016", costs_per_post(SBO, "Iv3-categorie"), 4_000,
         {"670": 2.5, "671": 10.0}, GEMAAKT, REFERENTIE,
     )
     text = _text(pdf)
@@ -271,7 +270,7 @@ def test_spiegelrapport_pdf_sbo_costs_per_inhabitant():
 
 def test_spiegelrapport_pdf_jeugd_costs():
     text = _text(spiegelrapport_pdf(
-        "I", "JEUGD", "0003", "Appingedam", "H12016", kosten_per_post(JEUGD, "Type voorziening"), 1_000,
+        "I", "JEUGD", "0003", "Appingedam", "H12016", costs_per_post(JEUGD, "Type voorziening"), 1_000,
         {"01": 500.0, "02": 50.0}, GEMAAKT, REFERENTIE,
     ))
     assert "01 Jeugdhulp zonder verblijf 400.000,00 400,00 500,00 -100,00 -20%" in text
@@ -297,13 +296,13 @@ def test_spiegelrapport_pdf_ii_without_earlier_figures_says_so():
 
 
 def test_spiegelrapport_pdf_i_with_earlier_figures_rejected():
-    with pytest.raises(SpiegelFout, match="spiegelrapport II"):
+    with pytest.raises(SpiegelError, match="spiegelrapport II"):
         _wmo_pdf("I", eerder={"01": 1})
 
 
 @pytest.mark.parametrize("opties", [{"rapport": "III"}, {"soort": "IV3"}, {"inwoners": 0}])
 def test_spiegelrapport_pdf_bad_arguments_rejected(opties):
-    with pytest.raises(SpiegelFout):
+    with pytest.raises(SpiegelError):
         _wmo_pdf(**opties)
 
 
@@ -321,10 +320,10 @@ def test_spiegelrapport_pdf_a4_with_creation_date_and_odd_name():
     assert "Súdwest-Fryslân ? (0003)" in _text(pdf)
 
 
-def test_spiegel_bestandsnaam_per_rapport():
-    assert spiegel_bestandsnaam("I", "0003", "H12016", REFERENTIE) == (
+def test_spiegel_report_name_per_rapport():
+    assert spiegel_report_name("I", "0003", "H12016", REFERENTIE) == (
         "CBS_OPORDE_0003_H12016_20160815-101500-001.pdf"
     )
-    assert spiegel_bestandsnaam("II", "0003", "H12016", REFERENTIE) == (
+    assert spiegel_report_name("II", "0003", "H12016", REFERENTIE) == (
         "CBS_SPIEGEL2_0003_H12016_20160815-101500-001.pdf"
     )

@@ -13,7 +13,7 @@ from simulators import stuf
 from simulators.clock import SimulatedClock
 from simulators.ggk.backend import Ggk, UploadRefused
 from simulators.gmsd import metagegevens, periodes, rapportnaam
-from simulators.rinis.backend import FolderError, Rinis, cbs_name
+from simulators.rinis.backend import FolderRefused, Rinis, cbs_name
 
 START = datetime(2016, 8, 15, 9, 0)
 CSV = b"Gemeente;Periode\r\n0363;H12016\r\n"
@@ -204,7 +204,7 @@ def test_cbs_name_without_extension_appends_at_end():
     pytest.param("RGMSD999", RAPPORT, b"%PDF", 404, id="unknown-folder"),
 ])
 def test_rinis_put_refused_with_status(rinis, folder, naam, inhoud, status):
-    with pytest.raises(FolderError) as caught:
+    with pytest.raises(FolderRefused) as caught:
         rinis.put(folder, naam, inhoud)
     assert caught.value.status == status, f"expected {status}, got {caught.value.status}"
     assert str(caught.value), "a refusal says why"
@@ -316,6 +316,6 @@ def test_rinis_put_the_same_report_again_is_the_same_file_routed_once(rinis):
     assert (again, nieuw) == (first, False)
     assert _count(rinis, "mapbestanden") == 1
     assert [t["soort"] for t in rinis.tasks.listing()] == ["routeren"], "routed once"
-    with pytest.raises(FolderError) as caught:
+    with pytest.raises(FolderRefused) as caught:
         rinis.put("RGMSD101", RAPPORT, b"%PDF-1.4 another one")
     assert caught.value.status == 409 and "andere inhoud" in str(caught.value)

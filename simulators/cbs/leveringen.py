@@ -100,7 +100,7 @@ class Leveringen:
             if "cijfers" not in columns:  # state from before the figures were kept
                 db.execute("ALTER TABLE leveringen ADD COLUMN cijfers TEXT")
 
-    def cijfers(self, levering: sqlite3.Row, bereken) -> dict:
+    def figures(self, levering: sqlite3.Row, bereken) -> dict:
         """The delivery's figures, computed once with ``bereken(soort, inhoud)`` and kept:
         every spiegelrapport compares with all peers, so re-reading their files each time
         would make a period quadratic in the number of gemeenten."""
@@ -112,9 +112,10 @@ class Leveringen:
                            (json.dumps(waarden), levering["id"]))
         return waarden
 
-    def ontvangen(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
-                  periode: str, soort: str, bestand: str, ggk_referentie: str,
-                  aanmaakdatum: str | None, inhoud: bytes) -> int:
+    def received(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
+                 periode: str, soort: str, bestand: str, ggk_referentie: str,
+                 aanmaakdatum: str | None, inhoud: bytes) -> int:
+        """Register a checked file as a new levering with status ontvangen; returns its id."""
         levering_id = db.execute(
             "INSERT INTO leveringen (aanlevering_id, gemeentecode, periode, soort, bestand,"
             " ggk_referentie, aanmaakdatum, inhoud, status) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -123,7 +124,7 @@ class Leveringen:
         self._history(db, levering_id, ONTVANGEN, None)
         return levering_id
 
-    def beoordeeld(self, db: sqlite3.Connection, levering_id: int, goedgekeurd: bool) -> bool:
+    def judged(self, db: sqlite3.Connection, levering_id: int, goedgekeurd: bool) -> bool:
         """Record the technical verdict; an approved, newer delivery becomes the current one.
 
         Returns whether this delivery is now the current one (and so gets an op-orde report).
@@ -178,20 +179,21 @@ class Leveringen:
         self._set(db, levering_id, status, toelichting)
         return levering_id
 
-    def bereikt(self, levering_id: int, status: str) -> bool:
+    def reached(self, levering_id: int, status: str) -> bool:
         """Whether the delivery ever had ``status`` (a later decision may have replaced it)."""
         return self.store.one("SELECT 1 FROM statussen WHERE levering_id = ? AND status = ?",
                               (levering_id, status)) is not None
 
-    def status(self, db: sqlite3.Connection, levering_id: int, status: str,
-               toelichting: str | None = None) -> None:
+    def set_status(self, db: sqlite3.Connection, levering_id: int, status: str,
+                   toelichting: str | None = None) -> None:
+        """A new status for a levering (e.g. a report sent), kept in its history."""
         self._set(db, levering_id, status, toelichting)
 
     def get(self, levering_id: int) -> sqlite3.Row | None:
         return self.store.one("SELECT * FROM leveringen WHERE id = ?", (levering_id,))
 
-    def actuele(self, periode: str, soort: str | None = None) -> list[sqlite3.Row]:
-        """The current deliveries of a period (without their file: ``cijfers`` reads it when needed)."""
+    def current(self, periode: str, soort: str | None = None) -> list[sqlite3.Row]:
+        """The current deliveries of a period (without their file: ``figures`` reads it when needed)."""
         sql = ("SELECT id, aanlevering_id, gemeentecode, periode, soort, bestand, ggk_referentie,"
                " aanmaakdatum, status, actueel, cijfers FROM leveringen WHERE actueel = 1 AND periode = ?")
         params = [periode]
@@ -200,8 +202,8 @@ class Leveringen:
             params.append(soort)
         return self.store.query(sql + " ORDER BY gemeentecode, soort", tuple(params))
 
-    def overzicht(self, gemeentecode: str | None = None, periode: str | None = None,
-                  soort: str | None = None) -> list[dict]:
+    def overview(self, gemeentecode: str | None = None, periode: str | None = None,
+                 soort: str | None = None) -> list[dict]:
         """Every delivery matching the filters, newest first, with its status history."""
         sql, params = "SELECT * FROM leveringen WHERE 1 = 1", []
         for column, value in (("gemeentecode", gemeentecode), ("periode", periode), ("soort", soort)):

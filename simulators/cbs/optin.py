@@ -3,12 +3,12 @@
 The GGk sends a gemeente's decisions as one CSV (``docs/optin.md``), which RINIS places
 in CBS's inbox under its own name, without a metadata record:
 ``OPTIN_<periode>_<gemeentecode>_<yyyymmddhhmmss>.csv`` (opt-in/opt-out) or
-``INTREKKING_...csv`` (withdrawal). :func:`lees` reads one such file, all or nothing;
-:func:`registreer` keeps it in ``optin_berichten`` and records each row in the delivery
+``INTREKKING_...csv`` (withdrawal). :func:`read` reads one such file, all or nothing;
+:func:`receive` keeps it in ``optin_berichten`` and records each row in the delivery
 register as the status of that gemeente's set for that period.
 
 Since issue 8 a decision travels signed: ``<stem>.zip`` holds ``<stem>.csv`` and
-``<stem>.xml``, the signed decision of ``simulators.gmsd.ondertekening``. :func:`ontvang`
+``<stem>.xml``, the signed decision of ``simulators.gmsd.ondertekening``. :func:`receive`
 opens the ZIP, checks the signature on CBS's simulated date and against replay (the
 ``ondertekeningen`` table keeps every decision accepted), reads the CSV, checks that its
 rows name the signer, and only then records it. A bare CSV is unsigned.
@@ -78,7 +78,7 @@ STATUS = {"opt-in": lv.OPTIN, "opt-out": lv.OPTOUT, "ingetrokken": lv.INGETROKKE
 """The delivery register's status for each conclusie."""
 
 
-class OptinOnleesbaar(ValueError):
+class OptinUnreadableError(ValueError):
     """CBS cannot read this opt-in/withdrawal file; ``meldingen`` say why (Dutch), one per fault.
     The caller records the file as refused; no decision in it is recorded."""
 
@@ -111,7 +111,7 @@ class Besluit:
 
 
 @dataclass(frozen=True)
-class OptinBestand:
+class OptinFile:
     """A readable opt-in or withdrawal file."""
 
     soort: str              # OPTIN or INTREKKING
@@ -120,31 +120,31 @@ class OptinBestand:
     besluiten: tuple[Besluit, ...]
 
 
-def is_optin_naam(naam: str) -> bool:
+def is_optin_name(naam: str) -> bool:
     """Whether a file without metadata is an opt-in or withdrawal file (by its name)."""
     return naam.startswith(PREFIXES)
 
 
-def lees(naam: str, inhoud: bytes) -> OptinBestand:
-    """Read one opt-in/withdrawal CSV; raises :class:`OptinOnleesbaar` naming every fault."""
+def read(naam: str, inhoud: bytes) -> OptinFile:
+    """Read one opt-in/withdrawal CSV; raises :class:`OptinUnreadableError` naming every fault."""
     match = NAAM.fullmatch(naam)
     if match is None:
-        raise OptinOnleesbaar([f"bestandsnaam '{naam}' volgt niet de vorm OPTIN_<periode>_"
-                               "<gemeentecode>_<jjjjmmdduummss>.csv of INTREKKING_..."])
+        raise OptinUnreadableError([f"bestandsnaam '{naam}' volgt niet de vorm OPTIN_<periode>_"
+                                    "<gemeentecode>_<jjjjmmdduummss>.csv of INTREKKING_..."])
     try:
         text = inhoud.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise OptinOnleesbaar([f"het bestand is geen UTF-8 (byte {exc.start})"]) from None
+        raise OptinUnreadableError([f"het bestand is geen UTF-8 (byte {exc.start})"]) from None
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
-        raise OptinOnleesbaar(["het bestand is leeg"])
+        raise OptinUnreadableError(["het bestand is leeg"])
     header = tuple(cell.strip() for cell in lines[0].split(";"))
     if header != KOLOMMEN:
-        raise OptinOnleesbaar([f"de kopregel is '{lines[0][:200]}', verwacht '{';'.join(KOLOMMEN)}'"])
+        raise OptinUnreadableError([f"de kopregel is '{lines[0][:200]}', verwacht '{';'.join(KOLOMMEN)}'"])
     if len(lines) == 1:
-        raise OptinOnleesbaar(["het bestand heeft geen regels na de kopregel"])
+        raise OptinUnreadableError(["het bestand heeft geen regels na de kopregel"])
     conclusies = CONCLUSIES[match["soort"]]
     meldingen: list[str] = []
     besluiten: list[Besluit] = []
@@ -164,7 +164,7 @@ def lees(naam: str, inhoud: bytes) -> OptinBestand:
         if conclusie not in conclusies:
             fouten.append(f"conclusie '{conclusie}' kan niet in een {match['soort']}-bestand "
                           f"({' of '.join(conclusies)})")
-        if not _datum(datum):
+        if not _is_date(datum):
             fouten.append(f"datumconclusie '{datum}' is geen datum JJJJMMDD")
         if not gebruiker or not email:
             fouten.append("naam van gebruiker en emailadres zijn verplicht")
@@ -172,12 +172,12 @@ def lees(naam: str, inhoud: bytes) -> OptinBestand:
         if not fouten:
             besluiten.append(Besluit(soort, conclusie, datum, gebruiker, email, telefoon, organisatie))
     if meldingen:
-        raise OptinOnleesbaar(meldingen)
-    return OptinBestand(match["soort"], match["periode"], match["gemeentecode"], tuple(besluiten))
+        raise OptinUnreadableError(meldingen)
+    return OptinFile(match["soort"], match["periode"], match["gemeentecode"], tuple(besluiten))
 
 
 @dataclass(frozen=True)
-class Uitkomst:
+class Outcome:
     """What became of one received opt-in/withdrawal file."""
 
     id: int                     # in optin_berichten
@@ -188,7 +188,7 @@ class Uitkomst:
     gemeentecode: str | None
 
 
-def uitpakken(naam: str, inhoud: bytes) -> tuple[str, bytes, bytes | None]:
+def unpack(naam: str, inhoud: bytes) -> tuple[str, bytes, bytes | None]:
     """(CSV name, CSV, signed decision or None) of a received file: a bare CSV is unsigned;
     a ZIP must hold exactly ``<stem>.csv`` and ``<stem>.xml``, each at most :data:`MAX_DEEL`."""
     if not naam.endswith(".zip"):
@@ -200,24 +200,25 @@ def uitpakken(naam: str, inhoud: bytes) -> tuple[str, bytes, bytes | None]:
             entries = zf.infolist()
             namen = {e.filename for e in entries}
             if len(entries) > 2 or not namen <= verwacht or f"{stam}.csv" not in namen:
-                raise OptinOnleesbaar([f"de ZIP bevat {sorted(namen)[:5]}; verwacht {stam}.csv en "
-                                       f"{stam}.xml"])
+                raise OptinUnreadableError([f"de ZIP bevat {sorted(namen)[:5]}; verwacht {stam}.csv en "
+                                            f"{stam}.xml"])
             delen = {}
             for entry in entries:
                 if entry.file_size > MAX_DEEL or entry.flag_bits & 0x1:
-                    raise OptinOnleesbaar([f"{entry.filename} is versleuteld of groter dan {MAX_DEEL} bytes"])
+                    raise OptinUnreadableError([f"{entry.filename} is versleuteld of groter dan "
+                                                f"{MAX_DEEL} bytes"])
                 with zf.open(entry) as f:
                     delen[entry.filename] = f.read(MAX_DEEL + 1)[:MAX_DEEL + 1]
                 if len(delen[entry.filename]) > MAX_DEEL:
-                    raise OptinOnleesbaar([f"{entry.filename} is groter dan {MAX_DEEL} bytes"])
+                    raise OptinUnreadableError([f"{entry.filename} is groter dan {MAX_DEEL} bytes"])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
-        raise OptinOnleesbaar([f"'{naam}' is geen leesbare ZIP ({type(exc).__name__})"]) from None
+        raise OptinUnreadableError([f"'{naam}' is geen leesbare ZIP ({type(exc).__name__})"]) from None
     return f"{stam}.csv", delen[f"{stam}.csv"], delen.get(f"{stam}.xml")
 
 
-def ontvang(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rinis_id: int,
+def receive(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rinis_id: int,
             bestandsnaam: str, inhoud: bytes, gemeentecode: str | None, nu: datetime,
-            ca_bestand: Path | None = None) -> Uitkomst:
+            ca_bestand: Path | None = None) -> Outcome:
     """Check, read and keep one received file; record its decisions only when the
     signature holds, it is no replay, the CSV can be read and its rows name the signer.
     Within ``db``'s transaction."""
@@ -226,9 +227,9 @@ def ontvang(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rin
         gemeentecode = match["gemeentecode"]
     ondertekenaar = None
     try:
-        csv_naam, csv, xml = uitpakken(bestandsnaam, inhoud)
+        csv_naam, csv, xml = unpack(bestandsnaam, inhoud)
         if not NAAM.fullmatch(csv_naam):
-            lees(csv_naam, csv)  # says what is wrong with the name
+            read(csv_naam, csv)  # says what is wrong with the name
         gecontroleerd = ondertekening.controleer(csv_naam, csv, xml, nu=nu, ca_bestand=ca_bestand)
         ondertekenaar = gecontroleerd.besluit.ondertekenaar
         eerder = db.execute("SELECT o.ontvangen, b.bestandsnaam FROM ondertekeningen o JOIN optin_berichten b"
@@ -239,44 +240,44 @@ def ontvang(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rin
                 f"dit ondertekende besluit ({gecontroleerd.besluit.id}) is al op "
                 f"{eerder['ontvangen'][:10]} ontvangen in '{eerder['bestandsnaam']}'; een besluit telt "
                 "één keer"))
-        bestand = lees(csv_naam, csv)
+        bestand = read(csv_naam, csv)
         anders = sorted({b.email for b in bestand.besluiten if b.email.lower() != ondertekenaar.lower()})
         if anders:
             raise ondertekening.SignatureError(ondertekening.VREEMD, (
                 f"de regels noemen {', '.join(anders)} als beslisser, maar {ondertekenaar} ondertekende"))
-    except OptinOnleesbaar as exc:
-        return _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONLEESBAAR,
-                       ONLEESBAAR_CODE, str(exc)[:2000], [], ondertekenaar)
+    except OptinUnreadableError as exc:
+        return _keep(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONLEESBAAR,
+                     ONLEESBAAR_CODE, str(exc)[:2000], [], ondertekenaar)
     except ondertekening.SignatureError as exc:
-        return _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONGELDIG,
-                       exc.code, str(exc)[:2000], [], ondertekenaar)
+        return _keep(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONGELDIG,
+                     exc.code, str(exc)[:2000], [], ondertekenaar)
     rijen = []
     for besluit in bestand.besluiten:
         levering_id = register.besluit(
             db, gemeentecode=bestand.gemeentecode, periode=bestand.periode, soort=besluit.soort,
             status=besluit.status, toelichting=besluit.toelichting(bestandsnaam), bestand=bestandsnaam)
         rijen.append(asdict(besluit) | {"levering_id": levering_id})
-    uitkomst = _bewaar(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, VERWERKT,
-                       None, None, rijen, ondertekenaar)
+    uitkomst = _keep(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, VERWERKT,
+                     None, None, rijen, ondertekenaar)
     db.execute("INSERT INTO ondertekeningen VALUES (?,?,?,?,?,?)",
                (gecontroleerd.besluit.id, uitkomst.id, ondertekenaar, gecontroleerd.houder.serienummer,
                 gecontroleerd.besluit.tijdstip.isoformat(), nu.isoformat()))
     return uitkomst
 
 
-def _bewaar(db: sqlite3.Connection, folder: str, rinis_id: int, bestandsnaam: str, inhoud: bytes,
-            match: re.Match | None, gemeentecode: str | None, nu: datetime, status: str, code: str | None,
-            melding: str | None, rijen: list[dict], ondertekenaar: str | None) -> Uitkomst:
+def _keep(db: sqlite3.Connection, folder: str, rinis_id: int, bestandsnaam: str, inhoud: bytes,
+          match: re.Match | None, gemeentecode: str | None, nu: datetime, status: str, code: str | None,
+          melding: str | None, rijen: list[dict], ondertekenaar: str | None) -> Outcome:
     row_id = db.execute(
         "INSERT INTO optin_berichten (map, rinis_id, bestandsnaam, soort, gemeentecode, periode,"
         " inhoud, ontvangen, status, melding, rijen) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (folder, rinis_id, bestandsnaam, match["soort"] if match else None, gemeentecode,
          match["periode"] if match else None, inhoud, nu.isoformat(), status, melding,
          json.dumps(rijen, ensure_ascii=False))).lastrowid
-    return Uitkomst(row_id, status, code, melding, ondertekenaar, gemeentecode)
+    return Outcome(row_id, status, code, melding, ondertekenaar, gemeentecode)
 
 
-def overzicht(store: Store) -> list[dict]:
+def overview(store: Store) -> list[dict]:
     """Every received opt-in/withdrawal file, oldest first, with its rows and outcome
     (without the file's bytes)."""
     return [{k: row[k] for k in row.keys() if k not in ("inhoud", "rijen")}
@@ -284,7 +285,7 @@ def overzicht(store: Store) -> list[dict]:
             for row in store.query("SELECT * FROM optin_berichten ORDER BY id")]
 
 
-def _datum(value: str) -> bool:
+def _is_date(value: str) -> bool:
     if not (len(value) == 8 and value.isdigit()):
         return False
     try:

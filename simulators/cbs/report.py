@@ -2,7 +2,7 @@
 
 This module owns how an :class:`~simulators.cbs.check.Oordeel` looks on paper and how
 every CBS report is named; :mod:`simulators.cbs.spiegel` draws the op-orde rapport and
-the spiegelrapporten on the same page (:func:`nieuw_document`). It makes real A4 PDFs
+the spiegelrapporten on the same page (:func:`new_document`). It makes real A4 PDFs
 with fpdf2 (Dutch text, core font Helvetica in Windows-1252, plain ``cell`` calls for
 speed) and does no I/O. A PDF's creation date is the ``gemaakt`` passed in, so the
 same inputs give the same bytes; a naive datetime is read as Europe/Amsterdam time,
@@ -31,9 +31,9 @@ __all__ = [
     "MAX_REGELS_IN_RAPPORT",
     "NAAMSJABLOON",
     "RAPPORTSOORTEN",
-    "OnbekendeRapportsoort",
-    "rapport_bestandsnaam",
-    "technisch_rapport_pdf",
+    "ReportKindError",
+    "report_file_name",
+    "technical_report_pdf",
 ]
 
 MONITOR = "Gemeentelijke Monitor Sociaal Domein"
@@ -58,11 +58,11 @@ _NIET_IN_NAAM = re.compile(r"[^A-Za-z0-9._-]")
 _AANMAAKDATUM = re.compile(r"\d{14}")
 
 
-class OnbekendeRapportsoort(ValueError):
+class ReportKindError(ValueError):
     """The report kind is not one of the known soorten: use a key of RAPPORTSOORTEN."""
 
 
-class _Rapport(FPDF):
+class _ReportPage(FPDF):
     """An A4 page with the sender on top and page numbers at the bottom."""
 
     def footer(self) -> None:
@@ -71,7 +71,7 @@ class _Rapport(FPDF):
         self.cell(0, 10, f"{AFZENDER} - pagina {self.page_no()} van {{nb}}", align="C")
 
 
-def technisch_rapport_pdf(
+def technical_report_pdf(
     oordeel: Oordeel,
     gemeentecode: str,
     ggk_referentie: str,
@@ -90,26 +90,26 @@ def technisch_rapport_pdf(
     voldaan" or, for a failed warning rule, "waarschuwing", its message and at most
     ``max_regels`` offending line numbers.
     """
-    pdf = nieuw_document(TITEL, gemaakt)
-    kop(pdf, TITEL)
+    pdf = new_document(TITEL, gemaakt)
+    heading(pdf, TITEL)
     gegevens = [("Bestandsnaam", oordeel.bestandsnaam)]
     if soort:
         gegevens.append(("Soort aanlevering", soort))
     gegevens += [
         ("Gemeentecode", gemeentecode),
         ("GGk-referentienummer", ggk_referentie),
-        ("Ontvangen door CBS", tijdstip(ontvangen)),
+        ("Ontvangen door CBS", timestamp(ontvangen)),
     ]
     if aanmaakdatum:
         gegevens.append(("Aanmaakdatum bestand", _aanmaakdatum(aanmaakdatum)))
-    gegevens.append(("Rapport gemaakt", tijdstip(gemaakt)))
-    gegevensblok(pdf, gegevens)
+    gegevens.append(("Rapport gemaakt", timestamp(gemaakt)))
+    data_block(pdf, gegevens)
     _oordeel(pdf, oordeel)
     _controles(pdf, oordeel.bevindingen, max_regels)
     return bytes(pdf.output())
 
 
-def rapport_bestandsnaam(
+def report_file_name(
     soort: str,
     gemeentecode: str,
     code_uitvraag: str | None,
@@ -121,13 +121,13 @@ def rapport_bestandsnaam(
     """``CBS_TECHNISCH_0363_H12016_20160815-101500-001.pdf`` for those parts.
 
     ``soort`` is the kind of report, a key of ``soorten`` (TECHNISCH, OPORDE,
-    SPIEGEL2), in any case; an unknown one raises :class:`OnbekendeRapportsoort`. An
+    SPIEGEL2), in any case; an unknown one raises :class:`ReportKindError`. An
     empty ``code_uitvraag`` becomes ONBEKEND; any character outside ``[A-Za-z0-9._-]``
     becomes ``-``. ``sjabloon`` may reorder the parts; RINIS parses only the default.
     """
     soort = soort.upper()
     if soort not in soorten:
-        raise OnbekendeRapportsoort(f"onbekende rapportsoort {soort!r}; bekend: {', '.join(soorten)}")
+        raise ReportKindError(f"onbekende rapportsoort {soort!r}; bekend: {', '.join(soorten)}")
     delen = {
         "soort": soort,
         "gemeentecode": gemeentecode,
@@ -140,12 +140,12 @@ def rapport_bestandsnaam(
 # ---------------------------------------------------------------- shared page parts
 
 
-def nieuw_document(titel: str, gemaakt: datetime) -> FPDF:
+def new_document(titel: str, gemaakt: datetime) -> FPDF:
     """An empty A4 report with its first page, metadata and creation date set."""
-    pdf = _Rapport(orientation="portrait", unit="mm", format="A4")
+    pdf = _ReportPage(orientation="portrait", unit="mm", format="A4")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_creation_date(gemaakt if gemaakt.tzinfo else gemaakt.replace(tzinfo=AMSTERDAM))
-    pdf.set_title(pdf_tekst(titel))
+    pdf.set_title(pdf_text(titel))
     pdf.set_author(AFZENDER)
     pdf.set_creator("ketentest CBS-simulator")
     pdf.set_lang("nl-NL")
@@ -154,48 +154,48 @@ def nieuw_document(titel: str, gemaakt: datetime) -> FPDF:
     return pdf
 
 
-def kop(pdf: FPDF, titel: str, ondertitel: str = "") -> None:
+def heading(pdf: FPDF, titel: str, ondertitel: str = "") -> None:
     """The sender in small print, then the title in bold (and a subtitle)."""
     pdf.set_font(FONT, size=9)
-    regel(pdf, AFZENDER)
+    text_line(pdf, AFZENDER)
     pdf.set_font(FONT, style="B", size=14)
-    pdf.multi_cell(0, 8, pdf_tekst(titel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 8, pdf_text(titel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if ondertitel:
         pdf.set_font(FONT, size=11)
-        regel(pdf, ondertitel)
+        text_line(pdf, ondertitel)
     pdf.ln(4)
 
 
-def gegevensblok(pdf: FPDF, gegevens: list[tuple[str, str]]) -> None:
+def data_block(pdf: FPDF, gegevens: list[tuple[str, str]]) -> None:
     """Label-value lines: the label in bold in a fixed column, the value wrapped."""
     for label, waarde in gegevens:
         pdf.set_font(FONT, style="B", size=10)
-        pdf.cell(_LABELBREEDTE, REGELHOOGTE, pdf_tekst(f"{label}:"))
+        pdf.cell(_LABELBREEDTE, REGELHOOGTE, pdf_text(f"{label}:"))
         pdf.set_font(FONT, size=10)
-        pdf.multi_cell(0, REGELHOOGTE, pdf_tekst(waarde), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, REGELHOOGTE, pdf_text(waarde), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
 
-def regel(pdf: FPDF, tekst: str) -> None:
+def text_line(pdf: FPDF, tekst: str) -> None:
     """Text over the full width, wrapped, then back to the left margin.
 
     A line that fits goes through ``cell`` (fpdf2's line breaking in ``multi_cell``
     costs ten times more, and most lines are short)."""
-    tekst = pdf_tekst(tekst)
+    tekst = pdf_text(tekst)
     if pdf.get_string_width(tekst) < pdf.epw - 2 * pdf.c_margin:
         pdf.cell(0, REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     else:
         pdf.multi_cell(0, REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def pdf_tekst(tekst: str) -> str:
+def pdf_text(tekst: str) -> str:
     """Text the core font can draw: control characters and anything outside
     Windows-1252 (possible in a file name or header from the file) become ``?``."""
     zichtbaar = "".join("?" if ord(teken) < 32 or ord(teken) == 127 else teken for teken in tekst)
     return zichtbaar.encode("cp1252", errors="replace").decode("cp1252")
 
 
-def tijdstip(moment: datetime) -> str:
+def timestamp(moment: datetime) -> str:
     return moment.strftime("%d-%m-%Y %H:%M:%S")
 
 
@@ -205,10 +205,10 @@ def tijdstip(moment: datetime) -> str:
 def _aanmaakdatum(waarde: datetime | str) -> str:
     """A datetime or the file's ``YYYYMMDDhhmmss`` as a Dutch time; anything else as given."""
     if isinstance(waarde, datetime):
-        return tijdstip(waarde)
+        return timestamp(waarde)
     if _AANMAAKDATUM.fullmatch(waarde):
         try:
-            return tijdstip(datetime.strptime(waarde, "%Y%m%d%H%M%S"))
+            return timestamp(datetime.strptime(waarde, "%Y%m%d%H%M%S"))
         except ValueError:
             pass
     return waarde
@@ -216,23 +216,23 @@ def _aanmaakdatum(waarde: datetime | str) -> str:
 
 def _oordeel(pdf: FPDF, oordeel: Oordeel) -> None:
     pdf.set_font(FONT, style="B", size=12)
-    regel(pdf, f"Oordeel: {oordeel.verdict}")
+    text_line(pdf, f"Oordeel: {oordeel.verdict}")
     pdf.set_font(FONT, size=10)
     mislukt = [b for b in oordeel.bevindingen if not b.geslaagd]
     fouten = [b.regel for b in mislukt if b.ernst != "waarschuwing"]
     waarschuwingen = [b.regel for b in mislukt if b.ernst == "waarschuwing"]
     if fouten:
-        regel(pdf, f"Niet voldaan aan: {', '.join(fouten)}.")
+        text_line(pdf, f"Niet voldaan aan: {', '.join(fouten)}.")
     if waarschuwingen:
-        regel(pdf, f"Waarschuwingen: {', '.join(waarschuwingen)}.")
+        text_line(pdf, f"Waarschuwingen: {', '.join(waarschuwingen)}.")
     if not mislukt:
-        regel(pdf, "Het bestand voldoet aan alle technische controles.")
+        text_line(pdf, "Het bestand voldoet aan alle technische controles.")
     pdf.ln(3)
 
 
 def _controles(pdf: FPDF, bevindingen: tuple[Bevinding, ...], max_regels: int) -> None:
     pdf.set_font(FONT, style="B", size=12)
-    regel(pdf, "Controles")
+    text_line(pdf, "Controles")
     for bevinding in bevindingen:
         _bevinding(pdf, bevinding, max_regels)
 
@@ -246,13 +246,13 @@ def _uitslag(bevinding: Bevinding) -> str:
 def _bevinding(pdf: FPDF, bevinding: Bevinding, max_regels: int) -> None:
     pdf.ln(2)
     pdf.set_font(FONT, style="B", size=10)
-    regel(pdf, f"{bevinding.regel} - {_uitslag(bevinding)}")
+    text_line(pdf, f"{bevinding.regel} - {_uitslag(bevinding)}")
     pdf.set_font(FONT, size=10)
-    regel(pdf, bevinding.omschrijving)
+    text_line(pdf, bevinding.omschrijving)
     if bevinding.melding:
-        regel(pdf, f"Melding: {bevinding.melding}")
+        text_line(pdf, f"Melding: {bevinding.melding}")
     if bevinding.regels and max_regels > 0:
         getoond = ", ".join(map(str, bevinding.regels[:max_regels]))
         if len(bevinding.regels) > max_regels:
             getoond += f" (de eerste {max_regels} van {len(bevinding.regels)})"
-        regel(pdf, f"Regelnummers: {getoond}")
+        text_line(pdf, f"Regelnummers: {getoond}")

@@ -1,11 +1,11 @@
 """CBS's plausibility reports: the op-orde rapport (spiegelrapport I) and spiegelrapport II.
 
 This module owns the figures in those reports: it reads the key figures from a
-technically approved file (:func:`cijfers_uit_bestand`), gives a gemeente its
+technically approved file (:func:`figures_from_file`), gives a gemeente its
 inhabitants and size class (:func:`inwoners`, :func:`grootteklasse`) and forms its peer
 group (:func:`vergelijkingsgroep`, :func:`groepsomschrijving`). The PDF with the table
-and the bar chart is drawn in :mod:`simulators.cbs.spiegel_pdf`; :func:`spiegelrapport_pdf`
-is re-exported here. It does no I/O and keeps no state.
+and the bar chart is drawn in :mod:`simulators.cbs.spiegel_pdf`, which imports this module
+(never the other way round). It does no I/O and keeps no state.
 
 Where the simulator differs from the real CBS (details in docs/rapporten.md):
 
@@ -30,12 +30,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
-
-from simulators.cbs.report import rapport_bestandsnaam
-
-if TYPE_CHECKING:
-    from simulators.cbs.spiegel_pdf import spiegelrapport_pdf
 
 __all__ = [
     "BEKENDE_INWONERTALLEN",
@@ -50,16 +44,17 @@ __all__ = [
     "SIGNAALDREMPEL",
     "SOORTEN",
     "WMO_TYPES",
-    "SpiegelFout",
-    "cijfers_uit_bestand",
+    "SpiegelError",
+    "figures_from_file",
     "groepsomschrijving",
     "grootteklasse",
     "inwoners",
-    "kosten_per_post",
-    "spiegel_bestandsnaam",
-    "spiegelrapport_pdf",
+    "costs_per_post",
+    "require_rapport",
+    "require_soort",
+    "sorted_posts",
     "vergelijkingsgroep",
-    "wmo_kengetallen",
+    "wmo_clients_per_type",
 ]
 
 SOORTEN: tuple[str, ...] = ("WMO", "SBO", "JEUGD")
@@ -161,37 +156,37 @@ SIGNAALDREMPEL = 0.5
 """A post differs notably when it is this fraction above or below the peer group."""
 
 
-class SpiegelFout(ValueError):
+class SpiegelError(ValueError):
     """The file or the arguments cannot make a spiegelrapport; the message says which part."""
 
 
 # ---------------------------------------------------------------- figures from a file
 
 
-def wmo_kengetallen(inhoud: bytes) -> dict[str, int]:
+def wmo_clients_per_type(inhoud: bytes) -> dict[str, int]:
     """Distinct clients (BSN) per Type maatwerkarrangement in a WMO file, by type code.
 
     A client with several rows of one type counts once for that type (and once for
     each other type they have); rows without BSN or type are left out.
     """
-    kop_, rijen = _lees_csv(inhoud)
-    bsn, type_ = _kolom(kop_, "BSN"), _kolom(kop_, KOLOMMEN["WMO"])
+    kop_, rijen = _read_csv(inhoud)
+    bsn, type_ = _column(kop_, "BSN"), _column(kop_, KOLOMMEN["WMO"])
     clienten: dict[str, set[str]] = {}
     for _, rij in rijen:
         if len(rij) > max(bsn, type_) and rij[bsn].strip() and rij[type_].strip():
             clienten.setdefault(rij[type_].strip(), set()).add(rij[bsn].strip())
-    return {post: len(clienten[post]) for post in _gesorteerd(clienten)}
+    return {post: len(clienten[post]) for post in sorted_posts(clienten)}
 
 
-def kosten_per_post(inhoud: bytes, kolom: str, bedrag: str = "Kosten") -> dict[str, float]:
+def costs_per_post(inhoud: bytes, kolom: str, bedrag: str = "Kosten") -> dict[str, float]:
     """The sum of ``bedrag`` per value of ``kolom``, in euros, by post code.
 
     For SBO ``kolom`` is "Iv3-categorie", for JEUGD "Type voorziening"; with
     ``bedrag="Daadwerkelijk betaald bedrag"`` it gives WMO costs per type. Empty
-    amounts are left out; an amount that is not a number raises :class:`SpiegelFout`.
+    amounts are left out; an amount that is not a number raises :class:`SpiegelError`.
     """
-    kop_, rijen = _lees_csv(inhoud)
-    post_index, bedrag_index = _kolom(kop_, kolom), _kolom(kop_, bedrag)
+    kop_, rijen = _read_csv(inhoud)
+    post_index, bedrag_index = _column(kop_, kolom), _column(kop_, bedrag)
     sommen: dict[str, Decimal] = {}
     for nummer, rij in rijen:
         if len(rij) <= max(post_index, bedrag_index) or not rij[bedrag_index].strip():
@@ -199,18 +194,18 @@ def kosten_per_post(inhoud: bytes, kolom: str, bedrag: str = "Kosten") -> dict[s
         try:
             waarde = Decimal(rij[bedrag_index].strip())
         except InvalidOperation:
-            raise SpiegelFout(f"regel {nummer}: {bedrag} {rij[bedrag_index]!r} is geen bedrag") from None
+            raise SpiegelError(f"regel {nummer}: {bedrag} {rij[bedrag_index]!r} is geen bedrag") from None
         post = rij[post_index].strip()
         sommen[post] = sommen.get(post, Decimal(0)) + waarde
-    return {post: float(sommen[post]) for post in _gesorteerd(sommen)}
+    return {post: float(sommen[post]) for post in sorted_posts(sommen)}
 
 
-def cijfers_uit_bestand(soort: str, inhoud: bytes) -> dict[str, int] | dict[str, float]:
+def figures_from_file(soort: str, inhoud: bytes) -> dict[str, int] | dict[str, float]:
     """The figures a spiegelrapport shows for a file of that soort (WMO, SBO or JEUGD)."""
-    soort = _soort(soort)
+    soort = require_soort(soort)
     if soort == "WMO":
-        return wmo_kengetallen(inhoud)
-    return kosten_per_post(inhoud, KOLOMMEN[soort])
+        return wmo_clients_per_type(inhoud)
+    return costs_per_post(inhoud, KOLOMMEN[soort])
 
 
 # ---------------------------------------------------------------- inhabitants, peer group
@@ -226,7 +221,7 @@ def inwoners(gemeentecode: str) -> int:
     code = _code(gemeentecode)
     if code in BEKENDE_INWONERTALLEN:
         return BEKENDE_INWONERTALLEN[code]
-    u = _fractie(f"inwoners:{code}")
+    u = _fraction(f"inwoners:{code}")
     for (van_u, van_n), (tot_u, tot_n) in zip(_VERDELING, _VERDELING[1:], strict=False):
         if u < tot_u:
             t = (u - van_u) / (tot_u - van_u)
@@ -258,16 +253,16 @@ def vergelijkingsgroep(
     SHA-256("<soort>:<periode>:<size class>:<post>"), rounded to 2 decimals.
     ``inwonertallen`` overrides :func:`inwoners` for the codes it holds.
     """
-    soort = _soort(soort)
-    klasse = grootteklasse(_inwonertal(gemeentecode, inwonertallen))
-    groep = _groepsleden(gemeentecode, klasse, andere or [], inwonertallen)
+    soort = require_soort(soort)
+    klasse = grootteklasse(_inhabitants_of(gemeentecode, inwonertallen))
+    groep = _group_members(gemeentecode, klasse, andere or [], inwonertallen)
     if not groep:
         return {
-            post: round(basis * (0.8 + 0.4 * _fractie(f"{soort}:{periode}:{klasse}:{post}")), 2)
+            post: round(basis * (0.8 + 0.4 * _fraction(f"{soort}:{periode}:{klasse}:{post}")), 2)
             for post, basis in REFERENTIECIJFERS[soort].items()
         }
-    totaal_inwoners = sum(_inwonertal(code, inwonertallen) for code, _ in groep)
-    posten = _gesorteerd({post for _, cijfers in groep for post in cijfers})
+    totaal_inwoners = sum(_inhabitants_of(code, inwonertallen) for code, _ in groep)
+    posten = sorted_posts({post for _, cijfers in groep for post in cijfers})
     return {
         post: sum(cijfers.get(post, 0) for _, cijfers in groep) / totaal_inwoners * PER[soort]
         for post in posten
@@ -281,48 +276,43 @@ def groepsomschrijving(
     inwonertallen: Mapping[str, int] | None = None,
 ) -> str:
     """What :func:`vergelijkingsgroep` compares with, in Dutch, for the report."""
-    klasse = grootteklasse(_inwonertal(gemeentecode, inwonertallen))
-    groep = _groepsleden(gemeentecode, klasse, andere or [], inwonertallen)
+    klasse = grootteklasse(_inhabitants_of(gemeentecode, inwonertallen))
+    groep = _group_members(gemeentecode, klasse, andere or [], inwonertallen)
     if not groep:
         return f"fictieve referentiecijfers voor gemeenten met {klasse}"
     woord = "gemeente" if len(groep) == 1 else "gemeenten"
     return f"{len(groep)} andere {woord} met {klasse} (aangeleverde cijfers)"
 
 
-def spiegel_bestandsnaam(rapport: str, gemeentecode: str, periode: str | None, ggk_referentie: str) -> str:
-    """``CBS_OPORDE_...pdf`` for spiegelrapport I, ``CBS_SPIEGEL2_...pdf`` for II."""
-    return rapport_bestandsnaam(RAPPORTEN[_rapport(rapport)], gemeentecode, periode, ggk_referentie)
-
-
 # ---------------------------------------------------------------- helpers
 
 
-def _lees_csv(inhoud: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(inhoud: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, fields) of a ``;``-separated UTF-8 file; blank lines skipped."""
     try:
         tekst = inhoud.decode("utf-8-sig")
     except UnicodeDecodeError as fout:
-        raise SpiegelFout(f"het bestand is geen UTF-8: {fout}") from None
+        raise SpiegelError(f"het bestand is geen UTF-8: {fout}") from None
     regels = list(csv.reader(io.StringIO(tekst, newline=""), delimiter=";"))
     if not regels:
-        raise SpiegelFout("het bestand is leeg")
+        raise SpiegelError("het bestand is leeg")
     kop_ = [veld.strip() for veld in regels[0]]
     return kop_, [(nummer, rij) for nummer, rij in enumerate(regels[1:], start=2) if any(rij)]
 
 
-def _kolom(kop_: list[str], naam: str) -> int:
+def _column(kop_: list[str], naam: str) -> int:
     try:
         return kop_.index(naam)
     except ValueError:
-        raise SpiegelFout(f"kolom {naam!r} ontbreekt in de kopregel") from None
+        raise SpiegelError(f"kolom {naam!r} ontbreekt in de kopregel") from None
 
 
-def _gesorteerd(posten: Iterable[str]) -> list[str]:
+def sorted_posts(posten: Iterable[str]) -> list[str]:
     """Post codes in code order: ``2`` before ``10``, then as text."""
     return sorted(posten, key=lambda post: (len(post), post))
 
 
-def _fractie(sleutel: str) -> float:
+def _fraction(sleutel: str) -> float:
     """A fraction in [0, 1) from the first 8 bytes of SHA-256 of the key."""
     return int.from_bytes(hashlib.sha256(sleutel.encode()).digest()[:8], "big") / 2**64
 
@@ -330,16 +320,16 @@ def _fractie(sleutel: str) -> float:
 def _code(gemeentecode: str) -> str:
     code = gemeentecode.upper().removeprefix("GM")
     if not re.fullmatch(r"\d{4}", code):
-        raise SpiegelFout(f"gemeentecode {gemeentecode!r} heeft geen 4 cijfers")
+        raise SpiegelError(f"gemeentecode {gemeentecode!r} heeft geen 4 cijfers")
     return code
 
 
-def _inwonertal(gemeentecode: str, inwonertallen: Mapping[str, int] | None) -> int:
+def _inhabitants_of(gemeentecode: str, inwonertallen: Mapping[str, int] | None) -> int:
     code = _code(gemeentecode)
     return (inwonertallen or {}).get(code) or inwoners(code)
 
 
-def _groepsleden(
+def _group_members(
     gemeentecode: str,
     klasse: str,
     andere: list[tuple[str, Mapping[str, float]]],
@@ -348,29 +338,19 @@ def _groepsleden(
     eigen = _code(gemeentecode)
     return [
         (code, cijfers) for code, cijfers in andere
-        if _code(code) != eigen and grootteklasse(_inwonertal(code, inwonertallen)) == klasse
+        if _code(code) != eigen and grootteklasse(_inhabitants_of(code, inwonertallen)) == klasse
     ]
 
 
-def _soort(soort: str) -> str:
+def require_soort(soort: str) -> str:
+    """``soort`` in capitals (WMO, SBO or JEUGD); raises :class:`SpiegelError` for another."""
     if soort.upper() not in SOORTEN:
-        raise SpiegelFout(f"onbekende soort {soort!r}; bekend: {', '.join(SOORTEN)}")
+        raise SpiegelError(f"onbekende soort {soort!r}; bekend: {', '.join(SOORTEN)}")
     return soort.upper()
 
 
-def _rapport(rapport: str) -> str:
+def require_rapport(rapport: str) -> str:
+    """``rapport``, which must be "I" or "II"; raises :class:`SpiegelError` for another."""
     if rapport not in RAPPORTEN:
-        raise SpiegelFout(f"rapport moet 'I' of 'II' zijn, niet {rapport!r}")
+        raise SpiegelError(f"rapport moet 'I' of 'II' zijn, niet {rapport!r}")
     return rapport
-
-
-# ---------------------------------------------------------------- the PDF, drawn in spiegel_pdf
-
-
-def __getattr__(naam: str) -> Any:
-    """``spiegelrapport_pdf`` from spiegel_pdf, imported on first use: that module imports this one."""
-    if naam == "spiegelrapport_pdf":
-        from simulators.cbs.spiegel_pdf import spiegelrapport_pdf
-
-        return spiegelrapport_pdf
-    raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")

@@ -4,8 +4,7 @@ This module owns the drawing: :func:`spiegelrapport_pdf` turns figures that
 :mod:`simulators.cbs.spiegel` computed into an A4 PDF with the delivery's data, a table
 per post, the notable differences, a bar chart and a note. It does no I/O and keeps no
 state; where the figures differ from the real CBS is said in :mod:`simulators.cbs.spiegel`.
-It imports that module, never the other way round (spiegel re-exports
-:func:`spiegelrapport_pdf` on first use).
+It imports that module, never the other way round.
 """
 
 from __future__ import annotations
@@ -22,12 +21,13 @@ from simulators.cbs.report import (
     FONT,
     MONITOR,
     RAPPORTSOORTEN,
-    gegevensblok,
-    kop,
-    nieuw_document,
-    pdf_tekst,
-    regel,
-    tijdstip,
+    data_block,
+    heading,
+    new_document,
+    pdf_text,
+    report_file_name,
+    text_line,
+    timestamp,
 )
 from simulators.cbs.spiegel import (
     KOLOMMEN,
@@ -35,14 +35,14 @@ from simulators.cbs.spiegel import (
     POSTEN,
     RAPPORTEN,
     SIGNAALDREMPEL,
-    SpiegelFout,
-    _gesorteerd,
-    _rapport,
-    _soort,
+    SpiegelError,
     grootteklasse,
+    require_rapport,
+    require_soort,
+    sorted_posts,
 )
 
-__all__ = ["spiegelrapport_pdf"]
+__all__ = ["spiegel_report_name", "spiegelrapport_pdf"]
 
 _KLEUR_GEMEENTE = (0, 84, 147)
 _KLEUR_GROEP = (230, 140, 0)
@@ -76,64 +76,69 @@ def spiegelrapport_pdf(
     group. Spiegelrapport II is "definitief" and, given ``eerder`` (the own figures of
     spiegelrapport I), also compares with those. The same inputs give the same bytes.
     """
-    rapport, soort = _rapport(rapport), _soort(soort)
+    rapport, soort = require_rapport(rapport), require_soort(soort)
     if inwoners <= 0:
-        raise SpiegelFout(f"inwoners moet groter dan 0 zijn, niet {inwoners}")
+        raise SpiegelError(f"inwoners moet groter dan 0 zijn, niet {inwoners}")
     if eerder is not None and rapport == "I":
-        raise SpiegelFout("cijfers van een eerder spiegelrapport horen alleen bij spiegelrapport II")
+        raise SpiegelError("cijfers van een eerder spiegelrapport horen alleen bij spiegelrapport II")
     titel = RAPPORTSOORTEN[RAPPORTEN[rapport]]
     per = PER[soort]
-    posten = _gesorteerd(set(cijfers) | set(vergelijking))
+    posten = sorted_posts(set(cijfers) | set(vergelijking))
     eigen = {post: cijfers.get(post, 0) / inwoners * per for post in posten}
     peer = {post: vergelijking.get(post, 0.0) for post in posten}
 
-    pdf = nieuw_document(f"{titel} {MONITOR}", gemaakt)
-    kop(pdf, titel, f"{MONITOR} - {soort}")
+    pdf = new_document(f"{titel} {MONITOR}", gemaakt)
+    heading(pdf, titel, f"{MONITOR} - {soort}")
     _status(pdf, rapport)
     gegevens = [
         ("Gemeente", f"{gemeentenaam} ({gemeentecode})"),
-        ("Verslagperiode", _periode(periode)),
+        ("Verslagperiode", _period(periode)),
         ("Soort aanlevering", soort),
     ]
     if bestandsnaam:
         gegevens.append(("Bestandsnaam", bestandsnaam))
     gegevens += [
         ("GGk-referentienummer", ggk_referentie),
-        ("Inwoners", f"{_getal(inwoners)} ({grootteklasse(inwoners)})"),
+        ("Inwoners", f"{_number(inwoners)} ({grootteklasse(inwoners)})"),
         ("Vergelijkingsgroep", groep or f"gemeenten met {grootteklasse(inwoners)}"),
-        ("Rapport gemaakt", tijdstip(gemaakt)),
+        ("Rapport gemaakt", timestamp(gemaakt)),
     ]
-    gegevensblok(pdf, gegevens)
-    _tabel(pdf, soort, posten, cijfers, eigen, peer)
-    _signalen(pdf, soort, posten, eigen, peer, drempel)
+    data_block(pdf, gegevens)
+    _table(pdf, soort, posten, cijfers, eigen, peer)
+    _signals(pdf, soort, posten, eigen, peer, drempel)
     if rapport == "II":
-        _vergelijking_met_eerder(pdf, soort, cijfers, eerder)
-    _grafiek(pdf, soort, posten, eigen, peer)
-    _toelichting(pdf, soort)
+        _compared_with_earlier(pdf, soort, cijfers, eerder)
+    _chart(pdf, soort, posten, eigen, peer)
+    _note(pdf, soort)
     return bytes(pdf.output())
+
+
+def spiegel_report_name(rapport: str, gemeentecode: str, periode: str | None, ggk_referentie: str) -> str:
+    """``CBS_OPORDE_...pdf`` for spiegelrapport I, ``CBS_SPIEGEL2_...pdf`` for II."""
+    return report_file_name(RAPPORTEN[require_rapport(rapport)], gemeentecode, periode, ggk_referentie)
 
 
 def _status(pdf: FPDF, rapport: str) -> None:
     pdf.set_font(FONT, style="B", size=11)
     if rapport == "I":
-        regel(pdf, "Status: voorlopig")
+        text_line(pdf, "Status: voorlopig")
         tekst = (
             "Dit op-orde rapport vergelijkt de technisch correcte aanlevering met vergelijkbare "
             "gemeenten. Wijkt een cijfer onverwacht af, dan kan de gemeente tot de uiterste "
             "correctiedatum een correctielevering doen (altijd een volledige set)."
         )
     else:
-        regel(pdf, "Status: definitief")
+        text_line(pdf, "Status: definitief")
         tekst = (
             "Dit spiegelrapport II is definitief: het is opgesteld na de uiterste datum voor "
             "correcties en toont de cijfers waarover de gemeente het opt-in-besluit neemt."
         )
     pdf.set_font(FONT, size=10)
-    pdf.multi_cell(0, 5, pdf_tekst(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5, pdf_text(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
 
-def _kolommen(soort: str) -> tuple[tuple[str, float], ...]:
+def _columns(soort: str) -> tuple[tuple[str, float], ...]:
     """Table header and column widths (mm); the first column takes what is left of 190."""
     if soort == "WMO":
         rest = (("Cliënten", 20), ("Per 1.000 inw.", 24), ("Groep per 1.000", 26),
@@ -144,7 +149,7 @@ def _kolommen(soort: str) -> tuple[tuple[str, float], ...]:
     return ((KOLOMMEN[soort], 190 - sum(b for _, b in rest)), *rest)
 
 
-def _tabel(
+def _table(
     pdf: FPDF,
     soort: str,
     posten: list[str],
@@ -154,39 +159,39 @@ def _tabel(
 ) -> None:
     pdf.set_font(FONT, style="B", size=12)
     eenheid = "per 1.000 inwoners" if soort == "WMO" else "per inwoner"
-    regel(pdf, f"Cijfers {eenheid}")
-    kolommen = _kolommen(soort)
+    text_line(pdf, f"Cijfers {eenheid}")
+    kolommen = _columns(soort)
     decimalen = 0 if soort == "WMO" else 2
     rijen = [
-        [_omschrijving(soort, post), _getal(cijfers.get(post, 0), decimalen), _getal(eigen[post], 2),
-         _getal(peer[post], 2), _getal(eigen[post] - peer[post], 2, teken=True),
-         _procent(eigen[post], peer[post])]
+        [_post_name(soort, post), _number(cijfers.get(post, 0), decimalen), _number(eigen[post], 2),
+         _number(peer[post], 2), _number(eigen[post] - peer[post], 2, teken=True),
+         _percent(eigen[post], peer[post])]
         for post in posten
     ]
     if soort != "WMO":
         totaal_eigen, totaal_peer = sum(eigen.values()), sum(peer.values())
-        rijen.append(["Totaal", _getal(sum(cijfers.values()), 2), _getal(totaal_eigen, 2),
-                      _getal(totaal_peer, 2), _getal(totaal_eigen - totaal_peer, 2, teken=True),
-                      _procent(totaal_eigen, totaal_peer)])
-    _tabelrijen(pdf, kolommen, rijen)
+        rijen.append(["Totaal", _number(sum(cijfers.values()), 2), _number(totaal_eigen, 2),
+                      _number(totaal_peer, 2), _number(totaal_eigen - totaal_peer, 2, teken=True),
+                      _percent(totaal_eigen, totaal_peer)])
+    _table_rows(pdf, kolommen, rijen)
 
 
-def _tabelrijen(pdf: FPDF, kolommen: tuple[tuple[str, float], ...], rijen: list[list[str]]) -> None:
+def _table_rows(pdf: FPDF, kolommen: tuple[tuple[str, float], ...], rijen: list[list[str]]) -> None:
     """A header in bold with a line under it, then one 5 mm row per entry; numbers right."""
     pdf.set_font(FONT, style="B", size=8)
     for index, (naam, breedte) in enumerate(kolommen):
-        pdf.cell(breedte, 6, pdf_tekst(naam), border="B", align="L" if index == 0 else "R")
+        pdf.cell(breedte, 6, pdf_text(naam), border="B", align="L" if index == 0 else "R")
     pdf.ln(6)
     pdf.set_font(FONT, size=8)
     for rij in rijen:
         for index, ((_, breedte), waarde) in enumerate(zip(kolommen, rij, strict=True)):
-            tekst = _past(pdf, pdf_tekst(waarde), breedte) if index == 0 else pdf_tekst(waarde)
+            tekst = _fit(pdf, pdf_text(waarde), breedte) if index == 0 else pdf_text(waarde)
             pdf.cell(breedte, 5, tekst, align="L" if index == 0 else "R")
         pdf.ln(5)
     pdf.ln(3)
 
 
-def _signalen(
+def _signals(
     pdf: FPDF,
     soort: str,
     posten: list[str],
@@ -195,31 +200,31 @@ def _signalen(
     drempel: float,
 ) -> None:
     pdf.set_font(FONT, style="B", size=12)
-    regel(pdf, f"Opvallende verschillen (meer dan {_getal(drempel * 100)}%)")
+    text_line(pdf, f"Opvallende verschillen (meer dan {_number(drempel * 100)}%)")
     pdf.set_font(FONT, size=10)
     gevonden = False
     for post in posten:
         if peer[post] > 0 and abs(eigen[post] - peer[post]) > drempel * peer[post]:
             richting = "hoger" if eigen[post] > peer[post] else "lager"
-            afwijking = _getal(abs(eigen[post] - peer[post]) / peer[post] * 100)
-            regel(pdf, f"- {_omschrijving(soort, post)}: {afwijking}% {richting} dan de vergelijkingsgroep")
+            afwijking = _number(abs(eigen[post] - peer[post]) / peer[post] * 100)
+            text_line(pdf, f"- {_post_name(soort, post)}: {afwijking}% {richting} dan de vergelijkingsgroep")
             gevonden = True
         elif peer[post] <= 0 < eigen[post]:
-            regel(pdf, f"- {_omschrijving(soort, post)}: wel cijfers, de vergelijkingsgroep niet")
+            text_line(pdf, f"- {_post_name(soort, post)}: wel cijfers, de vergelijkingsgroep niet")
             gevonden = True
     if not gevonden:
-        regel(pdf, "Geen opvallende verschillen met de vergelijkingsgroep.")
+        text_line(pdf, "Geen opvallende verschillen met de vergelijkingsgroep.")
     pdf.ln(3)
 
 
-def _vergelijking_met_eerder(
+def _compared_with_earlier(
     pdf: FPDF, soort: str, cijfers: Mapping[str, float], eerder: Mapping[str, float] | None
 ) -> None:
     pdf.set_font(FONT, style="B", size=12)
-    regel(pdf, "Vergelijking met spiegelrapport I")
+    text_line(pdf, "Vergelijking met spiegelrapport I")
     if eerder is None:
         pdf.set_font(FONT, size=10)
-        regel(pdf, "De cijfers van spiegelrapport I zijn niet beschikbaar.")
+        text_line(pdf, "De cijfers van spiegelrapport I zijn niet beschikbaar.")
         pdf.ln(3)
         return
     decimalen = 0 if soort == "WMO" else 2
@@ -227,15 +232,15 @@ def _vergelijking_met_eerder(
     kolommen = ((KOLOMMEN[soort], 80), (f"Spiegelrapport I ({eenheid})", 40),
                 (f"Spiegelrapport II ({eenheid})", 42), ("Verschil", 28))
     rijen = [
-        [_omschrijving(soort, post), _getal(eerder.get(post, 0), decimalen),
-         _getal(cijfers.get(post, 0), decimalen),
-         _getal(cijfers.get(post, 0) - eerder.get(post, 0), decimalen, teken=True)]
-        for post in _gesorteerd(set(cijfers) | set(eerder))
+        [_post_name(soort, post), _number(eerder.get(post, 0), decimalen),
+         _number(cijfers.get(post, 0), decimalen),
+         _number(cijfers.get(post, 0) - eerder.get(post, 0), decimalen, teken=True)]
+        for post in sorted_posts(set(cijfers) | set(eerder))
     ]
-    _tabelrijen(pdf, kolommen, rijen)
+    _table_rows(pdf, kolommen, rijen)
 
 
-def _grafiek(
+def _chart(
     pdf: FPDF, soort: str, posten: list[str], eigen: Mapping[str, float], peer: Mapping[str, float]
 ) -> None:
     """Horizontal bars, two per post (gemeente, peer group), an x-axis with ticks, axis
@@ -250,11 +255,11 @@ def _grafiek(
         eenheid, titel = "Cliënten per 1.000 inwoners", "cliënten per 1.000 inwoners"
     else:
         eenheid, titel = "Kosten per inwoner (EUR)", "kosten per inwoner"
-    regel(pdf, f"Grafiek: {titel}, gemeente en vergelijkingsgroep")
+    text_line(pdf, f"Grafiek: {titel}, gemeente en vergelijkingsgroep")
     links, breedte = pdf.l_margin + 22, pdf.epw - 30
     boven = pdf.get_y() + 4
     onder = boven + len(posten) * rij
-    stap = _stap(max([*eigen.values(), *peer.values(), 0.0]))
+    stap = _tick_step(max([*eigen.values(), *peer.values(), 0.0]))
     schaal_max = stap * max(1, math.ceil(max([*eigen.values(), *peer.values(), 0.0]) / stap))
     decimalen = 0 if stap >= 1 else 2
 
@@ -266,7 +271,7 @@ def _grafiek(
         pdf.line(x, boven, x, onder)
         pdf.set_draw_color(0, 0, 0)
         pdf.line(x, onder, x, onder + 1.5)
-        label = _getal(tick * stap, decimalen)
+        label = _number(tick * stap, decimalen)
         pdf.text(x - pdf.get_string_width(label) / 2, onder + 4.5, label)
     for index, post in enumerate(posten):
         y = boven + index * rij
@@ -283,8 +288,8 @@ def _grafiek(
     pdf.line(links, onder, links + breedte, onder)
 
     pdf.set_font(FONT, size=8)
-    pdf.text(links + (breedte - pdf.get_string_width(eenheid)) / 2, onder + 10, pdf_tekst(eenheid))
-    as_y = pdf_tekst(KOLOMMEN[soort])
+    pdf.text(links + (breedte - pdf.get_string_width(eenheid)) / 2, onder + 10, pdf_text(eenheid))
+    as_y = pdf_text(KOLOMMEN[soort])
     midden = (boven + onder) / 2 + pdf.get_string_width(as_y) / 2
     with pdf.rotation(90, pdf.l_margin + 6, midden):
         pdf.text(pdf.l_margin + 6, midden, as_y)
@@ -298,7 +303,7 @@ def _grafiek(
     pdf.set_y(legenda_y + 8)
 
 
-def _toelichting(pdf: FPDF, soort: str) -> None:
+def _note(pdf: FPDF, soort: str) -> None:
     eenheid = "per 1.000 inwoners" if soort == "WMO" else "per inwoner"
     tekst = (
         f"Verschil is het eigen cijfer {eenheid} min dat van de vergelijkingsgroep; Verschil % is "
@@ -307,13 +312,13 @@ def _toelichting(pdf: FPDF, soort: str) -> None:
         "tenzij ze uit aangeleverde cijfers van andere gemeenten zijn berekend."
     )
     pdf.set_font(FONT, size=8)
-    pdf.multi_cell(0, 4, pdf_tekst(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 4, pdf_text(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _periode(periode: str) -> str:
+def _period(periode: str) -> str:
     match = _HALFJAAR.fullmatch(periode)
     if not match:
         return periode
@@ -321,12 +326,12 @@ def _periode(periode: str) -> str:
     return f"{periode} ({halfjaar} halfjaar {match[2]})"
 
 
-def _omschrijving(soort: str, post: str) -> str:
+def _post_name(soort: str, post: str) -> str:
     naam = POSTEN[soort].get(post)
     return f"{post} {naam}" if naam else post
 
 
-def _getal(waarde: float, decimalen: int = 0, teken: bool = False) -> str:
+def _number(waarde: float, decimalen: int = 0, teken: bool = False) -> str:
     """Dutch notation: ``1.234,56``; with ``teken`` always a sign (``+0,00``)."""
     if round(waarde, decimalen) == 0:
         waarde = 0.0
@@ -334,11 +339,11 @@ def _getal(waarde: float, decimalen: int = 0, teken: bool = False) -> str:
     return opmaak.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def _procent(eigen: float, peer: float) -> str:
-    return f"{_getal((eigen - peer) / peer * 100, teken=True)}%" if peer > 0 else "n.v.t."
+def _percent(eigen: float, peer: float) -> str:
+    return f"{_number((eigen - peer) / peer * 100, teken=True)}%" if peer > 0 else "n.v.t."
 
 
-def _past(pdf: FPDF, tekst: str, breedte: float) -> str:
+def _fit(pdf: FPDF, tekst: str, breedte: float) -> str:
     """The text cut to fit a column, ending in "..." when it was cut."""
     ruimte = breedte - 2 * pdf.c_margin
     if pdf.get_string_width(tekst) <= ruimte:
@@ -348,7 +353,7 @@ def _past(pdf: FPDF, tekst: str, breedte: float) -> str:
     return tekst + "..."
 
 
-def _stap(maximum: float) -> float:
+def _tick_step(maximum: float) -> float:
     """A round tick step (1, 2 or 5 times a power of ten) giving about 5 ticks up to maximum."""
     if maximum <= 0:
         return 1.0

@@ -1,12 +1,13 @@
-"""HTTP face of CBS: the notification RINIS sends, and a read-only view of its work."""
+"""HTTP face of CBS: the notification RINIS sends, and a read-only view of its work.
+Thin: parse, call the backend method of the same name, render. A refusal
+(:class:`Refused`) becomes its HTTP status with ``{"fout", "melding"}``."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from .. import pki
-from ..gmsd.periodes import PERIODE
 from ..party import party_of
+from .backend import Refused
 
 bp = Blueprint("cbs", __name__)
 
@@ -23,19 +24,19 @@ ENDPOINTS = {
 }
 
 
+@bp.errorhandler(Refused)
+def refused(exc: Refused):
+    return jsonify(fout=exc.fout, melding=str(exc)), exc.status
+
+
 @bp.post("/rinis/nieuw")
-def nieuw():
-    data = request.get_json(silent=True) or {}
-    if not isinstance(data.get("id"), int) or not isinstance(data.get("map"), str):
-        return jsonify(fout="Ongeldige melding", melding="verwacht JSON met 'map' (tekst) en "
-                       "'id' (getal) van het nieuwe bestand"), 400
-    meta_id = data.get("metagegevens_id")
-    party_of().announce(data["map"], data["id"], meta_id if isinstance(meta_id, int) else None)
+def announce():
+    party_of().announce(request.get_json(silent=True))
     return jsonify(ontvangen=True), 202
 
 
 @bp.post("/api/v1/inbox/lezen")
-def inbox_lezen():
+def read_inbox():
     return jsonify(nieuw=party_of().read_inbox())
 
 
@@ -47,32 +48,28 @@ def aanleveringen():
 @bp.get("/api/v1/status")
 def status():
     args = request.args
-    return jsonify(party_of().leveringen.overzicht(args.get("gemeente"), args.get("periode"),
-                                                   args.get("soort")))
+    return jsonify(party_of().status(args.get("gemeente"), args.get("periode"), args.get("soort")))
 
 
 @bp.get("/api/v1/optin")
-def optin():
-    return jsonify(party_of().optin_berichten())
+def optin_files():
+    return jsonify(party_of().optin_files())
 
 
 @bp.get("/_beheer/audit")
 def audit():
     """CBS's audit log (JSON), oldest first: each signed decision checked, accepted or refused."""
-    return jsonify(party_of().auditregels.lees(request.args.get("gemeente"), request.args.get("actie"),
-                                               request.args.get("na", default=0, type=int)))
+    return jsonify(party_of().audit(request.args.get("gemeente"), request.args.get("actie"),
+                                    request.args.get("na", default=0, type=int)))
 
 
 @bp.get("/_beheer/ca.pem")
-def ca():
+def ca_pem():
     """The trust anchor for signed opt-ins, for a partner's GGk or CBS (docs/ondertekening.md)."""
-    return Response(pki.ca_pem(), mimetype="application/x-pem-file")
+    return Response(party_of().ca_pem(), mimetype="application/x-pem-file")
 
 
 @bp.post("/api/v1/spiegelrapporten2")
 def spiegelrapporten2():
     periode = str((request.get_json(silent=True) or {}).get("periode", ""))
-    if not PERIODE.fullmatch(periode):
-        return jsonify(fout="Ongeldige periode", melding="geef 'periode' als code uitvraag, "
-                       "bijvoorbeeld H12016"), 400
     return jsonify(periode=periode, verzonden=party_of().spiegelrapporten2(periode)), 202

@@ -19,6 +19,10 @@ docs/ondertekening.md, or ``.csv``, the gemeentecode that of the zender; RINIS d
 open the file: CBS checks the signature), places it in CBS's inbox under that name and tells CBS with
 ``metagegevens_id`` null; a bad name is refused with a Fo01 after the Bv03. The name
 is the journal's correlatie for these files: no GGk reference travels with them.
+
+This module holds the rules and the state; every message in or out is built and read in
+``messages.py``, and every request to the folder API is checked here once (a refusal is a
+:class:`FolderRefused` carrying its HTTP status).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import sqlite3
 from datetime import datetime
 
 from .. import stuf
-from ..beheer import defects as defecten
+from ..beheer import defects
 from ..gmsd import metagegevens, rapportnaam
 from ..gmsd.gemeenten import gemeenten
 from ..gmsd.optinnaam import ONTVANGEN_NAAM as OPTIN_NAAM
@@ -35,6 +39,7 @@ from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..store import Entry
 from ..stuf.faults import FOUTCODE
+from . import messages
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS berichten (
@@ -93,10 +98,22 @@ CBS inbox RGMSD001; CBS puts
 GMSD reports in send folder RGMSD101. Configurable through ``options['mappen']``."""
 
 
-class FolderError(ValueError):
-    def __init__(self, melding: str, status: int = 400) -> None:
+class FolderRefused(ValueError):
+    """RINIS refuses a request to its folder API or its beheer; ``status`` is the HTTP status,
+    the text says why in Dutch, ``fout`` is the answer's title.
+
+    400: the request cannot be read; 403: not in that folder; 404: no such folder, file or
+    functie; 409: it conflicts with what is there.
+    """
+
+    def __init__(self, melding: str, status: int = 400, fout: str = "Map-fout") -> None:
         super().__init__(melding)
         self.status = status
+        self.fout = fout
+
+
+def _not_found(folder: str, file_id: int) -> FolderRefused:
+    return FolderRefused(f"bestand {file_id} staat niet in {folder}", 404, "Niet gevonden")
 
 
 class Rinis(Party):
@@ -106,27 +123,25 @@ class Rinis(Party):
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
         self.mappen = config.options.get("mappen", DEFAULT_MAPPEN)
-        self.systeem = stuf.Systeem("RINIS", "RINIS-router")
-        self.cbs_systeem = stuf.Systeem("CBS", "CBS-GMSD")
         self.gemeenten = gemeenten()
-        self.defecten = defecten.lees("rinis", config.options.get("defecten"))
+        self.defecten = defects.lees("rinis", config.options.get("defecten"))
         self.receiver = Receiver(
             party="rinis", peer="ggk", store=self.store, journal=self.journal,
             clock_tijdstip=self.clock.stuf_tijdstip,
             handlers={"Di01": self._receive_di01, "Fo01": self._receive_fo01},
             known_zenders=set(self.gemeenten) | {"IB"}, known_ontvangers={"CBS"},
             functies=set(self.mappen["inbox"]) | set(self.mappen["verzend"].values()),
-            geblokkeerd=self.geblokkeerd, verstoring=self._verstoord, defecten=self.defecten,
+            geblokkeerd=self.is_blocked, verstoring=self._refuse_for_storing, defecten=self.defecten,
         )
 
     def task_handlers(self):
-        return {"plaatsen": self._place, "cbs_melden": self._notify_cbs,
+        return {"plaatsen": self._place, "cbs_melden": self._announce_to_cbs,
                 "routeren": self._route, "fo01": self._send_fo01}
 
     def task_expiry_handlers(self):
         return {"routeren": self._route_expired}
 
-    def _routeertermijn(self) -> datetime:
+    def _routing_deadline(self) -> datetime:
         """Until when RINIS keeps offering a message to the GGk (option
         ``routeertermijn_werkdagen``, default 2 working days); then it raises an alarm."""
         moment = self.clock.now()
@@ -136,22 +151,25 @@ class Rinis(Party):
 
     # ------------------------------------------------------------ beheer
 
-    def geblokkeerd(self, functie: str) -> bool:
+    def is_blocked(self, functie: str) -> bool:
         return self.store.one("SELECT 1 FROM blokkades WHERE functie = ?", (functie,)) is not None
 
-    def blokkades(self) -> list[dict]:
+    def blocks(self) -> list[dict]:
+        """The functies blocked now, and since when."""
         return [dict(r) for r in self.store.query("SELECT functie, sinds FROM blokkades ORDER BY functie")]
 
-    def blokkeer(self, functie: str) -> None:
+    def block(self, functie: str) -> list[dict]:
         """Block an exchange type for now: its Di01s get Fo03 IB103 (a real RINIS does
-        this during maintenance of a receiving party)."""
+        this during maintenance of a receiving party). Returns the blocks now."""
         if functie not in self.receiver.functies:
-            raise FolderError(f"functie '{functie}' is onbekend; bekend: "
-                              f"{', '.join(sorted(self.receiver.functies))}", 404)
+            raise FolderRefused(f"functie '{functie}' is onbekend; bekend: "
+                                f"{', '.join(sorted(self.receiver.functies))}", 404)
         self.store.execute("INSERT OR REPLACE INTO blokkades VALUES (?, ?)",
                            (functie, self.clock.now().isoformat()))
+        return self.blocks()
 
-    def deblokkeer(self, functie: str | None = None) -> int:
+    def unblock(self, functie: str | None = None) -> int:
+        """Lift the block on ``functie`` (every block without one); returns how many were lifted."""
         with self.store.transaction() as db:
             if functie is None:
                 return db.execute("DELETE FROM blokkades").rowcount
@@ -169,7 +187,7 @@ class Rinis(Party):
     def _receive_di01(self, message, sg: stuf.Stuurgegevens, db: sqlite3.Connection) -> str | None:
         if sg.zender.organisatie not in self.gemeenten:  # IB sends RINIS only Fo01s
             raise stuf.stuf_error("StUF013", f"zender '{sg.zender.organisatie}' stuurt RINIS geen Di01")
-        envelop = stuf.read_envelop(message)
+        envelop = messages.read_di01(message)
         if sg.functie not in self.mappen["inbox"]:  # a known exchange, but not one a gemeente sends
             return self._store_refused(db, sg, envelop, "IB234", (
                 f"Combinatie functie en organisatie niet toegestaan: {sg.zender.organisatie} mag geen "
@@ -189,7 +207,7 @@ class Rinis(Party):
             correlatie = envelop.bestand.bestandsnaam  # checked when placed: refused by Fo01
         elif sg.functie == FUNCTIE_METAGEGEVENS:
             try:
-                meta = metagegevens.from_xml(envelop.bestand.inhoud)
+                meta = messages.read_metagegevens(envelop.bestand.inhoud)
                 koppel, correlatie = meta.referentienummerBestand, meta.ggkReferenties[0][1]
             except metagegevens.MetagegevensError:
                 pass  # answered with a Fo01 when the task runs: the Bv03 says only "received"
@@ -216,14 +234,15 @@ class Rinis(Party):
         if row is None:
             raise stuf.StufError("StUF043", f"Crossreferentienummer niet bekend: {sg.crossRefnummer} "
                                  "hoort bij geen rapport dat RINIS doorstuurde")
-        fout = stuf.read_antwoord(message).fout
+        fout = messages.read_fo01(message)
         db.execute("UPDATE mapbestanden SET status = 'geweigerd', melding = ? WHERE id = ?",
                    (f"{fout.code}: {fout.omschrijving} (Fo01 van {sg.zender.organisatie})"[:1000], row["id"]))
         return row["correlatie"]
 
-    def _verstoord(self, message, sg: stuf.Stuurgegevens, code: str, db: sqlite3.Connection) -> str | None:
-        """An armed ``fo01`` fault: the message got its Bv03 and is now turned down."""
-        return self._store_refused(db, sg, stuf.read_envelop(message), code,
+    def _refuse_for_storing(self, message, sg: stuf.Stuurgegevens, code: str,
+                            db: sqlite3.Connection) -> str | None:
+        """An armed ``fo01`` storing: the message got its Bv03 and is now turned down."""
+        return self._store_refused(db, sg, messages.read_di01(message), code,
                                    f"RINIS weigert het bericht (storing in de harness, foutcode {code})")
 
     def _store_refused(self, db, sg: stuf.Stuurgegevens, envelop: stuf.Envelop, code: str,
@@ -236,10 +255,18 @@ class Rinis(Party):
                     envelop.bestand.bestandsnaam, envelop.bestand.inhoud, self.clock.now().isoformat(),
                     "geweigerd", f"{code}: {omschrijving}"[:1000], correlatie))
         if "geen-fo01" not in self.defecten:
-            self.tasks.add("fo01", {"referentienummer": sg.referentienummer, "code": code,
-                                    "gemeentecode": sg.zender.organisatie,
-                                    "omschrijving": omschrijving[:200]}, db, verloopt=self._routeertermijn())
+            self._schedule_fo01(db, sg.referentienummer, sg.zender.organisatie, code, omschrijving)
         return correlatie
+
+    def _schedule_fo01(self, db: sqlite3.Connection, referentienummer: str, gemeentecode: str,
+                       code: str, omschrijving: str, zender: str | None = None) -> None:
+        """A Fo01 to send (task ``fo01``) until the routing deadline; ``zender="CBS"`` when CBS
+        found the error, RINIS otherwise."""
+        data = {"referentienummer": referentienummer, "code": code, "gemeentecode": gemeentecode,
+                "omschrijving": omschrijving[:200]}
+        if zender:
+            data["zender"] = zender
+        self.tasks.add("fo01", data, db, verloopt=self._routing_deadline())
 
     # -------------------------------------------------------- into CBS's inbox
 
@@ -264,7 +291,7 @@ class Rinis(Party):
                                       (row["referentienummer"], row["gemeentecode"]))
         if meta_row is not None:
             try:
-                meta = metagegevens.from_xml(bytes(meta_row["inhoud"]))
+                meta = messages.read_metagegevens(bytes(meta_row["inhoud"]))
             except metagegevens.MetagegevensError as exc:
                 self._refuse(meta_row, "StUF055", f"Metagegevens niet conform schema: {exc}"[:200])
                 return
@@ -329,9 +356,7 @@ class Rinis(Party):
             db.execute("UPDATE berichten SET status = 'geweigerd', melding = ? WHERE"
                        " gemeentecode = ? AND referentienummer = ?",
                        (f"{code}: {omschrijving}", row["gemeentecode"], row["referentienummer"]))
-            self.tasks.add("fo01", {"referentienummer": row["referentienummer"], "code": code,
-                                    "gemeentecode": row["gemeentecode"],
-                                    "omschrijving": omschrijving[:200]}, db, verloopt=self._routeertermijn())
+            self._schedule_fo01(db, row["referentienummer"], row["gemeentecode"], code, omschrijving)
 
     def _send_fo01(self, data: dict) -> None:
         """A Fo01 to the original sender, via the GGk: zender is whoever found the error
@@ -339,19 +364,16 @@ class Rinis(Party):
         row = self.store.one("SELECT gemeentecode, functie FROM berichten WHERE"
                              " referentienummer = ? AND gemeentecode = ?",
                              (data["referentienummer"], data["gemeentecode"]))
-        zender = self.cbs_systeem if data.get("zender") == "CBS" else self.systeem
+        zender = messages.CBS if data.get("zender") == "CBS" else messages.RINIS
         functie = row["functie"] if row is not None else data.get("functie", "onbekend")
 
         def build():
-            return stuf.build_antwoord("Fo01", stuf.Stuurgegevens(
-                "Fo01", zender, stuf.Systeem(data["gemeentecode"], "GGk"),
-                stuf.new_referentienummer(), self.clock.stuf_tijdstip(),
-                crossRefnummer=data["referentienummer"]),
-                stuf.Foutbericht(data["code"], data.get("plek", "client"), data["omschrijving"],
-                                 details=f"{functie}-00010000"))
+            return messages.build_fo01(zender, data["gemeentecode"], self.clock.stuf_tijdstip(),
+                                       data["referentienummer"], functie, data["code"],
+                                       data["omschrijving"], data.get("plek", "client"))
 
         fo01 = self.outgoing(f"fo01:{data['gemeentecode']}:{data['referentienummer']}", build)
-        answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", fo01)
+        answer = self.courier.send_stuf("ggk", self.url("ggk") + messages.GGK_STUF, fo01)
         if not answer.bevestigd:
             raise RuntimeError(f"GGk weigerde de Fo01: {answer.fout.code} {answer.fout.omschrijving}")
 
@@ -359,32 +381,33 @@ class Rinis(Party):
         """CBS could not read a file it fetched: the gemeente gets a Fo01 from CBS, via the
         GGk, tied to the Di01 the file came in. Asking twice sends one Fo01."""
         if self._require_folder(folder) != "inbox":
-            raise FolderError(f"map {folder} is geen inbox; alleen een ontvangen bestand kan worden "
-                              "geweigerd", 403)
+            raise FolderRefused(f"map {folder} is geen inbox; alleen een ontvangen bestand kan worden "
+                                "geweigerd", 403)
         if not FOUTCODE.fullmatch(code or "") or not (omschrijving or "").strip():
-            raise FolderError("geef een foutcode (zoals StUF055) en een omschrijving")
+            raise FolderRefused("geef een foutcode (zoals StUF055) en een omschrijving")
         with self.store.transaction() as db:
             row = db.execute("SELECT * FROM mapbestanden WHERE map = ? AND id = ?",
                              (folder, file_id)).fetchone()
             if row is None:
-                raise FolderError(f"bestand {file_id} staat niet in {folder}", 404)
+                raise FolderRefused(f"bestand {file_id} staat niet in {folder}", 404)
             if row["referentienummer"] is None:
-                raise FolderError(f"bestand {file_id} kwam niet in een Di01: er is niemand om te melden", 409)
+                raise FolderRefused(f"bestand {file_id} kwam niet in een Di01: er is niemand om te melden",
+                                    409)
             if row["status"] != "geweigerd":
                 db.execute("UPDATE mapbestanden SET status = 'geweigerd', melding = ? WHERE id = ?",
                            (f"{code}: {omschrijving}"[:1000], file_id))
-                self.tasks.add("fo01", {"referentienummer": row["referentienummer"], "code": code,
-                                        "gemeentecode": row["gemeentecode"], "zender": "CBS",
-                                        "omschrijving": omschrijving[:200]},
-                               db, verloopt=self._routeertermijn())
+                self._schedule_fo01(db, row["referentienummer"], row["gemeentecode"], code, omschrijving,
+                                    zender="CBS")
         return {"id": file_id, "status": "geweigerd", "referentienummer": row["referentienummer"]}
 
-    def _notify_cbs(self, data: dict) -> None:
-        self.courier.request("POST", self.url("cbs") + "/rinis/nieuw", json=data)
+    def _announce_to_cbs(self, data: dict) -> None:
+        self.courier.request("POST", self.url("cbs") + messages.CBS_ANNOUNCE, json=messages.announcement(
+            data["map"], data["id"], data["naam"], data["metagegevens_id"]))
 
     # ---------------------------------------------------------------- folders
 
     def listing(self, folder: str, only_new: bool = False) -> list[dict]:
+        """The files in a folder (``only_new``: data files not yet picked up), oldest first."""
         self._require_folder(folder)
         sql = ("SELECT id, naam, length(inhoud) AS grootte, geplaatst, opgehaald, metagegevens_id,"
                " gemeentecode, correlatie, status, melding FROM mapbestanden WHERE map = ?")
@@ -392,38 +415,41 @@ class Rinis(Party):
             sql += " AND opgehaald IS NULL AND naam NOT LIKE '%.metagegevens.xml'"
         return [dict(r) for r in self.store.query(sql + " ORDER BY id", (folder,))]
 
-    def fetch(self, folder: str, file_id: int) -> tuple[str, bytes] | None:
+    def fetch(self, folder: str, file_id: int) -> tuple[str, bytes]:
         """A file CBS fetches from a folder; journalled, as every hand-over is."""
         self._require_folder(folder)
         row = self.store.one("SELECT naam, inhoud, correlatie FROM mapbestanden WHERE map = ? AND id = ?",
                              (folder, file_id))
         if row is None:
-            return None
+            raise _not_found(folder, file_id)
         inhoud = bytes(row["inhoud"])
-        self.journal.record(Entry("uit", "cbs", "bestand", inhoud, _content_type(row["naam"]),
+        self.journal.record(Entry("uit", "cbs", "bestand", inhoud, messages.content_type(row["naam"]),
                                   bestandsnaam=row["naam"], correlatie=row["correlatie"]))
         return row["naam"], inhoud
 
     def mark_picked_up(self, folder: str, file_id: int) -> bool:
+        """CBS fetched a file (and its metadata record): it is no longer new. Idempotent."""
         self._require_folder(folder)
         now = self.clock.now().isoformat()
         with self.store.transaction() as db:
             changed = db.execute("UPDATE mapbestanden SET opgehaald = COALESCE(opgehaald, ?)"
                                  " WHERE map = ? AND (id = ? OR id = (SELECT metagegevens_id FROM"
                                  " mapbestanden WHERE id = ?))", (now, folder, file_id, file_id))
-        return changed.rowcount > 0
+        if changed.rowcount == 0:
+            raise _not_found(folder, file_id)
+        return True
 
     def put(self, folder: str, naam: str, inhoud: bytes) -> tuple[int, bool]:
         """CBS places a file in a send folder; RINIS routes it on at once. Returns its id and
         whether it is new: the same file again (CBS retrying after a lost answer) is the same
         file, routed once; another file under a used name is refused (409)."""
         if self._require_folder(folder) != "verzend":
-            raise FolderError(f"map {folder} is een inbox van CBS; CBS plaatst rapporten in "
-                              f"{', '.join(self.mappen['verzend'])}", 403)
+            raise FolderRefused(f"map {folder} is een inbox van CBS; CBS plaatst rapporten in "
+                                f"{', '.join(self.mappen['verzend'])}", 403)
         if not stuf.BESTANDSNAAM.fullmatch(naam):
-            raise FolderError(f"'{naam}': een bestandsnaam bestaat uit 4-255 tekens A-Z a-z 0-9 . - _")
+            raise FolderRefused(f"'{naam}': een bestandsnaam bestaat uit 4-255 tekens A-Z a-z 0-9 . - _")
         if not inhoud:
-            raise FolderError(f"'{naam}' is leeg")
+            raise FolderRefused(f"'{naam}' is leeg")
         parsed = rapportnaam.parse(naam)
         with self.store.transaction() as db:
             eerder = db.execute("SELECT id, inhoud FROM mapbestanden WHERE map = ? AND naam = ?",
@@ -431,8 +457,8 @@ class Rinis(Party):
             if eerder is not None:
                 if bytes(eerder["inhoud"]) == inhoud:
                     return eerder["id"], False
-                raise FolderError(f"'{naam}' staat al in {folder} met een andere inhoud; een nieuw rapport "
-                                  "krijgt een eigen naam", 409)
+                raise FolderRefused(f"'{naam}' staat al in {folder} met een andere inhoud; een nieuw "
+                                    "rapport krijgt een eigen naam", 409)
             self.journal.record(Entry("in", "cbs", "rapport", inhoud, "application/pdf", bestandsnaam=naam,
                                       correlatie=parsed.referentie if parsed else None), db)
             file_id = db.execute(
@@ -440,14 +466,14 @@ class Rinis(Party):
                 " VALUES (?,?,?,?,?,?)", (folder, naam, inhoud, self.clock.now().isoformat(),
                                           parsed.gemeentecode if parsed else None,
                                           parsed.referentie if parsed else None)).lastrowid
-            self.tasks.add("routeren", {"id": file_id}, db, verloopt=self._routeertermijn())
+            self.tasks.add("routeren", {"id": file_id}, db, verloopt=self._routing_deadline())
         return file_id, True
 
     def _require_folder(self, folder: str) -> str:
         kind = self.folders().get(folder)
         if kind is None:
-            raise FolderError(f"map '{folder}' bestaat niet; mappen: "
-                              f"{', '.join(sorted(self.folders()))}", 404)
+            raise FolderRefused(f"map '{folder}' bestaat niet; mappen: "
+                                f"{', '.join(sorted(self.folders()))}", 404)
         return kind
 
     # ------------------------------------------------------------ to the GGk
@@ -463,17 +489,14 @@ class Rinis(Party):
                              (parsed.referentie,))
 
         def build():
-            sg = stuf.Stuurgegevens(
-                "Du01" if ref else "Di01", self.cbs_systeem,
-                stuf.Systeem(parsed.gemeentecode, "GGk"), stuf.new_referentienummer(),
-                self.clock.stuf_tijdstip(), crossRefnummer=ref["referentienummer"] if ref else None,
-                functie=self.mappen["verzend"][row["map"]])
-            return stuf.build_envelop(stuf.Envelop(sg, stuf.Bestand(bytes(row["inhoud"]), row["naam"])))
+            return messages.build_report(parsed.gemeentecode, self.clock.stuf_tijdstip(),
+                                         self.mappen["verzend"][row["map"]], row["naam"],
+                                         bytes(row["inhoud"]), ref["referentienummer"] if ref else None)
 
         element = self.outgoing(f"route:{row['id']}", build)
         self.store.execute("UPDATE mapbestanden SET referentienummer = ? WHERE id = ?",  # for a later Fo01
-                           (stuf.read_stuurgegevens(element).referentienummer, row["id"]))
-        answer = self.courier.send_stuf("ggk", self.url("ggk") + "/stuf/ontvang", element,
+                           (messages.referentienummer_of(element), row["id"]))
+        answer = self.courier.send_stuf("ggk", self.url("ggk") + messages.GGK_STUF, element,
                                         correlatie=parsed.referentie, bestandsnaam=row["naam"])
         if answer.bevestigd:  # a Fo01 the GGk sent after its Bv03 may have come in first: it stands
             self.store.execute("UPDATE mapbestanden SET status = 'doorgestuurd', melding = NULL"
@@ -519,12 +542,3 @@ def optin_name_error(naam: str | None, functie: str, gemeentecode: str) -> str |
         return (f"de gemeentecode {match['gemeentecode']} in bestandsnaam '{shown}' wijkt af "
                 f"van de zender {gemeentecode}")
     return None
-
-
-def _content_type(name: str) -> str:
-    lower = name.lower()
-    if lower.endswith(".xml"):
-        return "application/xml"
-    if lower.endswith(".zip"):
-        return "application/zip"
-    return "text/csv"

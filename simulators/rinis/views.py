@@ -1,4 +1,6 @@
-"""HTTP face of RINIS: the StUF endpoint for the GGk and the folder API for CBS."""
+"""HTTP face of RINIS: the StUF endpoint for the GGk, the folder API for CBS, and its beheer
+of blocked functies. Thin: parse, call the backend method of the same name, render. A
+refusal (:class:`FolderRefused`) becomes its HTTP status with ``{"fout", "melding"}``."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 from ..beheer.storingen import FO01_SLEUTEL
 from ..party import party_of
 from ..stuf import CONTENT_TYPE
-from .backend import FolderError
+from .backend import FolderRefused
 
 bp = Blueprint("rinis", __name__)
 
@@ -25,20 +27,19 @@ ENDPOINTS = {
 }
 
 
-
-@bp.errorhandler(FolderError)
-def _folder_error(exc: FolderError):
-    return jsonify(fout="Map-fout", melding=str(exc)), exc.status
+@bp.errorhandler(FolderRefused)
+def refused(exc: FolderRefused):
+    return jsonify(fout=exc.fout, melding=str(exc)), exc.status
 
 
 @bp.post("/stuf/ontvang")
-def ontvang():
+def receive():
     payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_SLEUTEL))
     return Response(payload, status=status, content_type=CONTENT_TYPE)
 
 
 @bp.get("/mappen")
-def mappen():
+def folders():
     return jsonify(party_of().folders())
 
 
@@ -49,20 +50,15 @@ def listing(folder: str):
 
 @bp.get("/mappen/<folder>/<int:file_id>")
 def fetch(folder: str, file_id: int):
-    found = party_of().fetch(folder, file_id)
-    if found is None:
-        return jsonify(fout="Niet gevonden", melding=f"bestand {file_id} staat niet in {folder}"), 404
-    naam, inhoud = found
+    naam, inhoud = party_of().fetch(folder, file_id)
     return Response(inhoud, content_type="application/octet-stream",
                     headers={"X-Bestandsnaam": quote(naam),
                              "Content-Disposition": "attachment"})
 
 
 @bp.post("/mappen/<folder>/<int:file_id>/opgehaald")
-def picked_up(folder: str, file_id: int):
-    if not party_of().mark_picked_up(folder, file_id):
-        return jsonify(fout="Niet gevonden", melding=f"bestand {file_id} staat niet in {folder}"), 404
-    return jsonify(opgehaald=True)
+def mark_picked_up(folder: str, file_id: int):
+    return jsonify(opgehaald=party_of().mark_picked_up(folder, file_id))
 
 
 @bp.put("/mappen/<folder>/<naam>")
@@ -72,7 +68,7 @@ def put(folder: str, naam: str):
 
 
 @bp.post("/mappen/<folder>/<int:file_id>/geweigerd")
-def refused(folder: str, file_id: int):
+def refuse_from_cbs(folder: str, file_id: int):
     """CBS could not read a file: RINIS sends the gemeente a Fo01 from CBS (via the GGk)."""
     body = request.get_json(silent=True) or {}
     return jsonify(party_of().refuse_from_cbs(folder, file_id, str(body.get("code", "")),
@@ -80,18 +76,17 @@ def refused(folder: str, file_id: int):
 
 
 @bp.get("/_beheer/blokkades")
-def blokkades():
-    return jsonify(party_of().blokkades())
+def blocks():
+    return jsonify(party_of().blocks())
 
 
 @bp.put("/_beheer/blokkades")
-def blokkeer():
+def block():
     """Block a functie for now: its Di01s get a Fo03 IB103 until the block is lifted."""
     functie = str((request.get_json(silent=True) or {}).get("functie", ""))
-    party_of().blokkeer(functie)
-    return jsonify(party_of().blokkades()), 201
+    return jsonify(party_of().block(functie)), 201
 
 
 @bp.delete("/_beheer/blokkades")
-def deblokkeer():
-    return jsonify(opgeheven=party_of().deblokkeer(request.args.get("functie")))
+def unblock():
+    return jsonify(opgeheven=party_of().unblock(request.args.get("functie")))

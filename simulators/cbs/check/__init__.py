@@ -9,7 +9,7 @@ generator, because CBS and the gemeente's software must be able to disagree.
 ``docs/controles.md`` lists the catalogue with example messages.
 
 The real check was not published; each module says where the simulator chooses.
-A ``.zip`` is not opened here: the caller (``simulators.cbs.zipveilig``) unpacks it and
+A ``.zip`` is not opened here: the caller (``simulators.cbs.zip_safety``) unpacks it and
 hands in one CSV file at a time, or, when it refuses the ZIP, hands the reason to
 :func:`check_zip`, whose Oordeel is rule TC00 alone.
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from .bestandsnaam import parse_bestandsnaam
 from .catalogus import RULES, Catalogusregel, Regel, catalogus
-from .inlezen import Aanlevering, lees_aanlevering
+from .inlezen import Aanlevering, read_aanlevering
 from .kolommen import (
     JEUGD_HEADER,
     KOLOMMEN,
@@ -43,7 +43,7 @@ from .kolommen import (
 )
 from .meldingen import Uitkomst
 from .oordeel import FOUT, MAX_REGELS, WAARSCHUWING, Bevinding, Oordeel
-from .waarden import bsn_geldig
+from .waarden import bsn_valid
 
 
 def check_file(
@@ -62,7 +62,7 @@ def check_file(
     after the code uitvraag in SBO and JEUGD names. Each rule that applies to the
     file's soort gives one Bevinding, in catalogue order.
     """
-    aanlevering = lees_aanlevering(
+    aanlevering = read_aanlevering(
         bestandsnaam, inhoud, gemeentecode, verslagperiodes, vrije_tekst_sbo_jeugd
     )
     bevindingen = tuple(regel.pas_toe(aanlevering) for regel in RULES if regel.geldt_voor(aanlevering.soort))
@@ -71,7 +71,7 @@ def check_file(
 
 def check_zip(bestandsnaam: str, weigering: str) -> Oordeel:
     """CBS's verdict on a delivered ZIP it refused to unpack: TC00, with ``weigering`` (the
-    Dutch reason ``simulators.cbs.zipveilig`` gave) as its message.
+    Dutch reason ``simulators.cbs.zip_safety`` gave) as its message.
 
     A ZIP that is unpacked gets no Oordeel of its own: each CSV in it gets
     :func:`check_file`. An empty ``weigering`` gives TC00 voldaan.
@@ -111,7 +111,7 @@ __all__ = [
     "Oordeel",
     "Regel",
     "Uitkomst",
-    "bsn_geldig",
+    "bsn_valid",
     "catalogus",
     "check_file",
     "check_zip",

@@ -36,11 +36,11 @@ def parse_bestandsnaam(
     and gemeentecode (the appended one, or None). ``vrije_tekst_sbo_jeugd`` lets SBO
     and JEUGD names carry free text after the code uitvraag, as WMO names may.
     """
-    delen, _fout = lees_bestandsnaam(naam, gemeentecode, vrije_tekst_sbo_jeugd)
+    delen, _fout = read_bestandsnaam(naam, gemeentecode, vrije_tekst_sbo_jeugd)
     return delen
 
 
-def lees_bestandsnaam(
+def read_bestandsnaam(
     naam: str, gemeentecode: str | None, vrije_tekst_sbo_jeugd: bool = False
 ) -> tuple[dict | None, str]:
     """The parts of the name and an empty string, or None and why it does not conform."""
@@ -60,13 +60,13 @@ def lees_bestandsnaam(
         return None, f"de extensie moet .csv of .txt zijn, niet .{extensie}"
     match = _NAAM.match(stam)
     if not match:
-        return None, _waarom_geen_match(stam)
+        return None, _why_no_match(stam)
     rest = stam[match.end() :]
-    rest, fout = _zonder_gemeentecode(rest, gemeentecode)
+    rest, fout = _without_gemeentecode(rest, gemeentecode)
     if fout:
         return None, fout
     soort = match["soort"]
-    fout = _controleer_vrije_tekst(soort, rest, vrije_tekst_sbo_jeugd)
+    fout = _check_vrije_tekst(soort, rest, vrije_tekst_sbo_jeugd)
     if fout:
         return None, fout
     return {
@@ -80,7 +80,7 @@ def lees_bestandsnaam(
     }, ""
 
 
-def _waarom_geen_match(stam: str) -> str:
+def _why_no_match(stam: str) -> str:
     prefix = _SOORT_PREFIX.match(stam)
     if not prefix:
         return "de bestandsnaam begint niet met WMO_, SBO_ of JEUGD_"
@@ -89,7 +89,7 @@ def _waarom_geen_match(stam: str) -> str:
     return "na het voorvoegsel moet de code uitvraag volgen: H1 of H2 en het jaar (bijvoorbeeld H12016)"
 
 
-def _zonder_gemeentecode(rest: str, gemeentecode: str | None) -> tuple[str, str]:
+def _without_gemeentecode(rest: str, gemeentecode: str | None) -> tuple[str, str]:
     """``rest`` without RINIS's appended ``_<gemeentecode>``, and an error if it is missing."""
     if gemeentecode is None:
         return rest, ""
@@ -99,7 +99,7 @@ def _zonder_gemeentecode(rest: str, gemeentecode: str | None) -> tuple[str, str]
     return rest[: -len(achtervoegsel)], ""
 
 
-def _controleer_vrije_tekst(soort: str, rest: str, vrije_tekst_sbo_jeugd: bool) -> str:
+def _check_vrije_tekst(soort: str, rest: str, vrije_tekst_sbo_jeugd: bool) -> str:
     """``rest`` is what follows the code uitvraag: empty, or ``_`` and free text."""
     if not rest:
         return ""
@@ -112,13 +112,13 @@ def _controleer_vrije_tekst(soort: str, rest: str, vrije_tekst_sbo_jeugd: bool) 
     return ""
 
 
-def soort_uit_voorvoegsel(bestandsnaam: str) -> str:
+def soort_from_prefix(bestandsnaam: str) -> str:
     """Which content rules apply to a wrongly named file: by its prefix, any case."""
     prefix = _SOORT_PREFIX.match(bestandsnaam)
     return prefix.group(1).upper() if prefix else ONBEKEND
 
 
-def code_uitvraag_ergens(bestandsnaam: str) -> str | None:
+def code_uitvraag_anywhere(bestandsnaam: str) -> str | None:
     """A code uitvraag such as ``H12016`` anywhere in a name that does not conform, or None."""
     gevonden = CODE_IN_NAAM.search(bestandsnaam)
     return gevonden.group(1) if gevonden else None

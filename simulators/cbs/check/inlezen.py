@@ -25,7 +25,7 @@ from functools import cached_property
 from itertools import count
 from operator import itemgetter
 
-from .bestandsnaam import lees_bestandsnaam, soort_uit_voorvoegsel
+from .bestandsnaam import read_bestandsnaam, soort_from_prefix
 from .kolommen import KOLOMMEN, KOPREGELS, SEPARATOR
 
 
@@ -77,7 +77,7 @@ class Aanlevering:
         return {kolom.naam: kolom.max_lengte for kolom in KOLOMMEN.get(self.soort, ())}
 
 
-def lees_aanlevering(
+def read_aanlevering(
     bestandsnaam: str,
     inhoud: bytes,
     gemeentecode: str,
@@ -85,10 +85,10 @@ def lees_aanlevering(
     vrije_tekst_sbo_jeugd: bool = False,
 ) -> Aanlevering:
     """The file as every rule reads it: its name's parts, its records, its data rows."""
-    naam, naamfout = lees_bestandsnaam(bestandsnaam, gemeentecode, vrije_tekst_sbo_jeugd)
-    soort = naam["soort"] if naam else soort_uit_voorvoegsel(bestandsnaam)
+    naam, naamfout = read_bestandsnaam(bestandsnaam, gemeentecode, vrije_tekst_sbo_jeugd)
+    soort = naam["soort"] if naam else soort_from_prefix(bestandsnaam)
     tekst = inhoud.decode("utf-8-sig", errors=_ALS_WINDOWS_1252)
-    records, csv_fout, csv_fout_regel = _lees_records(tekst)
+    records, csv_fout, csv_fout_regel = _read_records(tekst)
     kop: tuple[str, ...] = ()
     rijen: tuple[tuple[int, tuple[str, ...]], ...] = ()
     verwacht = KOPREGELS.get(soort)
@@ -113,7 +113,7 @@ def lees_aanlevering(
     )
 
 
-def _als_windows_1252(fout: UnicodeError) -> tuple[str, int]:
+def _as_windows_1252(fout: UnicodeError) -> tuple[str, int]:
     """Read bytes that are no UTF-8 as Windows-1252, their usual cause (TC03 reports them)."""
     if not isinstance(fout, UnicodeDecodeError):
         raise fout
@@ -121,10 +121,10 @@ def _als_windows_1252(fout: UnicodeError) -> tuple[str, int]:
 
 
 _ALS_WINDOWS_1252 = "cbs-als-windows-1252"
-codecs.register_error(_ALS_WINDOWS_1252, _als_windows_1252)
+codecs.register_error(_ALS_WINDOWS_1252, _as_windows_1252)
 
 
-def _lees_records(tekst: str) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], str, int]:
+def _read_records(tekst: str) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], str, int]:
     """(line number, fields) per record; trailing blank lines dropped; a CSV error if any."""
     reader = csv.reader(io.StringIO(tekst, newline=""), delimiter=SEPARATOR)
     records: list[tuple[int, tuple[str, ...]]] = []

@@ -12,13 +12,13 @@ from itertools import filterfalse
 
 from .inlezen import Aanlevering
 from .oordeel import MAX_REGELS
-from .waarden import gevuld
+from .waarden import is_filled
 
 _GETOOND_TEKENS = 40
 """A value quoted in a message is cut to this many characters."""
 
 
-def kort(waarde: str) -> str:
+def shorten(waarde: str) -> str:
     """``waarde`` as a message quotes it: at most _GETOOND_TEKENS characters, then ``…``."""
     if len(waarde) <= _GETOOND_TEKENS:
         return waarde
@@ -38,7 +38,7 @@ Fout = tuple[int, str, str]
 """One offence: the line, the column ("" for a whole row), and what is wrong, in words."""
 
 
-def regellijst(regels: Iterable[int]) -> str:
+def line_list(regels: Iterable[int]) -> str:
     """``regel 3, 7, 9`` with at most MAX_REGELS numbers, then ``(en nog N)``."""
     regels = list(regels)
     getoond = ", ".join(map(str, regels[:MAX_REGELS]))
@@ -58,12 +58,12 @@ def uitkomst(wat: str, fouten: list[Fout]) -> Uitkomst:
     regel, _, eerste = fouten[0]
     return Uitkomst(
         False,
-        f"{len(regels)} regel(s) {wat}: {regellijst(regels)}{waar}. Bijvoorbeeld regel {regel}: {eerste}.",
+        f"{len(regels)} regel(s) {wat}: {line_list(regels)}{waar}. Bijvoorbeeld regel {regel}: {eerste}.",
         regels,
     )
 
 
-def waardefouten(
+def value_faults(
     a: Aanlevering, kolom: str, geldig: Callable[[str], object], uitleg: str | Callable[[str], str]
 ) -> list[Fout]:
     """Each filled value of ``kolom`` within its maximum length that is not ``geldig``.
@@ -75,12 +75,12 @@ def waardefouten(
     foutief = {
         waarde: uitleg if isinstance(uitleg, str) else uitleg(waarde)
         for waarde in filterfalse(geldig, a.verschillend(kolom))
-        if gevuld(waarde) and len(waarde) <= maximum
+        if is_filled(waarde) and len(waarde) <= maximum
     }
-    return regels_met(a, kolom, foutief, lambda waarde: f'{kolom} "{kort(waarde)}" {foutief[waarde]}')
+    return lines_with(a, kolom, foutief, lambda waarde: f'{kolom} "{shorten(waarde)}" {foutief[waarde]}')
 
 
-def regels_met(
+def lines_with(
     a: Aanlevering, kolom: str, waarden: Collection[str], tekst: Callable[[str], str]
 ) -> list[Fout]:
     """An offence for each row whose ``kolom`` holds one of ``waarden``, described by ``tekst``."""

@@ -4,17 +4,17 @@ rows (TC00–TC06).
 This module owns the tests that judge the file before its fields: TC05 and TC06 do not
 need the header's names, so they still run when TC04 rejects it. How the bytes are
 read (UTF-8 or else Windows-1252, line numbers) is :mod:`.inlezen`'s choice. TC00 only
-words the reason why CBS refused to unpack a ZIP: ``simulators.cbs.zipveilig`` finds it.
+words the reason why CBS refused to unpack a ZIP: ``simulators.cbs.zip_safety`` finds it.
 """
 
 from __future__ import annotations
 
 from operator import itemgetter
 
-from .bestandsnaam import code_uitvraag_ergens
+from .bestandsnaam import code_uitvraag_anywhere
 from .inlezen import Aanlevering, kopregel
 from .kolommen import KOPREGELS
-from .meldingen import Uitkomst, kort, regellijst
+from .meldingen import Uitkomst, line_list, shorten
 
 
 def tc00_zip(aanlevering: Aanlevering) -> Uitkomst:
@@ -37,7 +37,7 @@ def tc02_verslagperiode(aanlevering: Aanlevering) -> Uitkomst:
     if aanlevering.naam is not None:
         code = aanlevering.naam["code_uitvraag"]
     else:
-        code = code_uitvraag_ergens(aanlevering.bestandsnaam)
+        code = code_uitvraag_anywhere(aanlevering.bestandsnaam)
     if code is None:
         return Uitkomst(False, "In de bestandsnaam staat geen code uitvraag (zoals H12016).")
     if aanlevering.verslagperiodes is None or code in aanlevering.verslagperiodes:
@@ -70,7 +70,7 @@ def tc03_utf8(aanlevering: Aanlevering) -> Uitkomst:
     return Uitkomst(
         False,
         f"Het bestand is geen geldige UTF-8: {eerste_fout}; "
-        f"{len(foute_regels)} regel(s) met ongeldige bytes: {regellijst(foute_regels)}.",
+        f"{len(foute_regels)} regel(s) met ongeldige bytes: {line_list(foute_regels)}.",
         tuple(foute_regels),
     )
 
@@ -112,7 +112,7 @@ def _melding_kolommen(soort: str, kop: tuple[str, ...], verwacht: tuple[str, ...
     if ontbrekend:
         delen.append("ontbrekende kolommen: " + ", ".join(ontbrekend))
     if onbekend:
-        delen.append("onbekende kolommen: " + ", ".join(map(kort, onbekend)))
+        delen.append("onbekende kolommen: " + ", ".join(map(shorten, onbekend)))
     if not delen:
         delen.append("de kolommen staan niet in de voorgeschreven volgorde of komen dubbel voor")
     return f"De kopregel (regel 1) wijkt af van de specificatie voor {soort}: " + "; ".join(delen) + "."
@@ -128,7 +128,7 @@ def tc05_aantal_velden(aanlevering: Aanlevering) -> Uitkomst:
     return Uitkomst(
         False,
         f"{len(afwijkend)} regel(s) hebben een ander aantal velden dan de kopregel "
-        f"({verwacht}): {regellijst(afwijkend)}.",
+        f"({verwacht}): {line_list(afwijkend)}.",
         tuple(afwijkend),
     )
 

@@ -60,8 +60,8 @@ from .kolommen import (
     TYPE_VOORZIENING,
     TYPES_VOORZIENING,
 )
-from .meldingen import Fout, Uitkomst, kort, regellijst, regels_met, uitkomst, waardefouten
-from .waarden import NEGEN_CIJFERS, bsn_geldig, gevuld, is_datum, is_tijdstip
+from .meldingen import Fout, Uitkomst, line_list, lines_with, shorten, uitkomst, value_faults
+from .waarden import NEGEN_CIJFERS, bsn_valid, is_date, is_filled, is_moment
 
 _BEDRAG = re.compile(r"-?\d{1,9}\.\d{2}", re.ASCII)
 _INSTELLING = re.compile(r"\d{8}", re.ASCII)
@@ -72,8 +72,8 @@ def tc07_verplichte_velden(a: Aanlevering) -> Uitkomst:
     fouten: list[Fout] = []
     for kolom in KOLOMMEN.get(a.soort, ()):
         if kolom.verplicht:
-            fouten += _waardefouten_leeg(a, kolom.naam)
-    if a.soort == "WMO" and all(_heeft_lege(a, naam) for naam in STARTKOLOMMEN):
+            fouten += _empty_value_faults(a, kolom.naam)
+    if a.soort == "WMO" and all(_has_empty(a, naam) for naam in STARTKOLOMMEN):
         beoogd, daadwerkelijk = (a.kolom(naam) for naam in STARTKOLOMMEN)
         fouten += [
             (
@@ -87,16 +87,16 @@ def tc07_verplichte_velden(a: Aanlevering) -> Uitkomst:
     return uitkomst("met een leeg verplicht veld", fouten)
 
 
-def _heeft_lege(a: Aanlevering, kolom: str) -> bool:
+def _has_empty(a: Aanlevering, kolom: str) -> bool:
     verschillend = a.verschillend(kolom)
     return "" in verschillend or any(map(str.isspace, verschillend))
 
 
-def _waardefouten_leeg(a: Aanlevering, kolom: str) -> list[Fout]:
-    if not _heeft_lege(a, kolom):
+def _empty_value_faults(a: Aanlevering, kolom: str) -> list[Fout]:
+    if not _has_empty(a, kolom):
         return []
-    leeg = {waarde for waarde in a.verschillend(kolom) if not gevuld(waarde)}
-    return regels_met(a, kolom, leeg, lambda _: f"{kolom} is leeg")
+    leeg = {waarde for waarde in a.verschillend(kolom) if not is_filled(waarde)}
+    return lines_with(a, kolom, leeg, lambda _: f"{kolom} is leeg")
 
 
 def tc08_veldlengte(a: Aanlevering) -> Uitkomst:
@@ -105,21 +105,21 @@ def tc08_veldlengte(a: Aanlevering) -> Uitkomst:
         verschillend = a.verschillend(naam)
         if max(map(len, verschillend), default=0) > maximum:
             te_lang = {waarde for waarde in verschillend if len(waarde) > maximum}
-            fouten += regels_met(
+            fouten += lines_with(
                 a,
                 naam,
                 te_lang,
                 lambda waarde, naam=naam, maximum=maximum: (
-                    f'{naam} "{kort(waarde)}" heeft {len(waarde)} tekens, ten hoogste {maximum} toegestaan'
+                    f'{naam} "{shorten(waarde)}" heeft {len(waarde)} tekens, ten hoogste {maximum} toegestaan'
                 ),
             )
     return uitkomst("met een te lang veld", fouten)
 
 
 def tc09_datums(a: Aanlevering) -> Uitkomst:
-    fouten = waardefouten(a, AANMAAKDATUM, is_tijdstip, "is geen bestaand tijdstip (JJJJMMDDuummss)")
+    fouten = value_faults(a, AANMAAKDATUM, is_moment, "is geen bestaand tijdstip (JJJJMMDDuummss)")
     for kolom in DATUMKOLOMMEN.get(a.soort, ()):
-        fouten += waardefouten(a, kolom, is_datum, "is geen bestaande datum (JJJJMMDD)")
+        fouten += value_faults(a, kolom, is_date, "is geen bestaande datum (JJJJMMDD)")
     return uitkomst("met een ongeldige datum", fouten)
 
 
@@ -130,33 +130,33 @@ def tc10_datums_in_periode(a: Aanlevering) -> Uitkomst:
     begin, einde = periode(a.naam)
     fouten: list[Fout] = []
     for kolom in STARTKOLOMMEN:  # an invalid date is TC09's: it counts as in the period here
-        fouten += waardefouten(
+        fouten += value_faults(
             a,
             kolom,
-            lambda waarde: waarde <= einde or not is_datum(waarde),
+            lambda waarde: waarde <= einde or not is_date(waarde),
             f"ligt na het einde van verslagperiode {code} ({einde})",
         )
     for kolom in EINDKOLOMMEN:
-        fouten += waardefouten(
+        fouten += value_faults(
             a,
             kolom,
-            lambda waarde: waarde >= begin or not is_datum(waarde),
+            lambda waarde: waarde >= begin or not is_date(waarde),
             f"ligt vóór het begin van verslagperiode {code} ({begin})",
         )
     for start, eind in START_EN_EINDE:
         fouten += [
             (regel, eind, f"{eind} {e} ligt vóór {start} {s}")
             for regel, s, e in zip(a.regelnummers, a.kolom(start), a.kolom(eind), strict=True)
-            if e and e < s and is_datum(e) and is_datum(s)  # YYYYMMDD sorts as dates do
+            if e and e < s and is_date(e) and is_date(s)  # YYYYMMDD sorts as dates do
         ]
     return uitkomst("met een datum die niet past bij de verslagperiode", fouten)
 
 
 def tc11_bsn(a: Aanlevering) -> Uitkomst:
-    return uitkomst("met een ongeldig BSN", waardefouten(a, BSN, bsn_geldig, _bsn_reden))
+    return uitkomst("met een ongeldig BSN", value_faults(a, BSN, bsn_valid, _bsn_reason))
 
 
-def _bsn_reden(bsn: str) -> str:
+def _bsn_reason(bsn: str) -> str:
     if not NEGEN_CIJFERS.fullmatch(bsn):
         return "bestaat niet uit 9 cijfers"
     return "voldoet niet aan de 11-proef"
@@ -192,18 +192,18 @@ def tc12_codewaarden(a: Aanlevering) -> Uitkomst:
         return Uitkomst(True)
     fouten: list[Fout] = []
     for kolom, geldig, uitleg in CODECONTROLES[a.soort]:
-        fouten += waardefouten(a, kolom, geldig, uitleg)
+        fouten += value_faults(a, kolom, geldig, uitleg)
     if a.soort == "WMO":
         fouten += [
-            (regel, REDEN_BEEINDIGING, f'{REDEN_BEEINDIGING} "{kort(reden)}" is gevuld zonder {EINDE}')
+            (regel, REDEN_BEEINDIGING, f'{REDEN_BEEINDIGING} "{shorten(reden)}" is gevuld zonder {EINDE}')
             for regel, reden, einde in zip(
                 a.regelnummers, a.kolom(REDEN_BEEINDIGING), a.kolom(EINDE), strict=True
             )
-            if reden and (not einde or einde.isspace()) and gevuld(reden) and len(reden) <= 2
+            if reden and (not einde or einde.isspace()) and is_filled(reden) and len(reden) <= 2
         ]
     elif a.naam is not None:  # SBO, JEUGD: the column repeats the code in the name
         code = a.naam["code_uitvraag"]
-        fouten += waardefouten(
+        fouten += value_faults(
             a, CODE_UITVRAAG, code.__eq__, f"wijkt af van de code uitvraag in de bestandsnaam ({code})"
         )
     return uitkomst("met een ongeldige codewaarde of opmaak", fouten)
@@ -211,20 +211,20 @@ def tc12_codewaarden(a: Aanlevering) -> Uitkomst:
 
 def tc13_gemeentecode(a: Aanlevering) -> Uitkomst:
     gemeente = a.gemeentecode
-    fouten = waardefouten(
+    fouten = value_faults(
         a, GEMEENTECODE, gemeente.__eq__, f"is niet de code van de aanleverende gemeente ({gemeente})"
     )
     return uitkomst("met een andere gemeentecode dan die van de aanleverende gemeente", fouten)
 
 
 def tc14_aanmaakdatum(a: Aanlevering) -> Uitkomst:
-    tijdstippen = set(filter(is_tijdstip, a.verschillend(AANMAAKDATUM)))
+    tijdstippen = set(filter(is_moment, a.verschillend(AANMAAKDATUM)))
     if len(tijdstippen) <= 1:
         return Uitkomst(True)  # an invalid one is TC09's
     waarden = a.kolom(AANMAAKDATUM)
     meest, _ = Counter(waarde for waarde in waarden if waarde in tijdstippen).most_common(1)[0]
     anders = tijdstippen - {meest}
-    fouten = regels_met(a, AANMAAKDATUM, anders, lambda waarde: f"{AANMAAKDATUM} is {waarde}")
+    fouten = lines_with(a, AANMAAKDATUM, anders, lambda waarde: f"{AANMAAKDATUM} is {waarde}")
     return uitkomst(f"met een andere {AANMAAKDATUM} dan de meeste regels ({meest})", fouten)
 
 
@@ -254,7 +254,7 @@ def tc16_dubbele_categorie(a: Aanlevering) -> Uitkomst:
     if not dubbel:
         return Uitkomst(True)
     regels = tuple(sorted(regel for regels in dubbel.values() for regel in regels))
-    per = "; ".join(f"{code} {len(regels)} keer, {regellijst(regels)}" for code, regels in dubbel.items())
+    per = "; ".join(f"{code} {len(regels)} keer, {line_list(regels)}" for code, regels in dubbel.items())
     return Uitkomst(False, f"{kolom} komt meer dan eens voor: {per}.", regels)
 
 
@@ -276,8 +276,8 @@ every distinct value, when one does (a negative amount, say), ~0.1 s."""
 def tc17_formules(a: Aanlevering) -> Uitkomst:
     if not any(map(a.inhoud.__contains__, _FORMULESPOREN)):
         return Uitkomst(True)
-    kandidaten = filter(_MOGELIJK_FORMULE.match, _alle_waarden(a))  # C speed; few pass
-    verdacht = {waarde: begin for waarde in kandidaten if (begin := _formulebegin(waarde))}
+    kandidaten = filter(_MOGELIJK_FORMULE.match, _all_values(a))  # C speed; few pass
+    verdacht = {waarde: begin for waarde in kandidaten if (begin := _formula_start(waarde))}
     if not verdacht:
         return Uitkomst(True)
     kop = kopregel(a.records)
@@ -285,7 +285,7 @@ def tc17_formules(a: Aanlevering) -> Uitkomst:
     for nummer, (regel, velden) in enumerate(a.records):
         for index, waarde in enumerate(velden):
             if waarde in verdacht:
-                getoond = kort(waarde).replace("\t", "\\t").replace("\r", "\\r")
+                getoond = shorten(waarde).replace("\t", "\\t").replace("\r", "\\r")
                 if nummer == 0:
                     fouten.append((regel, "", f'de kolomnaam "{getoond}" begint met {verdacht[waarde]}'))
                 else:
@@ -294,7 +294,7 @@ def tc17_formules(a: Aanlevering) -> Uitkomst:
     return uitkomst("met een cel die een spreadsheet als formule kan lezen (formule-injectie)", fouten)
 
 
-def _alle_waarden(a: Aanlevering) -> set[str]:
+def _all_values(a: Aanlevering) -> set[str]:
     """Every distinct cell of every record: by column where the header is known (the sets the
     other rules use), the header and the records with another number of fields one by one."""
     if not a.kop:
@@ -305,7 +305,7 @@ def _alle_waarden(a: Aanlevering) -> set[str]:
     return waarden
 
 
-def _formulebegin(waarde: str) -> str:
+def _formula_start(waarde: str) -> str:
     """What makes ``waarde`` readable as a formula, in words ("" when nothing does)."""
     if waarde[:1] in _STUURTEKENS and not waarde.isspace():
         return _STUURTEKENS[waarde[0]]

@@ -11,11 +11,11 @@ _CIJFERS = re.compile(r"\d+", re.ASCII)
 NEGEN_CIJFERS = re.compile(r"\d{9}", re.ASCII)
 
 
-def gevuld(waarde: str) -> bool:
+def is_filled(waarde: str) -> bool:
     return bool(waarde) and not waarde.isspace()
 
 
-def is_datum(waarde: str) -> bool:
+def is_date(waarde: str) -> bool:
     """``YYYYMMDD`` that names a day of the Gregorian calendar."""
     if len(waarde) != 8 or not _CIJFERS.fullmatch(waarde):
         return False
@@ -26,7 +26,7 @@ def is_datum(waarde: str) -> bool:
     return True
 
 
-def is_tijdstip(waarde: str) -> bool:
+def is_moment(waarde: str) -> bool:
     """``YYYYMMDDhhmmss`` that names a moment (no leap second)."""
     if len(waarde) != 14 or not _CIJFERS.fullmatch(waarde):
         return False
@@ -38,7 +38,7 @@ def is_tijdstip(waarde: str) -> bool:
     return True
 
 
-def bsn_geldig(bsn: str) -> bool:
+def bsn_valid(bsn: str) -> bool:
     """True when ``bsn`` is 9 digits that pass the 11-proef and are not all zero."""
     if not NEGEN_CIJFERS.fullmatch(bsn):
         return False

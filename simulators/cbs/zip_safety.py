@@ -1,8 +1,8 @@
 """Opening a delivered ZIP at CBS without trusting it: refuse before unpacking, in memory.
 
 This module owns how CBS unpacks a ZIP that RINIS handed over (GGk and RINIS pass it on
-unopened): :func:`uitpakken` gives the name and bytes of every CSV/TXT inside, or raises
-:class:`OnveiligeZip` with a Dutch reason, which the technical report prints under rule
+unopened): :func:`unpack` gives the name and bytes of every CSV/TXT inside, or raises
+:class:`UnsafeZipError` with a Dutch reason, which the technical report prints under rule
 TC00 (``docs/controles.md``). It reads bytes and writes nothing: a refused ZIP is never
 unpacked, a passed one only into memory.
 
@@ -24,7 +24,7 @@ What is judged, in this order, before a single byte is decompressed:
 * whether there is a CSV/TXT at all (GGk refuses such a ZIP at upload; CBS says so too,
   so that every delivery gets a report).
 
-Then each CSV/TXT is read in blocks of :data:`BLOK` bytes, counting: more bytes than
+Then each CSV/TXT is read in blocks of :data:`BLOCK` bytes, counting: more bytes than
 declared, or than the total allows, stops the reading at once (zipfile cuts an entry at
 its declared size and then fails its CRC, so a lying size ends as "beschadigd").
 """
@@ -41,12 +41,12 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .check.meldingen import kort
+from .check.meldingen import shorten
 
-__all__ = ["BLOK", "MIB", "Grenzen", "OnveiligeZip", "uitpakken"]
+__all__ = ["BLOCK", "MIB", "Limits", "UnsafeZipError", "unpack"]
 
 MIB = 2**20
-BLOK = MIB
+BLOCK = MIB
 """An entry is unpacked in blocks of this many bytes, each counted before the next."""
 
 CSV_EXTENSIES = (".csv", ".txt")
@@ -84,68 +84,68 @@ _ONLEESBAAR = (
 """What zipfile raises on bytes that are no sound ZIP: all mean unreadable or damaged."""
 
 
-class OnveiligeZip(Exception):
-    """CBS refuses this ZIP; ``reden`` says why in Dutch, for the technical report (TC00).
+class UnsafeZipError(Exception):
+    """CBS refuses this ZIP; ``reason`` says why in Dutch, for the technical report (TC00).
 
     Not a ValueError: zipfile's own ValueErrors mean "unreadable" and are caught as such."""
 
-    def __init__(self, reden: str) -> None:
-        super().__init__(reden)
-        self.reden = reden
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
-class Grenzen:
+class Limits:
     """How far CBS goes in unpacking a ZIP; each limit is a CBS party option (``zip_…``)."""
 
-    max_bestanden: int = 100
+    max_files: int = 100
     """At most this many entries (folders and skipped files included): ``zip_max_bestanden``."""
-    max_uitgepakt: int = 200 * MIB
+    max_unpacked: int = 200 * MIB
     """At most this many unpacked bytes, all entries together: ``zip_max_uitgepakt``."""
-    max_verhouding: float = 100
+    max_ratio: float = 100
     """An entry, or the ZIP as a whole, may grow at most this many times: ``zip_max_verhouding``."""
-    verhouding_vanaf: int = MIB
+    ratio_from: int = MIB
     """The ratio is judged from this many unpacked bytes on (``zip_verhouding_vanaf``): a small
     file of repeated text compresses a thousandfold and harms no one."""
 
     @classmethod
-    def uit_opties(cls, opties: Mapping[str, object]) -> Grenzen:
+    def from_options(cls, opties: Mapping[str, object]) -> Limits:
         """The limits from a CBS party's options, the defaults where an option is absent."""
         standaard = cls()
         return cls(
-            max_bestanden=int(opties.get("zip_max_bestanden", standaard.max_bestanden)),
-            max_uitgepakt=int(opties.get("zip_max_uitgepakt", standaard.max_uitgepakt)),
-            max_verhouding=float(opties.get("zip_max_verhouding", standaard.max_verhouding)),
-            verhouding_vanaf=int(opties.get("zip_verhouding_vanaf", standaard.verhouding_vanaf)),
+            max_files=int(opties.get("zip_max_bestanden", standaard.max_files)),
+            max_unpacked=int(opties.get("zip_max_uitgepakt", standaard.max_unpacked)),
+            max_ratio=float(opties.get("zip_max_verhouding", standaard.max_ratio)),
+            ratio_from=int(opties.get("zip_verhouding_vanaf", standaard.ratio_from)),
         )
 
 
-def uitpakken(inhoud: bytes, grenzen: Grenzen | None = None) -> list[tuple[str, bytes]]:
+def unpack(inhoud: bytes, limits: Limits | None = None) -> list[tuple[str, bytes]]:
     """(name as stored, bytes) of each CSV/TXT in the ZIP ``inhoud``, in the ZIP's order.
 
-    Folders and other files are skipped unopened. Raises :class:`OnveiligeZip` with a
+    Folders and other files are skipped unopened. Raises :class:`UnsafeZipError` with a
     Dutch reason when the ZIP is unreadable, hostile, too large or holds no CSV/TXT.
     """
-    grenzen = grenzen or Grenzen()
-    if _aantal_in_centrale_map(inhoud, grenzen.max_bestanden) > grenzen.max_bestanden:
-        raise OnveiligeZip(f"het ZIP-bestand bevat meer dan {grenzen.max_bestanden} bestanden")
+    limits = limits or Limits()
+    if _directory_count(inhoud, limits.max_files) > limits.max_files:
+        raise UnsafeZipError(f"het ZIP-bestand bevat meer dan {limits.max_files} bestanden")
     try:
         archive = zipfile.ZipFile(io.BytesIO(inhoud))
     except _ONLEESBAAR:
-        raise OnveiligeZip("het bestand is geen leesbaar ZIP-bestand") from None
+        raise UnsafeZipError("het bestand is geen leesbaar ZIP-bestand") from None
     with archive:
         entries = archive.infolist()
-        if len(entries) > grenzen.max_bestanden:
-            raise OnveiligeZip(f"het ZIP-bestand bevat meer dan {grenzen.max_bestanden} bestanden")
-        _controleer_namen(entries)
-        _controleer_overlap(inhoud, entries, archive.start_dir)
-        _controleer_grootte(entries, len(inhoud), grenzen)
+        if len(entries) > limits.max_files:
+            raise UnsafeZipError(f"het ZIP-bestand bevat meer dan {limits.max_files} bestanden")
+        _check_names(entries)
+        _check_overlap(inhoud, entries, archive.start_dir)
+        _check_sizes(entries, len(inhoud), limits)
         gewenst = [info for info in entries if not info.is_dir() and _is_csv(info.filename)]
         if not gewenst:
-            raise OnveiligeZip("het ZIP-bestand bevat geen .csv- of .txt-bestand")
+            raise UnsafeZipError("het ZIP-bestand bevat geen .csv- of .txt-bestand")
         bestanden, totaal = [], 0
         for info in gewenst:
-            data = _lees(archive, info, grenzen.max_uitgepakt - totaal)
+            data = _read_entry(archive, info, limits.max_unpacked - totaal)
             totaal += len(data)
             bestanden.append((info.filename, data))
     return bestanden
@@ -155,15 +155,15 @@ def _is_csv(naam: str) -> bool:
     return naam.lower().endswith(CSV_EXTENSIES)
 
 
-def _getoond(naam: str) -> str:
+def _shown(naam: str) -> str:
     """A name as a reason quotes it: cut short, control characters (a NUL) shown as ``?``."""
-    return '"' + _STUURTEKEN.sub("?", kort(naam)) + '"'
+    return '"' + _STUURTEKEN.sub("?", shorten(naam)) + '"'
 
 
 # ------------------------------------------------------------------ the table of contents
 
 
-def _aantal_in_centrale_map(inhoud: bytes, maximum: int) -> int:
+def _directory_count(inhoud: bytes, maximum: int) -> int:
     """How many records the central directory holds, counted to ``maximum`` + 1 at most.
 
     Walks the records by their lengths, as zipfile finds them (the directory ends where
@@ -188,81 +188,81 @@ def _aantal_in_centrale_map(inhoud: bytes, maximum: int) -> int:
     return aantal
 
 
-def _controleer_namen(entries: list[zipfile.ZipInfo]) -> None:
+def _check_names(entries: list[zipfile.ZipInfo]) -> None:
     gezien: set[str] = set()
     for info in entries:
         naam = info.orig_filename  # zipfile cuts the name at a NUL; the original keeps it
-        getoond = _getoond(naam)
+        getoond = _shown(naam)
         if "\0" in naam:
-            raise OnveiligeZip(f"de naam {getoond} in het ZIP-bestand bevat een nulteken")
+            raise UnsafeZipError(f"de naam {getoond} in het ZIP-bestand bevat een nulteken")
         if naam.startswith(("/", "\\")) or _STATION.match(naam):
-            raise OnveiligeZip(f"{getoond} in het ZIP-bestand heeft een absoluut pad")
+            raise UnsafeZipError(f"{getoond} in het ZIP-bestand heeft een absoluut pad")
         if ".." in re.split(r"[\\/]", naam):
-            raise OnveiligeZip(f"{getoond} in het ZIP-bestand verwijst met .. buiten het ZIP-bestand")
+            raise UnsafeZipError(f"{getoond} in het ZIP-bestand verwijst met .. buiten het ZIP-bestand")
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise OnveiligeZip(f"{getoond} in het ZIP-bestand is een symbolische koppeling (symlink)")
+            raise UnsafeZipError(f"{getoond} in het ZIP-bestand is een symbolische koppeling (symlink)")
         if info.flag_bits & _VERSLEUTELD:
-            raise OnveiligeZip(
+            raise UnsafeZipError(
                 f"{getoond} in het ZIP-bestand is versleuteld; CBS pakt geen versleutelde bestanden uit"
             )
         if info.compress_type not in _METHODEN:
-            raise OnveiligeZip(
+            raise UnsafeZipError(
                 f"{getoond} in het ZIP-bestand is ingepakt met een methode die CBS niet kan uitpakken "
                 f"(methode {info.compress_type}); gebruik deflate"
             )
         if naam.lower().endswith(".zip"):
-            raise OnveiligeZip(
+            raise UnsafeZipError(
                 f"{getoond} in het ZIP-bestand is zelf een ZIP-bestand; CBS pakt geen ZIP in een ZIP uit"
             )
         sleutel = (naam if info.is_dir() else naam.rsplit("/", 1)[-1]).casefold()
         if sleutel in gezien:
-            raise OnveiligeZip(f"{getoond} komt meer dan eens voor in het ZIP-bestand")
+            raise UnsafeZipError(f"{getoond} komt meer dan eens voor in het ZIP-bestand")
         gezien.add(sleutel)
 
 
-def _controleer_overlap(inhoud: bytes, entries: list[zipfile.ZipInfo], centrale_map: int) -> None:
+def _check_overlap(inhoud: bytes, entries: list[zipfile.ZipInfo], centrale_map: int) -> None:
     """Each entry's local header and data lie in a range of their own, before the directory."""
     bereiken = []
     for info in entries:
         begin = info.header_offset
         if begin < 0 or begin + 30 > len(inhoud) or inhoud[begin : begin + 4] != _LOKAAL:
-            raise OnveiligeZip(f"{_getoond(info.filename)} in het ZIP-bestand is beschadigd")
+            raise UnsafeZipError(f"{_shown(info.filename)} in het ZIP-bestand is beschadigd")
         naam, extra = struct.unpack_from("<2H", inhoud, begin + 26)
         bereiken.append((begin, begin + 30 + naam + extra + info.compress_size, info.filename))
     bereiken.sort()
     for (_, einde, naam), (begin, _, volgende) in zip(bereiken, bereiken[1:], strict=False):
         if begin < einde:
-            raise OnveiligeZip(
-                f"de gegevens van {_getoond(naam)} en {_getoond(volgende)} in het ZIP-bestand "
+            raise UnsafeZipError(
+                f"de gegevens van {_shown(naam)} en {_shown(volgende)} in het ZIP-bestand "
                 "overlappen (kenmerk van een zip-bom)"
             )
     if bereiken and bereiken[-1][1] > centrale_map:
-        raise OnveiligeZip(
-            f"de gegevens van {_getoond(bereiken[-1][2])} lopen door in de inhoudsopgave van het "
+        raise UnsafeZipError(
+            f"de gegevens van {_shown(bereiken[-1][2])} lopen door in de inhoudsopgave van het "
             "ZIP-bestand (kenmerk van een zip-bom)"
         )
 
 
-def _controleer_grootte(entries: list[zipfile.ZipInfo], ingepakt: int, grenzen: Grenzen) -> None:
+def _check_sizes(entries: list[zipfile.ZipInfo], ingepakt: int, limits: Limits) -> None:
     """The declared sizes: per entry and in total, the ratio and the unpacked total."""
     for info in entries:
         verhouding = info.file_size / max(info.compress_size, 1)
-        if info.file_size >= grenzen.verhouding_vanaf and verhouding > grenzen.max_verhouding:
-            raise OnveiligeZip(
-                f"{_getoond(info.filename)} in het ZIP-bestand wordt bij uitpakken {verhouding:.0f} keer "
-                f"zo groot (ten hoogste {grenzen.max_verhouding:g} toegestaan; kenmerk van een zip-bom)"
+        if info.file_size >= limits.ratio_from and verhouding > limits.max_ratio:
+            raise UnsafeZipError(
+                f"{_shown(info.filename)} in het ZIP-bestand wordt bij uitpakken {verhouding:.0f} keer "
+                f"zo groot (ten hoogste {limits.max_ratio:g} toegestaan; kenmerk van een zip-bom)"
             )
     totaal = sum(info.file_size for info in entries)
-    if totaal > grenzen.max_uitgepakt:
-        raise OnveiligeZip(
+    if totaal > limits.max_unpacked:
+        raise UnsafeZipError(
             f"uitgepakt zou het ZIP-bestand {_mib(totaal)} worden (ten hoogste "
-            f"{_mib(grenzen.max_uitgepakt)} toegestaan)"
+            f"{_mib(limits.max_unpacked)} toegestaan)"
         )
     verhouding = totaal / max(ingepakt, 1)
-    if totaal >= grenzen.verhouding_vanaf and verhouding > grenzen.max_verhouding:
-        raise OnveiligeZip(
+    if totaal >= limits.ratio_from and verhouding > limits.max_ratio:
+        raise UnsafeZipError(
             f"het ZIP-bestand wordt bij uitpakken {verhouding:.0f} keer zo groot (ten hoogste "
-            f"{grenzen.max_verhouding:g} toegestaan; kenmerk van een zip-bom)"
+            f"{limits.max_ratio:g} toegestaan; kenmerk van een zip-bom)"
         )
 
 
@@ -273,28 +273,28 @@ def _mib(aantal: int) -> str:
 # ------------------------------------------------------------------------------ reading
 
 
-def _lees(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ruimte: int) -> bytes:
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ruimte: int) -> bytes:
     """The entry's bytes, read in blocks and counted: never more than declared or ``ruimte``."""
-    getoond = _getoond(info.filename)
+    getoond = _shown(info.filename)
     delen: list[bytes] = []
     gelezen = 0
     try:
         with archive.open(info) as bestand:
-            while deel := bestand.read(BLOK):
+            while deel := bestand.read(BLOCK):
                 if not delen and deel.startswith(_ZIP_BEGIN):
-                    raise OnveiligeZip(
+                    raise UnsafeZipError(
                         f"{getoond} in het ZIP-bestand is zelf een ZIP-bestand; CBS pakt geen ZIP "
                         "in een ZIP uit"
                     )
                 gelezen += len(deel)
                 if gelezen > info.file_size or gelezen > ruimte:
-                    raise OnveiligeZip(
+                    raise UnsafeZipError(
                         f"{getoond} in het ZIP-bestand wordt bij uitpakken groter dan opgegeven "
                         "(kenmerk van een zip-bom)"
                     )
                 delen.append(deel)
     except _ONLEESBAAR:
-        raise OnveiligeZip(
+        raise UnsafeZipError(
             f"{getoond} in het ZIP-bestand is beschadigd en kan niet worden uitgepakt"
         ) from None
     return b"".join(delen)

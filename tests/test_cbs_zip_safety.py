@@ -24,9 +24,9 @@ from datetime import datetime
 import pytest
 
 from simulators.cbs import leveringen as lv
-from simulators.cbs import zipveilig
+from simulators.cbs import zip_safety
 from simulators.cbs.backend import Cbs
-from simulators.cbs.zipveilig import MIB, Grenzen, OnveiligeZip, uitpakken
+from simulators.cbs.zip_safety import MIB, Limits, UnsafeZipError, unpack
 from simulators.gmsd import generator, metagegevens
 
 AANGEMAAKT = datetime(2016, 8, 15, 10, 15)
@@ -100,10 +100,10 @@ def _nullen_deflate(mib: int) -> bytes:
     return blok * mib + compressor.flush()
 
 
-def _geweigerd(inhoud: bytes, grenzen: Grenzen | None = None) -> str:
-    with pytest.raises(OnveiligeZip) as refused:
-        uitpakken(inhoud, grenzen)
-    return refused.value.reden
+def _geweigerd(inhoud: bytes, limits: Limits | None = None) -> str:
+    with pytest.raises(UnsafeZipError) as refused:
+        unpack(inhoud, limits)
+    return refused.value.reason
 
 
 @pytest.fixture
@@ -129,30 +129,30 @@ JEUGD = generator.generate("JEUGD", "0363", 2016, 1, AANGEMAAKT)
 # --- normal ZIPs pass ---------------------------------------------------------------
 
 
-def test_uitpakken_gemeente_zip_gives_every_csv_in_order():
+def test_unpack_gemeente_zip_gives_every_csv_in_order():
     inhoud = generator.zip_bestanden(
         [("WMO_H12016_regulier.csv", WMO), ("SBO_H12016.csv", SBO), ("JEUGD_H12016.TXT", JEUGD)], AANGEMAAKT)
-    assert uitpakken(inhoud) == [
+    assert unpack(inhoud) == [
         ("WMO_H12016_regulier.csv", WMO), ("SBO_H12016.csv", SBO), ("JEUGD_H12016.TXT", JEUGD)]
 
 
-def test_uitpakken_large_wmo_file_is_no_bomb():
+def test_unpack_large_wmo_file_is_no_bomb():
     groot = generator.generate("WMO", "0363", 2016, 1, AANGEMAAKT, rows=20_000)
-    assert len(groot) > Grenzen().verhouding_vanaf, "the ratio must be judged for this file"
+    assert len(groot) > Limits().ratio_from, "the ratio must be judged for this file"
     inhoud = generator.zip_bestanden([("WMO_H12016_groot.csv", groot)], AANGEMAAKT)
-    assert uitpakken(inhoud) == [("WMO_H12016_groot.csv", groot)]
+    assert unpack(inhoud) == [("WMO_H12016_groot.csv", groot)]
 
 
-def test_uitpakken_folders_other_files_small_repetitive_file_and_stored_pass():
+def test_unpack_folders_other_files_small_repetitive_file_and_stored_pass():
     herhaald = b"a;b\r\n" * 20_000  # compresses ~400-fold, but is only 100 KB
     inhoud = _zip(("map/", b""), ("map/WMO_H12016.csv", WMO), ("leesmij.pdf", b"%PDF-1.4"),
                   ("SBO_H12016.csv", herhaald), methode=zipfile.ZIP_STORED)
-    assert [naam for naam, _ in uitpakken(inhoud)] == ["map/WMO_H12016.csv", "SBO_H12016.csv"]
+    assert [naam for naam, _ in unpack(inhoud)] == ["map/WMO_H12016.csv", "SBO_H12016.csv"]
     inhoud = _zip(("map/WMO_H12016.csv", WMO), ("SBO_H12016.csv", herhaald))
-    assert uitpakken(inhoud)[1] == ("SBO_H12016.csv", herhaald)
+    assert unpack(inhoud)[1] == ("SBO_H12016.csv", herhaald)
 
 
-def test_uitpakken_data_descriptors_and_leading_bytes_are_no_overlap():
+def test_unpack_data_descriptors_and_leading_bytes_are_no_overlap():
     class Stroom(io.RawIOBase):  # not seekable: zipfile writes a data descriptor per entry
         def __init__(self):
             self.buffer = bytearray()
@@ -170,9 +170,9 @@ def test_uitpakken_data_descriptors_and_leading_bytes_are_no_overlap():
         archive.writestr("SBO_H12016.csv", SBO)
     inhoud = bytes(stroom.buffer)
     assert zipfile.ZipFile(io.BytesIO(inhoud)).infolist()[0].flag_bits & 0x08
-    assert [data for _, data in uitpakken(inhoud)] == [WMO, SBO]
+    assert [data for _, data in unpack(inhoud)] == [WMO, SBO]
     zelfuitpakkend = _ruwe_zip([Ruw(b"WMO_H12016.csv", WMO)], voor=b"MZ" + bytes(500))
-    assert uitpakken(zelfuitpakkend) == [("WMO_H12016.csv", WMO)]
+    assert unpack(zelfuitpakkend) == [("WMO_H12016.csv", WMO)]
 
 
 # --- hostile ZIPs are refused, each with its reason ---------------------------------
@@ -217,53 +217,53 @@ GEWEIGERD = {
 
 
 @pytest.mark.parametrize(("inhoud", "reden"), GEWEIGERD.values(), ids=GEWEIGERD.keys())
-def test_uitpakken_hostile_zip_refused_with_its_reason(inhoud, reden):
+def test_unpack_hostile_zip_refused_with_its_reason(inhoud, reden):
     assert reden in _geweigerd(inhoud)
 
 
-def test_uitpakken_ratio_message_names_ratio_and_limit():
+def test_unpack_ratio_message_names_ratio_and_limit():
     reden = _geweigerd(_zip(("WMO_H12016.csv", bytes(2 * MIB))))
     assert "keer zo groot (ten hoogste 100 toegestaan; kenmerk van een zip-bom)" in reden
 
 
-def test_uitpakken_total_ratio_of_small_entries_refused():
+def test_unpack_total_ratio_of_small_entries_refused():
     # each entry stays under the size from which its own ratio counts; together they do not
     inhoud = _zip(*((f"WMO_H12016_{n}.csv", bytes(MIB - 1)) for n in range(4)))
     reden = _geweigerd(inhoud)
     assert reden.startswith("het ZIP-bestand wordt bij uitpakken") and "zip-bom" in reden
 
 
-def test_uitpakken_total_size_limit_refused_and_configurable():
+def test_unpack_total_size_limit_refused_and_configurable():
     inhoud = _zip(*((f"WMO_H12016_{n}.csv", random.Random(n).randbytes(MIB // 2)) for n in range(3)))
-    assert len(uitpakken(inhoud)) == 3
-    reden = _geweigerd(inhoud, Grenzen(max_uitgepakt=MIB))
+    assert len(unpack(inhoud)) == 3
+    reden = _geweigerd(inhoud, Limits(max_unpacked=MIB))
     assert reden == "uitgepakt zou het ZIP-bestand 1,5 MiB worden (ten hoogste 1,0 MiB toegestaan)"
 
 
-def test_uitpakken_entry_limit_configurable():
+def test_unpack_entry_limit_configurable():
     inhoud = _zip(*((f"WMO_H12016_{n}.csv", WMO) for n in range(4)))
-    assert len(uitpakken(inhoud, Grenzen(max_bestanden=4))) == 4
-    assert _geweigerd(inhoud, Grenzen(max_bestanden=3)) == "het ZIP-bestand bevat meer dan 3 bestanden"
+    assert len(unpack(inhoud, Limits(max_files=4))) == 4
+    assert _geweigerd(inhoud, Limits(max_files=3)) == "het ZIP-bestand bevat meer dan 3 bestanden"
 
 
-def test_grenzen_from_party_options():
-    assert Grenzen.uit_opties({}) == Grenzen(100, 200 * MIB, 100, MIB)
+def test_limits_from_party_options():
+    assert Limits.from_options({}) == Limits(100, 200 * MIB, 100, MIB)
     opties = {"zip_max_bestanden": "5", "zip_max_uitgepakt": "1024", "zip_max_verhouding": "10",
               "zip_verhouding_vanaf": 0}
-    assert Grenzen.uit_opties(opties) == Grenzen(5, 1024, 10.0, 0)
+    assert Limits.from_options(opties) == Limits(5, 1024, 10.0, 0)
 
 
 # --- overlapping entries (the "better zip bomb") --------------------------------------
 
 
-def test_uitpakken_two_records_sharing_one_entry_refused():
+def test_unpack_two_records_sharing_one_entry_refused():
     inhoud = _ruwe_zip([Ruw(b"WMO_H12016.csv", WMO)], extra_records=((b"SBO_H12016.csv", 0),))
     reden = _geweigerd(inhoud)
     assert reden == ('de gegevens van "SBO_H12016.csv" en "WMO_H12016.csv" in het ZIP-bestand '
                      "overlappen (kenmerk van een zip-bom)")
 
 
-def test_uitpakken_entry_whose_data_covers_the_next_entry_refused(gelezen):
+def test_unpack_entry_whose_data_covers_the_next_entry_refused(gelezen):
     # A small version of Fifield's overlap: A's declared data runs over B's header and data.
     b_lokaal = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 33, zlib.crc32(SBO), len(SBO),
                            len(SBO), len(b"SBO_H12016.csv"), 0) + b"SBO_H12016.csv" + SBO
@@ -275,7 +275,7 @@ def test_uitpakken_entry_whose_data_covers_the_next_entry_refused(gelezen):
     assert gelezen == [], "refused before anything was unpacked"
 
 
-def test_uitpakken_data_running_into_the_directory_refused():
+def test_unpack_data_running_into_the_directory_refused():
     inhoud = _ruwe_zip([Ruw(b"WMO_H12016.csv", WMO, ingepakt=len(WMO) + 100)])
     assert "lopen door in de inhoudsopgave" in _geweigerd(inhoud)
 
@@ -301,7 +301,7 @@ def _bom(mib: int, *, opgegeven: int | None = None) -> bytes:
     return _ruwe_zip([Ruw(b"WMO_H12016.csv", data, methode=zipfile.ZIP_DEFLATED, crc=0, grootte=grootte)])
 
 
-def test_uitpakken_gigabyte_bomb_refused_fast_without_unpacking(gelezen):
+def test_unpack_gigabyte_bomb_refused_fast_without_unpacking(gelezen):
     bom = _bom(1024)
     assert len(bom) < 1.1 * MIB
     begin = time.perf_counter()
@@ -311,7 +311,7 @@ def test_uitpakken_gigabyte_bomb_refused_fast_without_unpacking(gelezen):
     assert gelezen == [], "decided on the declared sizes: not one byte unpacked"
 
 
-def test_uitpakken_bomb_lying_about_its_size_stops_at_the_declared_size(gelezen):
+def test_unpack_bomb_lying_about_its_size_stops_at_the_declared_size(gelezen):
     bom = _bom(1024, opgegeven=1000)  # declares 1000 bytes, would unpack to 1 GiB
     tracemalloc.start()
     begin = time.perf_counter()
@@ -326,22 +326,22 @@ def test_uitpakken_bomb_lying_about_its_size_stops_at_the_declared_size(gelezen)
     assert piek < 16 * MIB, f"peak {piek / MIB:.1f} MiB"
 
 
-def test_uitpakken_stream_stops_one_block_past_the_limit(monkeypatch, gelezen):
+def test_unpack_stream_stops_one_block_past_the_limit(monkeypatch, gelezen):
     # Were the declared sizes not judged (or judged wrong), the counted reading still stops.
-    monkeypatch.setattr(zipveilig, "_controleer_grootte", lambda *args: None)
-    reden = _geweigerd(_bom(64), Grenzen(max_uitgepakt=4 * MIB))
+    monkeypatch.setattr(zip_safety, "_check_sizes", lambda *args: None)
+    reden = _geweigerd(_bom(64), Limits(max_unpacked=4 * MIB))
     assert "wordt bij uitpakken groter dan opgegeven" in reden
-    assert sum(gelezen) <= 4 * MIB + zipveilig.BLOK
+    assert sum(gelezen) <= 4 * MIB + zip_safety.BLOCK
 
 
-def test_uitpakken_huge_table_of_contents_refused_before_parsing(monkeypatch):
+def test_unpack_huge_table_of_contents_refused_before_parsing(monkeypatch):
     entries = [Ruw(f"{n}.csv".encode(), b"") for n in range(20_000)]
     inhoud = _ruwe_zip(entries)
 
     def niet_openen(*args, **kwargs):
         raise AssertionError("zipfile must not parse a table of contents this long")
 
-    monkeypatch.setattr(zipveilig.zipfile, "ZipFile", niet_openen)
+    monkeypatch.setattr(zip_safety.zipfile, "ZipFile", niet_openen)
     assert _geweigerd(inhoud) == "het ZIP-bestand bevat meer dan 100 bestanden"
 
 
@@ -409,7 +409,7 @@ def test_cbs_gemeente_zip_one_goedgekeurd_report_per_csv(make_party):
 
 def test_cbs_zip_limits_from_options(make_party):
     cbs = make_party(Cbs, {"zip_max_bestanden": 1})
-    assert cbs.zipgrenzen.max_bestanden == 1
+    assert cbs.zip_limits.max_files == 1
     inhoud = _zip(("WMO_H12016_regulier.csv", WMO), ("SBO_H12016.csv", SBO))
     _controleer(cbs, _aanlevering(cbs, inhoud, ("WMO_H12016_regulier.csv", "SBO_H12016.csv")))
     [rapport] = cbs.store.query("SELECT bevindingen FROM rapporten")
