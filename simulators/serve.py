@@ -109,8 +109,6 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
                         format=f"%(asctime)s {args.party} %(name)s %(levelname)s %(message)s")
-    # waitress warns per queued request under load ("Task queue depth"): a load is not a fault
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -7,9 +7,14 @@ its event loop (so the loop ends), shut the worker threads down, and join the th
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from waitress import create_server, wasyncore
+
+# waitress warns "Task queue depth is N" for every request that waits for a worker thread:
+# under a load that is the queue doing its job, not a fault, and it floods a user's terminal.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 class ServedApp:
