@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
@@ -130,6 +131,12 @@ def peak_memory_mib(pids: list[int]) -> float:
     return total_kib / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def report_sizes(keten: Keten) -> list[int]:
     """The size of every report CBS sent back, from its own journal."""
     return [len(keten.session.get(entry["payload"], timeout=60).content)
@@ -176,8 +183,9 @@ def main() -> int:
         figures["totaal (s)"] = time.perf_counter() - start
         hops = counts(keten)
         status = keten.cbs_status()
-        pids = [keten.get(party, "/health").json()["proces"] for party in keten.urls]
-        peak = peak_memory_mib(pids)
+        pids = {party: keten.get(party, "/health").json()["proces"] for party in keten.urls}
+        cpu = {party: cpu_seconds(pid) for party, pid in pids.items()}
+        peak = peak_memory_mib(list(pids.values()))
         terug = report_sizes(keten)
     uit = [data for _code, files in eerst + tweede for _name, data in files]
     with Relay() as relay:
@@ -192,6 +200,8 @@ def main() -> int:
     for label, value in figures.items():
         print(f"  {label:<32}{value:8.1f}")
     print(f"  {'piekgeheugen (MiB)':<32}{peak_mib:8.0f}")
+    print("  CPU-seconden per partij: " + ", ".join(f"{party} {seconds:.1f}" for party, seconds in cpu.items())
+          + f" (samen {sum(cpu.values()):.1f} in {figures['totaal (s)']:.1f} s)")
     print(f"  {'verhouding tot de kale relay':<32}{ratio:8.1f}x  "
           f"({len(uit)} bestanden uit, {len(terug)} rapporten terug)")
     print("per hop:")
@@ -229,6 +239,7 @@ def main() -> int:
                 {
                     "figures": figures,
                     "ratio": ratio,
+                    "cpu_s": cpu,
                     "peak_mib": peak_mib,
                     "hops": hops,
                     "statuses": by_status,
