@@ -180,8 +180,11 @@ class ProcessChain:
         reader = threading.Thread(target=lambda: answer.append(process.stdout.readline()), daemon=True)
         reader.start()
         reader.join(self.start_timeout)
-        if not answer or not answer[0]:
+        if not answer:
             raise ChainStartError(f"{name} kwam niet op binnen {self.start_timeout:g} s"
+                                  f"{self._log_tail(name)}")
+        if not answer[0]:
+            raise ChainStartError(f"{name} stopte bij het opstarten (code {process.wait(5)})"
                                   f"{self._log_tail(name)}")
         return json.loads(answer[0])
 

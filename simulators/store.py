@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS journal (
     content_type TEXT NOT NULL,
     payload BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS journal_correlatie ON journal (correlatie);
 """
 
 

@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS taken (
     verloopt TEXT                           -- give up retrying at this moment on the clock (UTC ISO)
 );
 """
+TASKS_INDEX = "CREATE INDEX IF NOT EXISTS taken_open ON taken (status, niet_voor)"
+"""The worker and ``wait_idle`` ask for open tasks all the time; done ones pile up."""
 
 Handler = Callable[[dict[str, Any]], None]
 
@@ -75,6 +77,7 @@ class Tasks:
             for column in ("niet_voor", "verloopt"):  # state from before these existed
                 if column not in columns:
                     db.execute(f"ALTER TABLE taken ADD COLUMN {column} TEXT")
+            db.execute(TASKS_INDEX)
         if clock is not None:  # weakly: a party replaced by a restart must not live on in the clock
             wake = weakref.WeakMethod(self.wake)
             clock.on_advance(lambda _moment: (woken := wake()) is not None and woken())

@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS rapporten (
     gemaakt TEXT NOT NULL,
     geplaatst TEXT
 );
+CREATE INDEX IF NOT EXISTS rapporten_aanlevering ON rapporten (aanlevering_id);
+CREATE INDEX IF NOT EXISTS rapporten_levering ON rapporten (levering_id, soort);
 """
 
 INBOX = "RGMSD001"

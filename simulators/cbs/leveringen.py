@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS statussen (
     tijdstip TEXT NOT NULL,
     toelichting TEXT
 );
+CREATE INDEX IF NOT EXISTS leveringen_gemeente ON leveringen (gemeentecode, periode, soort);
+CREATE INDEX IF NOT EXISTS leveringen_actueel ON leveringen (periode, actueel);
+CREATE INDEX IF NOT EXISTS statussen_levering ON statussen (levering_id, status);
 """
 
 ONTVANGEN = "ontvangen"

@@ -78,6 +78,10 @@ CREATE TABLE IF NOT EXISTS ggkreferenties (
     referentienummer TEXT NOT NULL,      -- of the Di01 that carried the file
     gemeentecode TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS berichten_referentienummer ON berichten (referentienummer);
+CREATE INDEX IF NOT EXISTS berichten_koppel ON berichten (koppel);
+CREATE INDEX IF NOT EXISTS mapbestanden_naam ON mapbestanden (map, naam);
+CREATE INDEX IF NOT EXISTS mapbestanden_referentienummer ON mapbestanden (referentienummer);
 """
 
 FUNCTIE_AANLEVERING = "GMSD-AANLEVERING"
