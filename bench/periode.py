@@ -200,8 +200,9 @@ def main() -> int:
     for label, value in figures.items():
         print(f"  {label:<32}{value:8.1f}")
     print(f"  {'piekgeheugen (MiB)':<32}{peak_mib:8.0f}")
-    print("  CPU-seconden per partij: " + ", ".join(f"{party} {seconds:.1f}" for party, seconds in cpu.items())
-          + f" (samen {sum(cpu.values()):.1f} in {figures['totaal (s)']:.1f} s)")
+    per_partij = ", ".join(f"{party} {seconds:.1f}" for party, seconds in cpu.items())
+    print(f"  CPU-seconden per partij: {per_partij}"
+          f" (samen {sum(cpu.values()):.1f} in {figures['totaal (s)']:.1f} s)")
     print(f"  {'verhouding tot de kale relay':<32}{ratio:8.1f}x  "
           f"({len(uit)} bestanden uit, {len(terug)} rapporten terug)")
     print("per hop:")
