@@ -4,12 +4,14 @@ Measures, in one run on this machine:
 
 1. **Round trip**: a gemeente upload (``POST /api/v1/aanleveringen``) until the CBS
    technical report stands in the gemeente's download area at the GGk, over loopback,
-   through all four simulators (gemeente -> GGk -> RINIS -> CBS -> RINIS -> GGk).
+   through all four simulators (gemeente -> GGk -> RINIS -> CBS -> RINIS -> GGk), each in its
+   own process (:class:`simulators.chain.ProcessChain`, as ``ketentest up`` runs them).
    The end is seen with the GGk's long-poll (``downloads?na=<last id>&wacht=10``),
    which answers as soon as the report is there: no polling loop in the timing.
 2. **Bare relay**: four minimal Flask apps on the same server stack (waitress via
-   :class:`simulators.server.ServedApp`, ``requests`` sessions kept alive), app1
-   calling app2 calling app3 calling app4. This is the floor the HTTP stack alone
+   :class:`simulators.server.ServedApp`, ``requests`` sessions kept alive), one process
+   each (``bench/relay.py``), app1 calling app2 calling app3 calling app4 with a body of the
+   upload's size. This is the floor the HTTP stack alone
    sets for a four-party chain; the round trip is compared against it. Round trips
    and relays alternate in one loop, so a shared VM's changing speed hits both alike.
 3. **Ratio** round trip / bare relay (target: <= 5x). It tells how much of a delivery
@@ -45,16 +47,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import requests
-from flask import Flask
 
-from simulators.chain import PARTIES, Chain
+from bench.relay import Relay
+from simulators.chain import PARTIES, Chain, ProcessChain
 from simulators.clock import SimulatedClock
-from simulators.server import ServedApp
 
 ROOT = Path(__file__).resolve().parent.parent
 GEMEENTE = "0363"
@@ -142,49 +143,21 @@ def one_round_trip(session: requests.Session, urls: dict[str, str], seed: int,
 # ------------------------------------------------------------------ 2. bare relay
 
 
-def relay_app(name: str, next_url: Callable[[], str | None]) -> Flask:
-    """A minimal app: answer, or ask the next app and pass its answer back."""
-    app = Flask(name)
-    local = threading.local()  # one keep-alive session per worker thread, like the courier
-
-    @app.get("/relay")
-    def relay():
-        target = next_url()
-        if target is None:
-            return {"hops": [name]}
-        session = getattr(local, "session", None)
-        if session is None:
-            session = local.session = requests.Session()
-        answer = session.get(f"{target}/relay", timeout=10).json()
-        return {"hops": [name, *answer["hops"]]}
-
-    return app
-
-
-@contextlib.contextmanager
-def relay_servers(count: int = 4) -> Iterator[list[ServedApp]]:
-    """app1 .. app<count>, each served by its own ServedApp (waitress) on a free port."""
-    servers: list[ServedApp] = []
-
-    def successor(index: int) -> Callable[[], str | None]:
-        return lambda: servers[index + 1].url if index + 1 < count else None
-
-    try:
-        for index in range(count):
-            servers.append(ServedApp(relay_app(f"app{index + 1}", successor(index))).start())
-        yield servers
-    finally:
-        for server in servers:
-            server.stop()
-
-
-def one_relay(session: requests.Session, url: str) -> float:
+def one_relay(relay: Relay, body: bytes) -> float:
     t0 = time.perf_counter()
-    answer = session.get(url, timeout=10).json()
-    elapsed = time.perf_counter() - t0
-    if answer["hops"] != ["app1", "app2", "app3", "app4"]:
-        raise RuntimeError(f"relay answered {answer}")
-    return elapsed
+    relay.move([body], [], threads=1)
+    return time.perf_counter() - t0
+
+
+def chain_idle(session: requests.Session, urls: dict[str, str], timeout: float) -> bool:
+    """Every party quiet (its task list empty), asked over HTTP twice in a row: the return
+    channel makes work for a party that looked idle a moment before."""
+    for _round in range(2):
+        for url in urls.values():
+            if session.post(f"{url}/_beheer/wacht", params={"seconden": timeout},
+                            timeout=timeout + 5).status_code != 200:
+                return False
+    return True
 
 
 # ------------------------------------------------------------------ 1 + 2, interleaved
@@ -199,24 +172,23 @@ def bench_trips(n: int, warmup: int, rijen: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-roundtrip-") as state_dir:
         with watchdog("starting the chain", 60):
             t0 = time.perf_counter()
-            chain = Chain(Path(state_dir), SimulatedClock(START))
+            chain = ProcessChain(Path(state_dir), START.isoformat())
             chain.start()
             first_start = time.perf_counter() - t0
         trips, uploads, relays = [], [], []
+        body = b"x" * (rijen * 120)  # about the size of a WMO file of `rijen` clients
         try:
-            with relay_servers() as servers, requests.Session() as session, \
-                    requests.Session() as relay_session:
-                relay_url = f"{servers[0].url}/relay"
+            with Relay() as relay_chain, requests.Session() as session:
                 for i in range(warmup + n):
                     with watchdog(f"round trip {i}", 2 * REPORT_TIMEOUT + 10):
                         trip, upload = one_round_trip(session, chain.urls, i, rijen)
                         # Let the tail (GGk notifies the gemeente, which fetches the
                         # report) finish untimed, so nothing overlaps the next timing.
-                        if not chain.wait_idle(REPORT_TIMEOUT):
+                        if not chain_idle(session, chain.urls, REPORT_TIMEOUT):
                             raise BrokenChainError(f"chain not idle {REPORT_TIMEOUT:g} s after "
-                                              f"delivery {i}")
+                                                   f"delivery {i}")
                     with watchdog(f"relay {i}", 30):
-                        relay = one_relay(relay_session, relay_url)
+                        relay = one_relay(relay_chain, body)
                     if i >= warmup:
                         trips.append(trip)
                         uploads.append(upload)
@@ -251,7 +223,7 @@ def wait_healthy(urls: dict[str, str], deadline: float) -> None:
 
 def cli_up_command() -> tuple[list[str] | None, str]:
     """The ``ketentest up`` command line, or None and why not."""
-    if not (ROOT / "simulators" / "cli.py").is_file():
+    if not (ROOT / "ketentest" / "cli.py").is_file():
         return None, "ketentest/cli.py does not exist"
     try:
         from ketentest import cli
@@ -393,8 +365,8 @@ def print_report(results: dict) -> None:
     print(row(label, main, "s"))
     print(row("in-process Chain.start()", start["inprocess_chain_start"], "s"))
     print(row("in-process Chain.start() + /health", start["inprocess_until_health"], "s"))
-    print(f"  {'first Chain.start() in this process':<34} {results['first_chain_start_s']:9.3f}"
-          f" {'':>9} {'':>9}  s  (n=1, incl. importing the parties)")
+    print(f"  {'first ProcessChain.start()':<34} {results['first_chain_start_s']:9.3f}"
+          f" {'':>9} {'':>9}  s  (n=1, four processes until wired)")
     verdict = "met" if main["median_ms"] / 1000 <= TARGET_START else "NOT met"
     print(f"  target: <= {TARGET_START:g} s (median {main['median_ms'] / 1000:.3f} s: {verdict})")
 

@@ -79,7 +79,8 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
     options = _options(opties)
     if party is None:  # every party its own process, each with its own clock set from --klok
         chain_ports = dict(DEFAULT_PORTS) if ports == "vast" else {}
-        chain = ProcessChain(state_dir, klok if clock.simulated else "wall", host, chain_ports, options)
+        chain = ProcessChain(state_dir, klok if clock.simulated else "wall", host, chain_ports, options,
+                             fork=True)
         try:
             chain.start()
         except ChainStartError as exc:

@@ -27,7 +27,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from flask import Flask
 
@@ -100,13 +100,17 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _say(message: dict) -> None:
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, instream: TextIO | None = None,
+         outstream: TextIO | None = None) -> int:
+    """Serve one party until SIGTERM/SIGINT or until ``instream`` closes; the handshake is
+    read from ``instream`` and written to ``outstream`` (stdin and stdout by default)."""
     args = _arguments(argv)
+    instream, outstream = instream or sys.stdin, outstream or sys.stdout
+
+    def say(message: dict) -> None:
+        outstream.write(json.dumps(message) + "\n")
+        outstream.flush()
+
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
                         format=f"%(asctime)s {args.party} %(name)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -115,15 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     server = serve_party(args.party, args.state_dir, clock_from_setting(args.klok), args.host, args.port,
                          options=json.loads(args.opties), start=False)
     try:
-        _say({"partij": args.party, "url": server.url})
-        line = sys.stdin.readline()
+        say({"partij": args.party, "url": server.url})
+        line = instream.readline()
         if not line:
             return 1  # the parent went away before the chain was wired
         server.party.config.urls.update(json.loads(line).get("buren", {}))
         server.start()
-        _say({"klaar": True})
-        # stdin closing means the parent is gone: a chain never outlives its harness
-        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+        say({"klaar": True})
+        # the handshake stream closing means the parent is gone: a chain never outlives its harness
+        threading.Thread(target=lambda: (instream.read(), stop.set()), daemon=True).start()
         stop.wait()
     finally:
         server.stop()

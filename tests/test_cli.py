@@ -97,6 +97,21 @@ def test_up_runs_each_party_in_its_own_process_and_sigterm_stops_all_four(tmp_pa
     assert sorted(p.name for p in tmp_path.glob("*.log")) == sorted(f"{party}.log" for party in PARTIES)
 
 
+def test_up_killed_outright_leaves_no_party_process_behind(tmp_path):
+    """A chain never outlives its harness: when ``ketentest up`` dies without cleaning up
+    (SIGKILL), each party sees its handshake pipe close and stops."""
+    process, urls = start("--ports", "vrij", tmp_path=tmp_path, lines=4)
+    pids = [requests.get(f"{url}/health", timeout=5).json()["proces"] for url in urls.values()]
+    process.kill()
+    process.wait(10)
+    process.stdout.close()
+    process.stderr.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in pids if _alive(pid)]
+
+
 def test_up_one_party_alone_with_its_neighbours_as_options(tmp_path):
     process, urls = start("--party", "rinis", "--port", "0", "--ggk-url", "http://127.0.0.1:9",
                           tmp_path=tmp_path, lines=1)
