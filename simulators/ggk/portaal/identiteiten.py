@@ -1,5 +1,6 @@
 """Who can log in to the simulated portal: a small fixed set of test identities per
-gemeente, plus the users registered at the GGk (``/api/v1/gemeenten/<code>/gebruikers``).
+gemeente, plus the users registered at the GGk (``/api/v1/gemeenten/<code>/gebruikers``);
+:class:`Identiteiten` finds them.
 
 An identity carries a mandate for exactly one gemeente (eHerkenning's *machtiging*): the
 portal takes the gemeente from the identity, never from a form field or URL.
@@ -11,6 +12,7 @@ page lets a tester pick the identity and the assurance level the broker would re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 NIVEAUS = ("EH1", "EH2", "EH2+", "EH3", "EH4")
@@ -71,3 +73,34 @@ def gebruiker_identiteit(gebruiker: dict) -> Identiteit:
 
 def niveau_voldoet(niveau: str) -> bool:
     return niveau in NIVEAUS and NIVEAUS.index(niveau) >= NIVEAUS.index(MINIMUM_NIVEAU)
+
+
+class Identiteiten:
+    """The identities of the portal: the personas of each gemeente and the registered users
+    (``gebruikers``: the GGk's users of one gemeente, or of every gemeente for None)."""
+
+    def __init__(self, gemeenten: Mapping[str, str], gebruikers: Callable[[str | None], list[dict]]) -> None:
+        self.gemeenten, self.gebruikers = gemeenten, gebruikers
+
+    def of(self, gemeentecode: str) -> list[Identiteit]:
+        """The identities with a mandate for this gemeente ([] for an unknown code)."""
+        naam = self.gemeenten.get(gemeentecode)
+        if naam is None:
+            return []
+        return ([persona_identiteit(gemeentecode, naam, p) for p in PERSONAS]
+                + [gebruiker_identiteit(g) for g in self.gebruikers(gemeentecode)])
+
+    def registered(self) -> list[Identiteit]:
+        """The registered users of every gemeente, in order of registration."""
+        return [gebruiker_identiteit(g) for g in self.gebruikers(None)]
+
+    def get(self, sleutel: str) -> Identiteit | None:
+        code = sleutel.split(":", 1)[0]
+        return next((i for i in self.of(code) if i.sleutel == sleutel), None)
+
+    def for_login(self, gemeentecode: str, persoon: str) -> Identiteit | None:
+        """The identity a login form offers: a persona, or ``gebruiker:<email>`` of that gemeente."""
+        if persoon.startswith(GEBRUIKER):
+            persoon = GEBRUIKER + persoon[len(GEBRUIKER):].strip().lower()
+        return next((i for i in self.of(gemeentecode)
+                     if i.sleutel.lower() == f"{gemeentecode}:{persoon}".lower()), None)

@@ -1,16 +1,19 @@
-"""What the portal's pages show, worked out from the backend's rules (no Flask): the
-delivery periods of the timeline, the opt-in and withdrawal forms per period. The rules
-themselves stay in ``optin.py`` and ``samenwerking.py``; this module calls them and turns
-a refusal into the reason a form is closed."""
+"""What the portal's pages show, worked out from the GGk's public methods (no Flask): per
+page the context its template needs; the delivery periods of the timeline, the opt-in and
+withdrawal forms per period. The rules themselves stay in ``optin.py`` and
+``samenwerking.py``; this module asks them why a form is closed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ...gmsd import periodes
-from ..common import IntrekkingRefused, OptinRefused, dag, periode_tekst
+from ..backend import Ggk
+from ..common import dag, periode_tekst
 from ..optin import SETS
+from .sessies import Sessie
 
 
 @dataclass
@@ -38,7 +41,7 @@ def _sleutel(code: str) -> tuple[int, int]:
     return int(code[2:]), int(code[1])
 
 
-def twee_perioden(ggk, vandaag: date) -> list[tuple[str, str]]:
+def twee_perioden(ggk: Ggk, vandaag: date) -> list[tuple[str, str]]:
     """(code, 'huidige periode' | 'vorige periode'): the timeline's two latest, or, without a
     timeline, the current and previous by the calendar."""
     tijdlijn = ggk.tijdlijn
@@ -47,7 +50,7 @@ def twee_perioden(ggk, vandaag: date) -> list[tuple[str, str]]:
     return list(zip(codes, ("huidige periode", "vorige periode"), strict=False))
 
 
-def leverperioden(ggk, vandaag: date) -> list[PeriodeRegel]:
+def leverperioden(ggk: Ggk, vandaag: date) -> list[PeriodeRegel]:
     """The delivery periods of the timeline, with their dates, for the CBS tab ([] without one)."""
     tijdlijn = ggk.tijdlijn
     if tijdlijn is None:
@@ -80,55 +83,83 @@ def leverperioden(ggk, vandaag: date) -> list[PeriodeRegel]:
     return result
 
 
-def optin_formulieren(ggk, gemeentecode: str, vandaag: date) -> list[Formulier]:
-    """The opt-in form per period: open only when ``OptinRules`` would accept it now."""
+def optin_formulieren(ggk: Ggk, gemeentecode: str, vandaag: date) -> list[Formulier]:
+    """The opt-in form per period: open only when the opt-in desk would accept it now."""
     eerder = ggk.optins(gemeentecode)
     result = []
     for code, rol in twee_perioden(ggk, vandaag):
-        reden = ""
-        try:
-            ggk._period_open(code, "optin", OptinRefused)
-            with ggk.store.transaction() as db:
-                if not ggk._has_oporde(db, gemeentecode, code):
-                    reden = (f"uw gemeente heeft voor {periode_tekst(code)} nog geen op-orde rapport; "
-                             "de opt-in kan pas daarna")
-        except OptinRefused as exc:
-            reden = str(exc)
+        reden = ggk.optin_desk.window_closed(code, "optin")
+        if not reden and not ggk.optin_desk.has_oporde(gemeentecode, code):
+            reden = (f"uw gemeente heeft voor {periode_tekst(code)} nog geen op-orde rapport; "
+                     "de opt-in kan pas daarna")
         result.append(Formulier(code, periode_tekst(code), rol, not reden, reden,
                                 [e for e in eerder if e["periode"] == code]))
     return result
 
 
-def intrekken_formulieren(ggk, gemeentecode: str, vandaag: date) -> list[Formulier]:
-    """The withdrawal form per period: open only when ``OptinRules`` would accept it now."""
-    verband = ggk._delegated(gemeentecode)
+def intrekken_formulieren(ggk: Ggk, gemeentecode: str, vandaag: date) -> list[Formulier]:
+    """The withdrawal form per period: open only when the opt-in desk would accept it now."""
+    verband = ggk.verbanden.delegated(gemeentecode)
     eerder = ggk.optins(gemeentecode)
     result = []
     for code, rol in twee_perioden(ggk, vandaag):
-        reden = ""
         if verband is not None:
             reden = (f"uw gemeente heeft haar levering gedelegeerd aan {verband.uitvoerder} "
                      f"(samenwerkingsverband {verband.naam}); intrekken gaat via het formulier van het CBS")
         else:
-            try:
-                ggk._period_open(code, "intrekking", IntrekkingRefused)
-            except IntrekkingRefused as exc:
-                reden = str(exc)
+            reden = ggk.optin_desk.window_closed(code, "intrekking")
         result.append(Formulier(code, periode_tekst(code), rol, not reden, reden,
                                 [e for e in eerder if e["periode"] == code and e["soort"] == "intrekking"]))
     return result
 
 
-def namens_keuzes(ggk, gemeentecode: str) -> list[tuple[str, str]]:
+def namens_keuzes(ggk: Ggk, gemeentecode: str) -> list[tuple[str, str]]:
     """(code, name) of the gemeenten this gemeente may upload for: itself, and the members of
-    the partnerships it is the uitvoerder of (the backend's ``_namens`` checks it again)."""
+    the partnerships it is the uitvoerder of (the upload desk checks it again)."""
     keuzes = [(gemeentecode, ggk.gemeenten.get(gemeentecode, gemeentecode))]
-    for verband in ggk.samenwerkingsverbanden:
-        if verband.uitvoerder == gemeentecode:
-            keuzes += [(lid, ggk.gemeenten.get(lid, lid)) for lid in verband.leden
-                       if lid not in dict(keuzes)]
+    keuzes += [(lid, ggk.gemeenten.get(lid, lid)) for lid in ggk.verbanden.members_for(gemeentecode)
+               if lid != gemeentecode]
     return keuzes
 
 
-__all__ = ["SETS", "Formulier", "PeriodeRegel", "intrekken_formulieren", "leverperioden",
-           "namens_keuzes", "optin_formulieren", "twee_perioden"]
+# ------------------------------------------------------------------ per page
+
+
+def cbs(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+    """The CBS tab: the timeline's periods and the gemeente's latest notifications."""
+    vandaag = ggk.clock.peek().date()
+    return {"tijdlijn": ggk.tijdlijn, "perioden": leverperioden(ggk, vandaag),
+            "twee": twee_perioden(ggk, vandaag),
+            "meldingen": ggk.download_area.meldingen(sessie.identiteit.gemeentecode),
+            "periode_tekst": periode_tekst, "vandaag": dag(vandaag)}
+
+
+def upload(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+    """The upload page: for whom, the latest uploads, and the gemeente simulator's test files
+    when the GGk knows its address."""
+    code = sessie.identiteit.gemeentecode
+    gemeente = ggk.config.urls.get("gemeente")
+    return {"namens": namens_keuzes(ggk, code), "uploads": list(reversed(ggk.uploads(code)))[:20],
+            "testbestanden": f"{gemeente.rstrip('/')}/testbestanden" if gemeente else ""}
+
+
+def downloads(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+    """The download area, newest first, and what the partners uploaded and fetched."""
+    code = sessie.identiteit.gemeentecode
+    return {"items": list(reversed(ggk.downloads(code))), "samenwerking": ggk.samenwerking(code)}
+
+
+def optin(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+    """The split opt-in screen, and whether the login is fresh enough to decide."""
+    return {"sets": SETS, "vers": ggk.portaal.sessies.fresh(sessie),
+            "vers_minuten": ggk.portaal.sessies.vers_minuten(),
+            "formulieren": optin_formulieren(ggk, sessie.identiteit.gemeentecode, ggk.clock.peek().date())}
+
+
+def intrekken(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+    return {"sets": SETS, "formulieren": intrekken_formulieren(
+        ggk, sessie.identiteit.gemeentecode, ggk.clock.peek().date())}
+
+
+__all__ = ["SETS", "Formulier", "PeriodeRegel", "cbs", "downloads", "intrekken", "intrekken_formulieren",
+           "leverperioden", "namens_keuzes", "optin", "optin_formulieren", "twee_perioden", "upload"]
