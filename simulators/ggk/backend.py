@@ -63,7 +63,7 @@ class Ggk(Party):
                                defecten=self.defecten)
         self.download_area = DownloadArea(
             store=self.store, clock=self.clock, tasks=self.tasks, courier=self.courier,
-            gemeente_url=lambda: config.urls.get("gemeente"), mail_ready=self.mail.rapport_klaar)
+            gemeente_url=lambda: config.urls.get("gemeente"), mail_ready=self.mail.report_ready)
         self.upload_desk = UploadDesk(
             store=self.store, clock=self.clock, journal=self.journal, tasks=self.tasks,
             gemeenten=self.gemeenten, options=options, tijdlijn=lambda: self.tijdlijn,

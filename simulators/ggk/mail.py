@@ -171,7 +171,7 @@ class Mail:
         rows = db.execute("SELECT * FROM gebruikers ORDER BY gemeentecode, id").fetchall()
         return [r for r in rows if codes is None or r["gemeentecode"] in codes]
 
-    def rapport_klaar(self, download: Mapping) -> None:
+    def report_ready(self, download: Mapping) -> None:
         """Every user of the gemeente hears that a file is in its download area."""
         code = download["gemeentecode"]
         wat = "foutrapport" if download["soort"] == "foutrapport" else "rapport"

@@ -3,8 +3,8 @@ server-side sessions, the CBS role granted by a gemeente's user-administrator, t
 with upload, downloads, opt-in, withdrawal and notifications, and an append-only audit log.
 
 ``backend`` holds the decisions (who may log in and do what; no Flask; composed into the
-GGk as ``Ggk.portaal``), ``sessies`` the sessions, ``identiteiten`` the fixed test
-identities, ``weergave`` what each page shows, ``views`` the blueprint with its Jinja
+GGk as ``Ggk.portaal``), ``sessions`` the sessions, ``identities`` the fixed test
+identities, ``pages`` what each page shows, ``views`` the blueprint with its Jinja
 templates. The actions call the same desks as the JSON web service, so the portal is a
 second face of one GGk, not a second GGk. See docs/portaal.md.
 """

@@ -10,9 +10,9 @@ to the append-only audit log ``portaal_audit`` (``simulators.auditlog``): trigge
 every UPDATE, and every DELETE except the harness's reset.
 
 Roles: ``portaal_rollen`` holds what the administrator granted or revoked; without a row an
-identity has its default (``identiteiten.PERSONAS``).
+identity has its default (``identities.PERSONAS``).
 
-Where it differs from the real GGk: eHerkenning is simulated (``identiteiten.py``): the
+Where it differs from the real GGk: eHerkenning is simulated (``identities.py``): the
 login page reports the identity and level a broker would.
 """
 
@@ -31,11 +31,11 @@ from ..downloads import DownloadArea
 from ..mail import Mail
 from ..optin import OptinDesk
 from ..uploads import UploadDesk
-from . import sessies
-from .identiteiten import CBS_ROL, MINIMUM_NIVEAU, NIVEAUS, PERSONAS, Identiteit, Identiteiten, niveau_voldoet
-from .sessies import Sessie, Sessies
+from . import sessions
+from .identities import CBS_ROL, MINIMUM_NIVEAU, NIVEAUS, PERSONAS, Identities, Identity, meets_minimum
+from .sessions import Session, Sessions
 
-SCHEMA = sessies.SCHEMA + """
+SCHEMA = sessions.SCHEMA + """
 CREATE TABLE IF NOT EXISTS portaal_rollen (
     gemeentecode TEXT NOT NULL,
     identiteit TEXT NOT NULL,
@@ -73,7 +73,7 @@ class PortaalRefused(Refused):
 
     fout = "Niet toegestaan"
 
-    def __init__(self, melding: str, status: int = 403, *, sessie: Sessie | None = None,
+    def __init__(self, melding: str, status: int = 403, *, sessie: Session | None = None,
                  terug: bool = False, opnieuw: str = "") -> None:
         super().__init__(melding, status)
         self.sessie, self.terug, self.opnieuw = sessie, terug, opnieuw
@@ -96,16 +96,16 @@ class Portaal:
                  optins: OptinDesk, downloads: DownloadArea) -> None:
         self.store, self.clock, self.gemeenten, self.audit = store, clock, gemeenten, audit
         self.uploads, self.optins, self.downloads = uploads, optins, downloads
-        self.identiteiten = Identiteiten(gemeenten, mail.gebruikers)
-        self.sessies = Sessies(store=store, clock=clock, options=options, audit=audit,
-                               identiteit=self.identiteiten.get)
+        self.identities = Identities(gemeenten, mail.gebruikers)
+        self.sessions = Sessions(store=store, clock=clock, options=options, audit=audit,
+                               identiteit=self.identities.get)
 
     # ---------------------------------------------------------- login, access
 
     def login_form(self) -> dict[str, Any]:
         """What the login page (the simulated eHerkenning broker) offers."""
         return {"gemeenten": sorted(self.gemeenten.items(), key=lambda g: g[1]), "personas": PERSONAS,
-                "geregistreerd": self.identiteiten.registered(), "niveaus": NIVEAUS,
+                "geregistreerd": self.identities.registered(), "niveaus": NIVEAUS,
                 "minimum": MINIMUM_NIVEAU}
 
     def login(self, gemeentecode: str, persoon: str, niveau: str, csrf: tuple[str, str], vorige: str | None,
@@ -116,13 +116,13 @@ class Portaal:
         if not secrets.compare_digest(*csrf):
             self._refuse(None, "inloggen", "Het inlogformulier is verlopen (CSRF-controle); open de "
                          "inlogpagina opnieuw.", origin, 400, terug=True)
-        identiteit = self.identiteiten.for_login(gemeentecode, persoon)
+        identiteit = self.identities.for_login(gemeentecode, persoon)
         if identiteit is None:
             self.audit.schrijf(f"{gemeentecode}:{persoon}", gemeentecode or None, "inloggen", "geweigerd",
                                "geen machtiging", origin.herkomst)
             raise PortaalRefused(f"eHerkenning: deze persoon heeft geen machtiging voor gemeente "
                                  f"{gemeentecode or '(geen)'}.", terug=True)
-        if not niveau_voldoet(niveau):
+        if not meets_minimum(niveau):
             self.audit.schrijf(identiteit.sleutel, gemeentecode, "inloggen", "geweigerd",
                                f"betrouwbaarheidsniveau {niveau or '(geen)'}; minimaal {MINIMUM_NIVEAU}",
                                origin.herkomst)
@@ -131,28 +131,28 @@ class Portaal:
                 f"betrouwbaarheidsniveau {MINIMUM_NIVEAU} of hoger, omdat u hier gegevens over personen "
                 f"aanlevert. Log opnieuw in met een eHerkenningsmiddel van niveau {MINIMUM_NIVEAU} of EH4.",
                 terug=True)
-        token = self.sessies.start(identiteit, niveau, vorige)
+        token = self.sessions.start(identiteit, niveau, vorige)
         self.audit.schrijf(identiteit.sleutel, gemeentecode, "inloggen", "gelukt", f"niveau {niveau}",
                            origin.herkomst)
         veilig = volgende.startswith("/portaal/") and "//" not in volgende
-        start = "cbs" if self.heeft_cbs_rol(identiteit) or not identiteit.beheerder else "rollen"
+        start = "cbs" if self.has_cbs_role(identiteit) or not identiteit.beheerder else "rollen"
         return Login(token, volgende if veilig else "", start)
 
-    def current(self, token: str | None, herkomst: str) -> Sessie | None:
+    def current(self, token: str | None, herkomst: str) -> Session | None:
         """The live session of this cookie's token, if any."""
-        return self.sessies.find(token, herkomst)[0]
+        return self.sessions.find(token, herkomst)[0]
 
-    def enter(self, token: str | None, rol: str | None, csrf: str | None, origin: Origin) -> Sessie:
+    def enter(self, token: str | None, rol: str | None, csrf: str | None, origin: Origin) -> Session:
         """The session a page is opened in. ``rol``: ``cbs`` (the CBS role), ``beheerder`` (the
         user-administrator) or None (anyone logged in); ``csrf``: a form's token (None for a
         GET). Raises NotLoggedInError, or PortaalRefused for a stale form or a missing role."""
-        sessie, reden = self.sessies.find(token, origin.herkomst)
+        sessie, reden = self.sessions.find(token, origin.herkomst)
         if sessie is None:
             raise NotLoggedInError(reden or "nodig")
         if csrf is not None and not secrets.compare_digest(csrf, sessie.csrf):
             self._refuse(sessie, "csrf", "Het formulier is verlopen of komt niet van het portaal "
                          "(CSRF-controle); open de pagina opnieuw.", origin, 400)
-        if rol == CBS_ROL and not self.heeft_cbs_rol(sessie.identiteit):
+        if rol == CBS_ROL and not self.has_cbs_role(sessie.identiteit):
             self._refuse(sessie, "toegang", "U heeft de CBS-rol niet. Vraag de gebruikersbeheerder "
                          "van uw gemeente om u deze rol toe te kennen.", origin)
         if rol == BEHEERDER and not sessie.identiteit.beheerder:
@@ -160,32 +160,32 @@ class Portaal:
                          "toekennen en intrekken.", origin)
         return sessie
 
-    def logout(self, sessie: Sessie, origin: Origin) -> None:
-        self.sessies.end(sessie)
+    def logout(self, sessie: Session, origin: Origin) -> None:
+        self.sessions.end(sessie)
         self._audit(sessie, origin, "uitloggen", "gelukt")
 
-    def header(self, sessie: Sessie) -> dict[str, Any]:
+    def header(self, sessie: Session) -> dict[str, Any]:
         """What every page of a logged-in person shows; the one-time message is taken."""
         return {"sessie": sessie, "ik": sessie.identiteit,
                 "gemeentenaam": self.gemeenten.get(sessie.identiteit.gemeentecode, ""),
-                "cbs_rol": self.heeft_cbs_rol(sessie.identiteit), "csrf": sessie.csrf,
-                "bericht": self.sessies.take_bericht(sessie)}
+                "cbs_rol": self.has_cbs_role(sessie.identiteit), "csrf": sessie.csrf,
+                "bericht": self.sessions.take_message(sessie)}
 
     # ----------------------------------------------------------------- roles
 
-    def heeft_cbs_rol(self, identiteit: Identiteit) -> bool:
+    def has_cbs_role(self, identiteit: Identity) -> bool:
         row = self.store.one("SELECT toegekend FROM portaal_rollen WHERE gemeentecode = ? AND identiteit = ?"
                              " AND rol = 'cbs'", (identiteit.gemeentecode, identiteit.sleutel))
         return bool(row["toegekend"]) if row is not None else identiteit.cbs_standaard
 
-    def rollen(self, sessie: Sessie) -> list[tuple[Identiteit, bool]]:
+    def roles(self, sessie: Session) -> list[tuple[Identity, bool]]:
         """The people of the administrator's gemeente, each with whether they have the CBS role."""
-        return [(i, self.heeft_cbs_rol(i)) for i in self.identiteiten.of(sessie.identiteit.gemeentecode)]
+        return [(i, self.has_cbs_role(i)) for i in self.identities.of(sessie.identiteit.gemeentecode)]
 
-    def zet_cbs_rol(self, sessie: Sessie, sleutel: str, toekennen: bool, origin: Origin) -> None:
+    def set_cbs_role(self, sessie: Session, sleutel: str, toekennen: bool, origin: Origin) -> None:
         """The administrator grants or revokes the CBS role of a person of the own gemeente."""
         door = sessie.identiteit
-        doel = self.identiteiten.get(sleutel)
+        doel = self.identities.get(sleutel)
         if not door.beheerder or doel is None or doel.gemeentecode != door.gemeentecode:
             self._refuse(sessie, "rol", f"'{sleutel}' is geen gebruiker van uw gemeente; u beheert alleen de "
                          "rollen van uw eigen gemeente.", origin)
@@ -195,11 +195,11 @@ class Portaal:
         wat = "toegekend aan" if toekennen else "ingetrokken bij"
         self._audit(sessie, origin, "rol toekennen" if toekennen else "rol intrekken", "gelukt",
                     f"CBS-rol {doel.sleutel}")
-        self._bericht(sessie, "ok", f"De CBS-rol is {wat} {doel.naam}.")
+        self._message(sessie, "ok", f"De CBS-rol is {wat} {doel.naam}.")
 
     # --------------------------------------------------------------- actions
 
-    def upload(self, sessie: Sessie, files: list[tuple[str, bytes]], namens: str, origin: Origin) -> None:
+    def upload(self, sessie: Session, files: list[tuple[str, bytes]], namens: str, origin: Origin) -> None:
         """Upload for the person's gemeente (or, as uitvoerder, for a member: ``namens``)."""
         ik = sessie.identiteit
         namen = ", ".join(n for n, _ in files) or "(geen bestand)"
@@ -208,16 +208,16 @@ class Portaal:
         except Refused as exc:
             self._audit(sessie, origin, "upload", "geweigerd",
                         f"{namen}: {exc}" + (f" (namens {namens})" if namens else ""))
-            self._bericht(sessie, "fout", f"Upload geweigerd: {exc}")
+            self._message(sessie, "fout", f"Upload geweigerd: {exc}")
             return
         referenties = [{"bestand": csv, "referentie": ref, "gemeente": r.gemeentecode, "te_laat": r.te_laat}
                        for r in results for csv, ref in r.referenties]
         self._audit(sessie, origin, "upload", "gelukt", "; ".join(
             f"{r['bestand']} {r['referentie']} voor {r['gemeente']}" for r in referenties))
-        self._bericht(sessie, "ok", "Uw upload is ontvangen. Het GGk stuurt de bestanden door naar het CBS.",
+        self._message(sessie, "ok", "Uw upload is ontvangen. Het GGk stuurt de bestanden door naar het CBS.",
                       referenties=referenties)
 
-    def download(self, sessie: Sessie, download_id: int, origin: Origin) -> tuple[str, bytes, str]:
+    def download(self, sessie: Session, download_id: int, origin: Origin) -> tuple[str, bytes, str]:
         """(name, content, content type) of a file of the person's own gemeente."""
         code = sessie.identiteit.gemeentecode
         owner = self.downloads.owner(download_id)
@@ -230,7 +230,7 @@ class Portaal:
         self._audit(sessie, origin, "download", "gelukt", f"{download_id} {naam}")
         return naam, data, content_type
 
-    def optin(self, sessie: Sessie, periode: str, besluiten: dict[str, str], origin: Origin) -> None:
+    def optin(self, sessie: Session, periode: str, besluiten: dict[str, str], origin: Origin) -> None:
         """Decide per set for one period; needs a fresh login."""
         self._require_fresh(sessie, "optin", origin)
         ik = sessie.identiteit
@@ -240,39 +240,39 @@ class Portaal:
                                                          "besluiten": besluiten})
         except Refused as exc:
             self._audit(sessie, origin, "optin", "geweigerd", f"{periode} {besluiten}: {exc}")
-            self._bericht(sessie, "fout", f"Opt-in geweigerd: {exc}")
+            self._message(sessie, "fout", f"Opt-in geweigerd: {exc}")
             return
         self._audit(sessie, origin, "optin", "gelukt",
                     f"{periode} {besluiten}; referentie {result.referentie}")
-        self._bericht(sessie, "ok", f"Uw besluit voor {periode_tekst(periode)} is ontvangen, met uw "
+        self._message(sessie, "ok", f"Uw besluit voor {periode_tekst(periode)} is ontvangen, met uw "
                       "certificaat ondertekend, en gaat naar het CBS.",
                       referenties=[{"bestand": result.bestandsnaam, "referentie": result.referentie}])
 
-    def intrekken_kiezen(self, sessie: Sessie, periode: str, soorten: list[str]) -> bool:
+    def intrekken(self, sessie: Session, periode: str, soorten: list[str]) -> bool:
         """Step 1 of 2 of a withdrawal: remember what is to be withdrawn; False (and a message)
         when no set was chosen."""
         if not soorten:
-            self._bericht(sessie, "fout", "Kies ten minste één set (Wmo, Jeugd of SBO) om in te trekken.")
+            self._message(sessie, "fout", "Kies ten minste één set (Wmo, Jeugd of SBO) om in te trekken.")
             return False
-        self.sessies.set_wacht(sessie, {"periode": periode, "soorten": soorten})
+        self.sessions.set_pending(sessie, {"periode": periode, "soorten": soorten})
         return True
 
-    def te_bevestigen(self, sessie: Sessie) -> dict | None:
+    def intrekking_pending(self, sessie: Session) -> dict | None:
         """The withdrawal waiting for confirmation, if any."""
-        return self.sessies.wacht(sessie) or None
+        return self.sessions.pending(sessie) or None
 
-    def intrekken_bevestigen(self, sessie: Sessie, bevestig: bool, origin: Origin) -> None:
+    def intrekken_bevestigen(self, sessie: Session, bevestig: bool, origin: Origin) -> None:
         """Step 2 of 2: withdraw (needs a fresh login) or cancel."""
-        wacht = self.sessies.wacht(sessie)
+        wacht = self.sessions.pending(sessie)
         if not wacht:
             return
         if not bevestig:
-            self.sessies.set_wacht(sessie, {})
+            self.sessions.set_pending(sessie, {})
             self._audit(sessie, origin, "intrekken", "geannuleerd", f"{wacht['periode']} {wacht['soorten']}")
-            self._bericht(sessie, "ok", "U heeft niets ingetrokken.")
+            self._message(sessie, "ok", "U heeft niets ingetrokken.")
             return
         self._require_fresh(sessie, "intrekken", origin)
-        self.sessies.set_wacht(sessie, {})
+        self.sessions.set_pending(sessie, {})
         ik = sessie.identiteit
         try:
             result = self.optins.intrekken(ik.gemeentecode, {"gebruiker": ik.email, "naam": ik.naam,
@@ -280,36 +280,36 @@ class Portaal:
         except Refused as exc:
             self._audit(sessie, origin, "intrekken", "geweigerd",
                         f"{wacht['periode']} {wacht['soorten']}: {exc}")
-            self._bericht(sessie, "fout", f"Intrekken geweigerd: {exc}")
+            self._message(sessie, "fout", f"Intrekken geweigerd: {exc}")
             return
         self._audit(sessie, origin, "intrekken", "gelukt",
                     f"{wacht['periode']} {wacht['soorten']}; referentie {result.referentie}")
-        self._bericht(sessie, "ok", f"De levering over {periode_tekst(wacht['periode'])} is ingetrokken "
+        self._message(sessie, "ok", f"De levering over {periode_tekst(wacht['periode'])} is ingetrokken "
                       f"({', '.join(wacht['soorten'])}); de intrekking is met uw certificaat ondertekend.",
                       referenties=[{"bestand": result.bestandsnaam, "referentie": result.referentie}])
 
     # ---------------------------------------------------------------- helpers
 
-    def _require_fresh(self, sessie: Sessie, actie: str, origin: Origin) -> None:
+    def _require_fresh(self, sessie: Session, actie: str, origin: Origin) -> None:
         """An opt-in or a withdrawal needs a recent login; a stale one is refused."""
-        if self.sessies.fresh(sessie):
+        if self.sessions.fresh(sessie):
             return
         self._refuse(sessie, actie, f"Voor dit besluit moet u kort tevoren hebben ingelogd (niet langer "
-                     f"dan {self.sessies.vers_minuten()} minuten geleden); u logde in om "
+                     f"dan {self.sessions.fresh_minutes()} minuten geleden); u logde in om "
                      f"{sessie.ingelogd:%H:%M}. Log opnieuw in en dien het formulier dan opnieuw in.", origin,
                      opnieuw=actie)
 
-    def _refuse(self, sessie: Sessie | None, actie: str, melding: str, origin: Origin, status: int = 403,
+    def _refuse(self, sessie: Session | None, actie: str, melding: str, origin: Origin, status: int = 403,
                 *, terug: bool = False, opnieuw: str = "") -> NoReturn:
         """A refusal: an audit line naming the request, then PortaalRefused for the page."""
         self._audit(sessie, origin, actie, "geweigerd", f"{melding} ({origin.waar})")
         raise PortaalRefused(melding, status, sessie=sessie, terug=terug, opnieuw=opnieuw)
 
-    def _audit(self, sessie: Sessie | None, origin: Origin, actie: str, resultaat: str,
+    def _audit(self, sessie: Session | None, origin: Origin, actie: str, resultaat: str,
                details: str = "") -> None:
         self.audit.schrijf(sessie.identiteit.sleutel if sessie else "onbekend",
                            sessie.identiteit.gemeentecode if sessie else None,
                            actie, resultaat, details, origin.herkomst)
 
-    def _bericht(self, sessie: Sessie, soort: str, tekst: str, **extra: Any) -> None:
-        self.sessies.set_bericht(sessie, {"soort": soort, "tekst": tekst} | extra)
+    def _message(self, sessie: Session, soort: str, tekst: str, **extra: Any) -> None:
+        self.sessions.set_message(sessie, {"soort": soort, "tekst": tekst} | extra)

@@ -2,7 +2,7 @@
 
 Every form is POST-redirect-GET with a CSRF token. A view parses the form, calls one
 method of the portal's backend (``backend.Portaal``: who may log in and do what, and the
-audit line of every action and refusal) or of ``weergave`` (what a page shows), and
+audit line of every action and refusal) or of ``pages`` (what a page shows), and
 renders or redirects; the cookies are set here. A view finds the user in the session,
 never in the request: the gemeente is the one the identity holds a mandate for.
 """
@@ -19,10 +19,10 @@ from flask import Blueprint, Response, jsonify, make_response, redirect, render_
 from ...party import party_of
 from ..common import periode_tekst
 from ..optin import SETS
-from . import weergave
+from . import pages
 from .backend import BEHEERDER, NotLoggedInError, Origin, Portaal, PortaalRefused
-from .identiteiten import CBS_ROL, GEBRUIKER
-from .sessies import Sessie
+from .identities import CBS_ROL, GEBRUIKER
+from .sessions import Session
 
 bp = Blueprint("portaal", __name__, template_folder="templates")
 
@@ -47,7 +47,7 @@ def _origin() -> Origin:
     return Origin(request.remote_addr or "onbekend", f"{request.method} {request.path}")
 
 
-def _pagina(template: str, sessie: Sessie | None, status: int = 200, **context) -> Response:
+def _pagina(template: str, sessie: Session | None, status: int = 200, **context) -> Response:
     if sessie is not None:
         context |= _portaal().header(sessie)
     context.setdefault("klok", party_of().clock.peek())
@@ -56,7 +56,7 @@ def _pagina(template: str, sessie: Sessie | None, status: int = 200, **context) 
     return response
 
 
-def _opnieuw_inloggen(sessie: Sessie, volgende: str) -> str:
+def _opnieuw_inloggen(sessie: Session, volgende: str) -> str:
     persoon = sessie.identiteit.sleutel.split(":", 1)[1]
     return url_for("portaal.inloggen") + "?" + urlencode(
         {"gemeente": sessie.identiteit.gemeentecode, "persoon": persoon, "volgende": volgende})
@@ -135,7 +135,7 @@ def inloggen_post():
 
 @bp.post("/portaal/uitloggen")
 @portaal(rol=None)
-def uitloggen(sessie: Sessie):
+def uitloggen(sessie: Session):
     _portaal().logout(sessie, _origin())
     response = redirect(url_for("portaal.inloggen", melding="uitgelogd"))
     response.delete_cookie(COOKIE, path="/")
@@ -147,19 +147,19 @@ def uitloggen(sessie: Sessie):
 
 @bp.get("/portaal/cbs")
 @portaal()
-def cbs(sessie: Sessie):
-    return _pagina("cbs.html", sessie, **weergave.cbs(party_of(), sessie))
+def cbs(sessie: Session):
+    return _pagina("cbs.html", sessie, **pages.cbs(party_of(), sessie))
 
 
 @bp.get("/portaal/upload")
 @portaal()
-def upload(sessie: Sessie):
-    return _pagina("upload.html", sessie, **weergave.upload(party_of(), sessie))
+def upload(sessie: Session):
+    return _pagina("upload.html", sessie, **pages.upload(party_of(), sessie))
 
 
 @bp.post("/portaal/upload")
 @portaal()
-def upload_post(sessie: Sessie):
+def upload_post(sessie: Session):
     files = [(f.filename or "", f.read()) for f in request.files.getlist("bestand") if f.filename]
     _portaal().upload(sessie, files, request.form.get("namens", ""), _origin())
     return redirect(url_for("portaal.upload"))
@@ -167,13 +167,13 @@ def upload_post(sessie: Sessie):
 
 @bp.get("/portaal/downloads")
 @portaal()
-def downloads(sessie: Sessie):
-    return _pagina("downloads.html", sessie, **weergave.downloads(party_of(), sessie))
+def downloads(sessie: Session):
+    return _pagina("downloads.html", sessie, **pages.downloads(party_of(), sessie))
 
 
 @bp.get("/portaal/downloads/<int:download_id>")
 @portaal()
-def download(sessie: Sessie, download_id: int):
+def download(sessie: Session, download_id: int):
     naam, data, content_type = _portaal().download(sessie, download_id, _origin())
     return Response(data, content_type=content_type, headers={
         "Content-Disposition": f'attachment; filename="{naam}"', "Cache-Control": "no-store"})
@@ -184,14 +184,14 @@ def download(sessie: Sessie, download_id: int):
 
 @bp.get("/portaal/optin")
 @portaal()
-def optin(sessie: Sessie):
-    return _pagina("optin.html", sessie, **weergave.optin(party_of(), sessie),
+def optin(sessie: Session):
+    return _pagina("optin.html", sessie, **pages.optin(party_of(), sessie),
                    opnieuw=_opnieuw_inloggen(sessie, url_for("portaal.optin")))
 
 
 @bp.post("/portaal/optin")
 @portaal()
-def optin_post(sessie: Sessie):
+def optin_post(sessie: Session):
     besluiten = {s: request.form[f"besluit_{s}"] for s in SETS if request.form.get(f"besluit_{s}")}
     _portaal().optin(sessie, request.form.get("periode", ""), besluiten, _origin())
     return redirect(url_for("portaal.optin"))
@@ -199,24 +199,24 @@ def optin_post(sessie: Sessie):
 
 @bp.get("/portaal/intrekken")
 @portaal()
-def intrekken(sessie: Sessie):
-    return _pagina("intrekken.html", sessie, **weergave.intrekken(party_of(), sessie))
+def intrekken(sessie: Session):
+    return _pagina("intrekken.html", sessie, **pages.intrekken(party_of(), sessie))
 
 
 @bp.post("/portaal/intrekken")
 @portaal()
-def intrekken_post(sessie: Sessie):
+def intrekken_post(sessie: Session):
     """Step 1 of 2: remember what is to be withdrawn and ask for confirmation."""
     soorten = [s for s in SETS if s in request.form.getlist("soort")]
-    if _portaal().intrekken_kiezen(sessie, request.form.get("periode", ""), soorten):
+    if _portaal().intrekken(sessie, request.form.get("periode", ""), soorten):
         return redirect(url_for("portaal.intrekken_bevestigen"))
     return redirect(url_for("portaal.intrekken"))
 
 
 @bp.get("/portaal/intrekken/bevestigen")
 @portaal()
-def intrekken_bevestigen(sessie: Sessie):
-    wacht = _portaal().te_bevestigen(sessie)
+def intrekken_bevestigen(sessie: Session):
+    wacht = _portaal().intrekking_pending(sessie)
     if not wacht:
         return redirect(url_for("portaal.intrekken"))
     return _pagina("bevestigen.html", sessie, wacht=wacht, periode_naam=periode_tekst(wacht["periode"]))
@@ -224,7 +224,7 @@ def intrekken_bevestigen(sessie: Sessie):
 
 @bp.post("/portaal/intrekken/bevestigen")
 @portaal()
-def intrekken_bevestigen_post(sessie: Sessie):
+def intrekken_bevestigen_post(sessie: Session):
     """Step 2 of 2: withdraw (``bevestig=ja``, needs a fresh login) or cancel."""
     _portaal().intrekken_bevestigen(sessie, request.form.get("bevestig") == "ja", _origin())
     return redirect(url_for("portaal.intrekken"))
@@ -235,15 +235,15 @@ def intrekken_bevestigen_post(sessie: Sessie):
 
 @bp.get("/portaal/rollen")
 @portaal(rol=BEHEERDER)
-def rollen(sessie: Sessie):
-    return _pagina("rollen.html", sessie, mensen=_portaal().rollen(sessie))
+def rollen(sessie: Session):
+    return _pagina("rollen.html", sessie, mensen=_portaal().roles(sessie))
 
 
 @bp.post("/portaal/rollen")
 @portaal(rol=BEHEERDER)
-def rollen_post(sessie: Sessie):
+def rollen_post(sessie: Session):
     toekennen = request.form.get("actie") == "toekennen"
-    _portaal().zet_cbs_rol(sessie, request.form.get("identiteit", ""), toekennen, _origin())
+    _portaal().set_cbs_role(sessie, request.form.get("identiteit", ""), toekennen, _origin())
     return redirect(url_for("portaal.rollen"))
 
 

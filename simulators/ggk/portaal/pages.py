@@ -13,11 +13,11 @@ from ...gmsd import periodes
 from ..backend import Ggk
 from ..common import dag, periode_tekst
 from ..optin import SETS
-from .sessies import Sessie
+from .sessions import Session
 
 
 @dataclass
-class PeriodeRegel:
+class PeriodRow:
     code: str
     naam: str
     rol: str                     # huidige periode, vorige periode
@@ -26,7 +26,7 @@ class PeriodeRegel:
 
 
 @dataclass
-class Formulier:
+class Form:
     """One period's half of the split screen."""
 
     code: str
@@ -41,7 +41,7 @@ def _sleutel(code: str) -> tuple[int, int]:
     return int(code[2:]), int(code[1])
 
 
-def twee_perioden(ggk: Ggk, vandaag: date) -> list[tuple[str, str]]:
+def two_periods(ggk: Ggk, vandaag: date) -> list[tuple[str, str]]:
     """(code, 'huidige periode' | 'vorige periode'): the timeline's two latest, or, without a
     timeline, the current and previous by the calendar."""
     tijdlijn = ggk.tijdlijn
@@ -50,15 +50,15 @@ def twee_perioden(ggk: Ggk, vandaag: date) -> list[tuple[str, str]]:
     return list(zip(codes, ("huidige periode", "vorige periode"), strict=False))
 
 
-def leverperioden(ggk: Ggk, vandaag: date) -> list[PeriodeRegel]:
+def delivery_periods(ggk: Ggk, vandaag: date) -> list[PeriodRow]:
     """The delivery periods of the timeline, with their dates, for the CBS tab ([] without one)."""
     tijdlijn = ggk.tijdlijn
     if tijdlijn is None:
         return []
-    rollen = dict(twee_perioden(ggk, vandaag))
+    rollen = dict(two_periods(ggk, vandaag))
     result = []
     for p in sorted(tijdlijn.perioden, key=lambda p: _sleutel(p.code), reverse=True):
-        regel = PeriodeRegel(p.code, periode_tekst(p.code), rollen.get(p.code, "eerdere periode"))
+        regel = PeriodRow(p.code, periode_tekst(p.code), rollen.get(p.code, "eerdere periode"))
         for wat, wanneer in (("Aanleveren vanaf", p.levering_open),
                              ("Tussentijdse deadline", p.tussentijdse_deadline),
                              ("Reguliere aanlevering tot en met", p.levering_sluit),
@@ -83,37 +83,37 @@ def leverperioden(ggk: Ggk, vandaag: date) -> list[PeriodeRegel]:
     return result
 
 
-def optin_formulieren(ggk: Ggk, gemeentecode: str, vandaag: date) -> list[Formulier]:
+def optin_forms(ggk: Ggk, gemeentecode: str, vandaag: date) -> list[Form]:
     """The opt-in form per period: open only when the opt-in desk would accept it now."""
     eerder = ggk.optins(gemeentecode)
     result = []
-    for code, rol in twee_perioden(ggk, vandaag):
+    for code, rol in two_periods(ggk, vandaag):
         reden = ggk.optin_desk.window_closed(code, "optin")
         if not reden and not ggk.optin_desk.has_oporde(gemeentecode, code):
             reden = (f"uw gemeente heeft voor {periode_tekst(code)} nog geen op-orde rapport; "
                      "de opt-in kan pas daarna")
-        result.append(Formulier(code, periode_tekst(code), rol, not reden, reden,
+        result.append(Form(code, periode_tekst(code), rol, not reden, reden,
                                 [e for e in eerder if e["periode"] == code]))
     return result
 
 
-def intrekken_formulieren(ggk: Ggk, gemeentecode: str, vandaag: date) -> list[Formulier]:
+def intrekking_forms(ggk: Ggk, gemeentecode: str, vandaag: date) -> list[Form]:
     """The withdrawal form per period: open only when the opt-in desk would accept it now."""
     verband = ggk.verbanden.delegated(gemeentecode)
     eerder = ggk.optins(gemeentecode)
     result = []
-    for code, rol in twee_perioden(ggk, vandaag):
+    for code, rol in two_periods(ggk, vandaag):
         if verband is not None:
             reden = (f"uw gemeente heeft haar levering gedelegeerd aan {verband.uitvoerder} "
                      f"(samenwerkingsverband {verband.naam}); intrekken gaat via het formulier van het CBS")
         else:
             reden = ggk.optin_desk.window_closed(code, "intrekking")
-        result.append(Formulier(code, periode_tekst(code), rol, not reden, reden,
+        result.append(Form(code, periode_tekst(code), rol, not reden, reden,
                                 [e for e in eerder if e["periode"] == code and e["soort"] == "intrekking"]))
     return result
 
 
-def namens_keuzes(ggk: Ggk, gemeentecode: str) -> list[tuple[str, str]]:
+def namens_choices(ggk: Ggk, gemeentecode: str) -> list[tuple[str, str]]:
     """(code, name) of the gemeenten this gemeente may upload for: itself, and the members of
     the partnerships it is the uitvoerder of (the upload desk checks it again)."""
     keuzes = [(gemeentecode, ggk.gemeenten.get(gemeentecode, gemeentecode))]
@@ -125,41 +125,41 @@ def namens_keuzes(ggk: Ggk, gemeentecode: str) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------ per page
 
 
-def cbs(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+def cbs(ggk: Ggk, sessie: Session) -> dict[str, Any]:
     """The CBS tab: the timeline's periods and the gemeente's latest notifications."""
     vandaag = ggk.clock.peek().date()
-    return {"tijdlijn": ggk.tijdlijn, "perioden": leverperioden(ggk, vandaag),
-            "twee": twee_perioden(ggk, vandaag),
+    return {"tijdlijn": ggk.tijdlijn, "perioden": delivery_periods(ggk, vandaag),
+            "twee": two_periods(ggk, vandaag),
             "meldingen": ggk.download_area.meldingen(sessie.identiteit.gemeentecode),
             "periode_tekst": periode_tekst, "vandaag": dag(vandaag)}
 
 
-def upload(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+def upload(ggk: Ggk, sessie: Session) -> dict[str, Any]:
     """The upload page: for whom, the latest uploads, and the gemeente simulator's test files
     when the GGk knows its address."""
     code = sessie.identiteit.gemeentecode
     gemeente = ggk.config.urls.get("gemeente")
-    return {"namens": namens_keuzes(ggk, code), "uploads": list(reversed(ggk.uploads(code)))[:20],
+    return {"namens": namens_choices(ggk, code), "uploads": list(reversed(ggk.uploads(code)))[:20],
             "testbestanden": f"{gemeente.rstrip('/')}/testbestanden" if gemeente else ""}
 
 
-def downloads(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+def downloads(ggk: Ggk, sessie: Session) -> dict[str, Any]:
     """The download area, newest first, and what the partners uploaded and fetched."""
     code = sessie.identiteit.gemeentecode
     return {"items": list(reversed(ggk.downloads(code))), "samenwerking": ggk.samenwerking(code)}
 
 
-def optin(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
+def optin(ggk: Ggk, sessie: Session) -> dict[str, Any]:
     """The split opt-in screen, and whether the login is fresh enough to decide."""
-    return {"sets": SETS, "vers": ggk.portaal.sessies.fresh(sessie),
-            "vers_minuten": ggk.portaal.sessies.vers_minuten(),
-            "formulieren": optin_formulieren(ggk, sessie.identiteit.gemeentecode, ggk.clock.peek().date())}
+    return {"sets": SETS, "vers": ggk.portaal.sessions.fresh(sessie),
+            "vers_minuten": ggk.portaal.sessions.fresh_minutes(),
+            "formulieren": optin_forms(ggk, sessie.identiteit.gemeentecode, ggk.clock.peek().date())}
 
 
-def intrekken(ggk: Ggk, sessie: Sessie) -> dict[str, Any]:
-    return {"sets": SETS, "formulieren": intrekken_formulieren(
+def intrekken(ggk: Ggk, sessie: Session) -> dict[str, Any]:
+    return {"sets": SETS, "formulieren": intrekking_forms(
         ggk, sessie.identiteit.gemeentecode, ggk.clock.peek().date())}
 
 
-__all__ = ["SETS", "Formulier", "PeriodeRegel", "cbs", "downloads", "intrekken", "intrekken_formulieren",
-           "leverperioden", "namens_keuzes", "optin", "optin_formulieren", "twee_perioden", "upload"]
+__all__ = ["SETS", "Form", "PeriodRow", "cbs", "downloads", "intrekken", "intrekking_forms",
+           "delivery_periods", "namens_choices", "optin", "optin_forms", "two_periods", "upload"]

@@ -23,7 +23,7 @@ from typing import Any
 from ...auditlog import Auditlog
 from ...clock import Clock
 from ...store import Store
-from .identiteiten import Identiteit
+from .identities import Identity
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS portaal_sessies (
@@ -45,9 +45,9 @@ OPTIES = {"portaal_inactief_minuten": 15.0, "portaal_max_uren": 8.0, "portaal_ve
 
 
 @dataclass(frozen=True)
-class Sessie:
+class Session:
     id: str
-    identiteit: Identiteit
+    identiteit: Identity
     niveau: str
     ingelogd: datetime
     csrf: str
@@ -69,24 +69,24 @@ def optie(options: Mapping[str, Any], naam: str) -> timedelta:
     return timedelta(hours=getal) if naam.endswith("uren") else timedelta(minutes=getal)
 
 
-class Sessies:
+class Sessions:
     """Start, find, expire and end the portal's sessions."""
 
     def __init__(self, *, store: Store, clock: Clock, options: Mapping[str, Any], audit: Auditlog,
-                 identiteit: Callable[[str], Identiteit | None]) -> None:
+                 identiteit: Callable[[str], Identity | None]) -> None:
         self.store, self.clock, self.options, self.audit = store, clock, options, audit
         self.identiteit = identiteit
-        self.limieten()  # a wrong option fails at start, not at the first login
+        self.limits()  # a wrong option fails at start, not at the first login
 
-    def limieten(self) -> tuple[timedelta, timedelta, timedelta]:
+    def limits(self) -> tuple[timedelta, timedelta, timedelta]:
         """(idle, absolute, fresh) from the party options."""
         return tuple(optie(self.options, naam) for naam in OPTIES)
 
-    def vers_minuten(self) -> int:
+    def fresh_minutes(self) -> int:
         """How many minutes a login stays fresh enough for a decision."""
-        return int(self.limieten()[2].total_seconds() // 60)
+        return int(self.limits()[2].total_seconds() // 60)
 
-    def start(self, identiteit: Identiteit, niveau: str, vorige: str | None = None) -> str:
+    def start(self, identiteit: Identity, niveau: str, vorige: str | None = None) -> str:
         """A new session; the previous one (its cookie's token), if any, ends. Returns the token."""
         token = secrets.token_urlsafe(32)
         nu = self.clock.now().isoformat()
@@ -100,7 +100,7 @@ class Sessies:
                                                          secrets.token_urlsafe(24)))
         return token
 
-    def find(self, token: str | None, herkomst: str = "onbekend") -> tuple[Sessie | None, str]:
+    def find(self, token: str | None, herkomst: str = "onbekend") -> tuple[Session | None, str]:
         """The live session of this token and '' — or None and why not ('' when there was none,
         else 'inactief' or 'maximale duur': it ended just now, measured on the clock, and the
         audit log says so)."""
@@ -109,7 +109,7 @@ class Sessies:
         row = self.store.one("SELECT * FROM portaal_sessies WHERE id = ?", (_hash(token),))
         if row is None or row["einde"] is not None:
             return None, ""
-        inactief, maximaal, _vers = self.limieten()
+        inactief, maximaal, _vers = self.limits()
         nu = self.clock.now()
         ingelogd = datetime.fromisoformat(row["ingelogd"])
         reden = ("maximale duur" if nu - ingelogd > maximaal else
@@ -125,36 +125,36 @@ class Sessies:
                                f"laatst {row['laatst']})", herkomst)
             return None, reden
         self.store.execute("UPDATE portaal_sessies SET laatst = ? WHERE id = ?", (nu.isoformat(), row["id"]))
-        return Sessie(row["id"], identiteit, row["niveau"], ingelogd, row["csrf"]), ""
+        return Session(row["id"], identiteit, row["niveau"], ingelogd, row["csrf"]), ""
 
-    def end(self, sessie: Sessie, reden: str = "uitgelogd") -> None:
+    def end(self, sessie: Session, reden: str = "uitgelogd") -> None:
         self.store.execute("UPDATE portaal_sessies SET einde = ?, reden = ? WHERE id = ?",
                            (self.clock.now().isoformat(), reden, sessie.id))
 
-    def fresh(self, sessie: Sessie) -> bool:
+    def fresh(self, sessie: Session) -> bool:
         """Whether the login is recent enough for an opt-in or a withdrawal."""
-        return self.clock.now() - sessie.ingelogd <= self.limieten()[2]
+        return self.clock.now() - sessie.ingelogd <= self.limits()[2]
 
-    def set_bericht(self, sessie: Sessie, bericht: dict) -> None:
+    def set_message(self, sessie: Session, bericht: dict) -> None:
         """The message the next page shows once."""
         self._set(sessie, "bericht", bericht)
 
-    def take_bericht(self, sessie: Sessie) -> dict | None:
+    def take_message(self, sessie: Session) -> dict | None:
         """The message for this page, if any; it is shown once."""
         return self._get(sessie, "bericht", neem=True)
 
-    def set_wacht(self, sessie: Sessie, wacht: dict) -> None:
+    def set_pending(self, sessie: Session, wacht: dict) -> None:
         """A withdrawal waiting for confirmation ({}: none)."""
         self._set(sessie, "wacht", wacht)
 
-    def wacht(self, sessie: Sessie) -> dict | None:
+    def pending(self, sessie: Session) -> dict | None:
         return self._get(sessie, "wacht")
 
-    def _set(self, sessie: Sessie, kolom: str, waarde: Any) -> None:
+    def _set(self, sessie: Session, kolom: str, waarde: Any) -> None:
         self.store.execute(f"UPDATE portaal_sessies SET {kolom} = ? WHERE id = ?",
                            (json.dumps(waarde, ensure_ascii=False), sessie.id))
 
-    def _get(self, sessie: Sessie, kolom: str, *, neem: bool = False) -> Any:
+    def _get(self, sessie: Session, kolom: str, *, neem: bool = False) -> Any:
         row = self.store.one(f"SELECT {kolom} FROM portaal_sessies WHERE id = ?", (sessie.id,))
         if neem and row[kolom] is not None:
             self.store.execute(f"UPDATE portaal_sessies SET {kolom} = NULL WHERE id = ?", (sessie.id,))
