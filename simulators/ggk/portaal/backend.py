@@ -98,7 +98,7 @@ class Portaal:
         self.uploads, self.optins, self.downloads = uploads, optins, downloads
         self.identities = Identities(gemeenten, mail.gebruikers)
         self.sessions = Sessions(store=store, clock=clock, options=options, audit=audit,
-                               identiteit=self.identities.get)
+                                 identity=self.identities.get)
 
     # ---------------------------------------------------------- login, access
 

@@ -73,9 +73,9 @@ class Sessions:
     """Start, find, expire and end the portal's sessions."""
 
     def __init__(self, *, store: Store, clock: Clock, options: Mapping[str, Any], audit: Auditlog,
-                 identiteit: Callable[[str], Identity | None]) -> None:
+                 identity: Callable[[str], Identity | None]) -> None:
         self.store, self.clock, self.options, self.audit = store, clock, options, audit
-        self.identiteit = identiteit
+        self.identity = identity  # an identity by its key; None when it no longer exists
         self.limits()  # a wrong option fails at start, not at the first login
 
     def limits(self) -> tuple[timedelta, timedelta, timedelta]:
@@ -114,7 +114,7 @@ class Sessions:
         ingelogd = datetime.fromisoformat(row["ingelogd"])
         reden = ("maximale duur" if nu - ingelogd > maximaal else
                  "inactief" if nu - datetime.fromisoformat(row["laatst"]) > inactief else "")
-        identiteit = self.identiteit(row["identiteit"])
+        identiteit = self.identity(row["identiteit"])
         if identiteit is None:
             reden = reden or "identiteit bestaat niet meer"
         if reden:
