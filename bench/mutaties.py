@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTATIONS = [  # (what breaks, file, text, replacement)
     ("UUID-controle weg", "simulators/receiver.py", "            _check_uuids(sg)\n", ""),
     ("ISD-code StUF013→IB213 weg", "simulators/stuf/isd.py", '    "StUF013": "IB213",', ""),
-    ("stuurtekens in bestandsnamen toegestaan", "simulators/ggk/backend.py",
+    ("stuurtekens in bestandsnamen toegestaan", "simulators/ggk/uploads.py",
      'if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):', "if False:"),
     ("autorisatie bij RINIS weg", "simulators/rinis/backend.py",
      '        if sg.functie not in self.mappen["inbox"]:', "        if False:"),

@@ -1,7 +1,7 @@
 """An append-only audit log in a party's SQLite store: who did what, for which gemeente,
 with what result, from where, and when (on the party's clock).
 
-The GGk portal logs every action and refusal of a person (``ggk/portaal/regels.py``); CBS
+The GGk portal logs every action and refusal of a person (``ggk/portaal/backend.py``); CBS
 logs every check of a signed opt-in (``cbs/backend.py``). Triggers refuse every UPDATE,
 and every DELETE except the harness's reset, which lifts the guard for the one
 transaction that empties the table. Coordinators read it at ``GET /_beheer/audit``.

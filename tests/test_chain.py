@@ -177,9 +177,9 @@ def test_retry_after_a_lost_bv03_resends_the_identical_message(chain):
     ggk.tasks.stop()
     deliver(chain.urls)
     [task] = [t for t in ggk.tasks.listing() if t["status"] == "open"]
-    ggk._forward(task["data"])  # first try: both Di01s delivered, Bv03s received
+    ggk.upload_desk.forward(task["data"]["upload_id"])  # first try: both Di01s delivered, Bv03s received
     ggk.store.execute("UPDATE uploads SET status = 'ontvangen'")  # as if the Bv03 was lost
-    ggk._forward(task["data"])  # the retry
+    ggk.upload_desk.forward(task["data"]["upload_id"])  # the retry
     journal = requests.get(f"{chain.urls['rinis']}/journal", timeout=10).json()
     answers = [e["soort"] for e in journal if e["richting"] == "uit" and e["peer"] == "ggk"]
     assert answers[:4] == ["Bv03", "Bv03", "Bv03", "Bv03"], answers

@@ -13,7 +13,7 @@ from simulators.chain import Chain
 from simulators.clock import SimulatedClock
 from simulators.ggk.backend import Ggk
 from simulators.ggk.common import GebruikerRefused
-from simulators.ggk.meldingen import TAAK, werkdagen_voor
+from simulators.ggk.mail import TAAK, werkdagen_voor
 from simulators.kalender import Werkdagkalender
 from simulators.tijdlijn import laad
 
@@ -121,9 +121,8 @@ def test_http_rapport_klaar_mail_to_every_user_after_a_delivery(tmp_path: Path):
 def test_rapport_klaar_mail_not_sent_twice_when_the_task_is_retried(ggk):
     ggk.register_gebruiker("0363", HENK)
     with ggk.store.transaction() as db:
-        download_id = ggk._add_download(db, "0363", "rapport", "r.zip", b"PK", "application/zip",
-                                        None, None, None)
-    ggk._notify({"download_id": download_id})  # as a retry would
+        download_id = ggk.download_area.add(db, "0363", "rapport", "r.zip", b"PK", "application/zip")
+    ggk.download_area.notify(download_id)  # as a retry would
     assert len(mails(ggk, "henk@amsterdam.nl", "rapport_klaar")) == 1
 
 
@@ -192,10 +191,10 @@ def test_optin_request_only_to_gemeenten_with_an_oporde_rapport(ggk, clock):
     ggk.register_gebruiker("0518", HENK | {"email": "a@denhaag.nl"})
     ggk.set_tijdlijn(laad("H1 2016"))
     with ggk.store.transaction() as db:
-        ggk._add_download(db, "0363", "rapport", "CBS_OPORDE_0363_H12016_20160815-090000-001.zip",
-                          b"PK", "application/zip", None, None, None)
-        ggk._add_download(db, "0518", "rapport", "CBS_TECHNISCH_0518_H12016_20160815-090000-002.zip",
-                          b"PK", "application/zip", None, None, None)
+        ggk.download_area.add(db, "0363", "rapport", "CBS_OPORDE_0363_H12016_20160815-090000-001.zip",
+                          b"PK", "application/zip")
+        ggk.download_area.add(db, "0518", "rapport", "CBS_TECHNISCH_0518_H12016_20160815-090000-002.zip",
+                          b"PK", "application/zip")
     move(ggk, clock, datetime(2016, 11, 8, 9, 0))
     assert mails(ggk, "henk@amsterdam.nl", "optin_verzoek") == []
     move(ggk, clock, datetime(2016, 11, 9, 9, 0))
@@ -235,8 +234,7 @@ def test_http_mails_listing_filters_by_address(tmp_path: Path):
         ggk.register_gebruiker("0363", HENK)
         ggk.register_gebruiker("0363", HENK | {"email": "jan@amsterdam.nl"})
         with ggk.store.transaction() as db:
-            ggk._add_download(db, "0363", "foutrapport", "Fo01_x.xml", b"<x/>", "application/xml",
-                              None, None, None)
+            ggk.download_area.add(db, "0363", "foutrapport", "Fo01_x.xml", b"<x/>", "application/xml")
         assert chain.wait_idle(10)
         everything = requests.get(f"{chain.urls['ggk']}/api/v1/mails", timeout=10).json()
         assert sorted(m["aan"] for m in everything) == ["henk@amsterdam.nl", "jan@amsterdam.nl"]

@@ -37,7 +37,7 @@ def ggk(make_party) -> Ggk:
 def give_report(ggk: Ggk, naam: str, gemeentecode: str = "0363") -> None:
     """As if RINIS had delivered this report to the gemeente's download area."""
     with ggk.store.transaction() as db:
-        ggk._add_download(db, gemeentecode, "rapport", naam, b"PK", "application/zip", None, None, None)
+        ggk.download_area.add(db, gemeentecode, "rapport", naam, b"PK", "application/zip")
 
 
 def oporde(gemeentecode: str = "0363", periode: str = "H12016") -> str:

@@ -128,7 +128,7 @@ def test_partnerships_invalid_refused(ggk, raw, named):
 
 def test_partnership_option_as_json_text_from_the_command_line(make_ggk):
     ggk = make_ggk('[{"naam": "HR", "uitvoerder": "0546", "leden": ["0547"], "gedelegeerd": true}]')
-    assert ggk._delegated("0547").naam == "HR"
+    assert ggk.verbanden.delegated("0547").naam == "HR"
 
 
 def test_partnership_option_invalid_refused_at_start(make_ggk):
@@ -142,10 +142,10 @@ def test_partnership_option_invalid_refused_at_start(make_ggk):
 def test_member_sees_other_members_uploads_and_fetched_downloads(ggk, clock):
     upload(ggk, "0547", naam="WMO_H12016_leiderdorp.csv")
     with ggk.store.transaction() as db:
-        fetched = ggk._add_download(db, "0547", "rapport", "CBS_TECHNISCH_0547_H12016_x.zip", b"PK",
-                                    "application/zip", None, None, None)
-        ggk._add_download(db, "0547", "rapport", "CBS_OPORDE_0547_H12016_x.zip", b"PK",
-                          "application/zip", None, None, None)
+        fetched = ggk.download_area.add(db, "0547", "rapport", "CBS_TECHNISCH_0547_H12016_x.zip", b"PK",
+                                    "application/zip")
+        ggk.download_area.add(db, "0547", "rapport", "CBS_OPORDE_0547_H12016_x.zip", b"PK",
+                          "application/zip")
     clock.set(datetime(2016, 8, 16, 10, 0))
     assert ggk.download("0547", fetched) is not None
     zicht = ggk.samenwerking("0579")
@@ -163,8 +163,7 @@ def test_member_sees_other_members_uploads_and_fetched_downloads(ggk, clock):
 
 def test_download_fetched_twice_keeps_the_first_moment(ggk, clock):
     with ggk.store.transaction() as db:
-        download_id = ggk._add_download(db, "0547", "rapport", "r.zip", b"PK", "application/zip",
-                                        None, None, None)
+        download_id = ggk.download_area.add(db, "0547", "rapport", "r.zip", b"PK", "application/zip")
     ggk.download("0547", download_id)
     clock.set(datetime(2016, 8, 17, 9, 0))
     ggk.download("0547", download_id)

@@ -8,9 +8,11 @@ it to RINIS as one Di01 (functie ``GMSD-OPTIN`` or ``GMSD-INTREKKING``, no metad
 record: the CSV says who and when). A refusal by RINIS becomes a Fo01 in the gemeente's
 download area, as for an upload.
 
-Mixed into :class:`simulators.ggk.backend.Ggk`; uses its store, clock, tasks, courier,
-journal, timeline and partnerships. The journal's correlatie for these messages is the
-CSV's name, as RINIS and CBS use it (no GGk reference travels with the file).
+:class:`OptinDesk` is given the store, clock, journal, tasks and timeline, the partnerships
+(who delegated), the download area (the op-orde rapport, a refusal), the link with RINIS
+and the portal's audit log (a refusal that comes later is written there). The journal's
+correlatie for these messages is the CSV's name, as RINIS and CBS use it (no GGk reference
+travels with the file).
 
 Each submission is signed (docs/ondertekening.md): the GGk makes an *ondertekend besluit*
 naming the CSV and its SHA-256, signs it with the certificate of the person who decided
@@ -27,13 +29,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .. import pki, stuf
+from ..auditlog import Auditlog
+from ..clock import Clock
 from ..gmsd import ondertekening, periodes
-from ..store import Entry
-from .common import EMAIL, PERIODE, IntrekkingRefused, OptinRefused, dag, periode_tekst
+from ..gmsd.periodes import PERIODE
+from ..store import Entry, Journal, Store
+from ..tasks import Tasks
+from ..tijdlijn import Tijdlijn
+from . import messages
+from .common import EMAIL, IntrekkingRefused, OptinRefused, dag, periode_tekst
+from .downloads import DownloadArea, has_oporde
+from .referenties import next_referentie
+from .rinis_link import RinisLink
+from .samenwerking import Samenwerkingsverbanden
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS optins (
@@ -68,6 +81,8 @@ KOLOMMEN = ("Naam organisatie", "verslagperiode", "naam verzoek", "conclusie", "
             "naam van gebruiker", "emailadres", "telefoonnummer")
 FUNCTIE = {"optin": "GMSD-OPTIN", "intrekking": "GMSD-INTREKKING"}
 PREFIX = {"optin": "OPTIN", "intrekking": "INTREKKING"}
+TAAK = "optin_versturen"
+"""The task soort of sending one submission to RINIS."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +99,16 @@ def csv_bytes(organisatie: str, periode: str, besluiten: dict[str, str], datum: 
     return "".join(";".join(row) + "\r\n" for row in rows).encode("utf-8")
 
 
-class OptinRules:
-    """Opt-in, opt-out and withdrawal (a mixin of Ggk)."""
+class OptinDesk:
+    """Takes opt-ins, opt-outs and withdrawals, signs them and sends them to RINIS."""
+
+    def __init__(self, *, store: Store, clock: Clock, journal: Journal, tasks: Tasks,
+                 gemeenten: Mapping[str, str], tijdlijn: Callable[[], Tijdlijn | None],
+                 defecten: Container[str], verbanden: Samenwerkingsverbanden,
+                 download_area: DownloadArea, rinis: RinisLink, audit: Auditlog) -> None:
+        self.store, self.clock, self.journal, self.tasks = store, clock, journal, tasks
+        self.gemeenten, self.tijdlijn, self.defecten = gemeenten, tijdlijn, defecten
+        self.verbanden, self.download_area, self.rinis, self.audit = verbanden, download_area, rinis, audit
 
     def optin(self, gemeentecode: str, body: Any) -> OptinResult:
         """Accept one opt-in/opt-out form: one or more sets, each ``opt-in`` or ``opt-out``."""
@@ -103,7 +126,7 @@ class OptinRules:
                                    "geldt voor de hele set, gedeeltelijk kan niet)", 422)
         self._period_open(periode, "optin", OptinRefused)
         with self.store.transaction() as db:
-            if not self._has_oporde(db, gemeentecode, periode):
+            if not has_oporde(db, gemeentecode, periode):
                 raise OptinRefused(f"gemeente {gemeentecode} heeft voor {periode_tekst(periode)} geen "
                                    "op-orde rapport in het downloadgebied; de opt-in kan pas daarna", 422)
             return self._store_submission(db, "optin", gemeentecode, periode, wie,
@@ -112,7 +135,7 @@ class OptinRules:
     def intrekken(self, gemeentecode: str, body: Any) -> OptinResult:
         """Accept a withdrawal of one or more sets of one period."""
         wie, periode = self._submission(gemeentecode, body, IntrekkingRefused)
-        verband = self._delegated(gemeentecode)
+        verband = self.verbanden.delegated(gemeentecode)
         if verband is not None:
             raise IntrekkingRefused(
                 f"gemeente {gemeentecode} heeft haar levering gedelegeerd aan {verband.uitvoerder} "
@@ -136,6 +159,20 @@ class OptinRules:
             "SELECT referentie, soort, periode, besluiten, gebruiker, naam, telefoon, bestandsnaam,"
             " tijdstip, status, melding FROM optins WHERE gemeentecode = ? ORDER BY id", (gemeentecode,))
         return [dict(r) | {"besluiten": json.loads(r["besluiten"])} for r in rows]
+
+    def window_closed(self, periode: str, soort: str) -> str:
+        """Why the window of ``soort`` (optin, intrekking) for this period is closed now
+        ('' when it is open): the reason a submission would be refused with."""
+        try:
+            self._period_open(periode, soort, OptinRefused)
+        except OptinRefused as exc:
+            return str(exc)
+        return ""
+
+    def has_oporde(self, gemeentecode: str, periode: str) -> bool:
+        """Whether the gemeente has the op-orde rapport an opt-in for this period waits for."""
+        with self.store.transaction() as db:
+            return has_oporde(db, gemeentecode, periode)
 
     # ------------------------------------------------------------------ rules
 
@@ -169,7 +206,7 @@ class OptinRules:
         """Only the current or previous period, and within its window (dates inclusive)."""
         today = self.clock.now().date()
         wat = "de opt-in" if soort == "optin" else "het intrekken"
-        tijdlijn = self.tijdlijn
+        tijdlijn = self.tijdlijn()
         if tijdlijn is None:  # no timeline: always open, for the current and previous period
             toegestaan = periodes.deliverable(today)
             if periode not in toegestaan:
@@ -191,14 +228,6 @@ class OptinRules:
                            f"intrekken van de levering over {naam} kan niet meer")
                           + f": {dag(tot)} was de laatste dag", 422)
 
-    def _has_oporde(self, db: sqlite3.Connection, gemeentecode: str, periode: str) -> bool:
-        """Whether the GGk delivered an op-orde rapport for this period to the gemeente."""
-        prefix = f"CBS_OPORDE_{gemeentecode}_{periode}_"
-        row = db.execute("SELECT 1 FROM downloads WHERE gemeentecode = ? AND soort = 'rapport' AND"
-                         " substr(bestandsnaam, 1, ?) = ? AND bestandsnaam LIKE '%.zip' LIMIT 1",
-                         (gemeentecode, len(prefix), prefix)).fetchone()
-        return row is not None
-
     def _store_submission(self, db: sqlite3.Connection, soort: str, gemeentecode: str, periode: str,
                           wie: tuple[str, str, str], besluiten: dict[str, str], body: dict) -> OptinResult:
         gebruiker, naam, telefoon = wie
@@ -212,7 +241,7 @@ class OptinRules:
             xml = ondertekening.onderteken(besluit, pki.persoon(gebruiker, naam, gemeentecode,
                                                                 self.gemeenten[gemeentecode]))
         bestandsnaam = ondertekening.zipnaam(csv_naam)
-        referentie = self._next_reference(db, moment)
+        referentie = next_referentie(db, moment)
         optin_id = db.execute(
             "INSERT INTO optins (referentie, referentienummer, soort, gemeentecode, periode, besluiten,"
             " gebruiker, naam, telefoon, bestandsnaam, inhoud, tijdstip) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -223,51 +252,48 @@ class OptinRules:
                    (optin_id, besluit.id, gebruiker, ondertekening.verpak(csv_naam, inhoud, xml)))
         self.journal.record(Entry("in", "gemeente", soort, json.dumps(body, ensure_ascii=False).encode(),
                                   "application/json", bestandsnaam=bestandsnaam, correlatie=bestandsnaam), db)
-        self.tasks.add("optin_versturen", {"optin_id": optin_id}, db)
+        self.tasks.add(TAAK, {"optin_id": optin_id}, db)
         return OptinResult(referentie, bestandsnaam)
 
     # ------------------------------------------------------------ to RINIS (task)
 
-    def _send_optin(self, data: dict) -> None:
-        """One Di01 with the CSV to RINIS; a Fo03 becomes a Fo01 in the download area."""
+    def send(self, optin_id: int) -> None:
+        """One Di01 with the signed ZIP to RINIS (a task); a Fo03 becomes a Fo01 in the
+        download area."""
         row = self.store.one("SELECT o.*, z.zip FROM optins o JOIN optin_ondertekend z ON z.optin_id = o.id"
-                             " WHERE o.id = ?", (data["optin_id"],))
+                             " WHERE o.id = ?", (optin_id,))
         if row is None or row["status"] != "ontvangen":
             return
         code, functie = row["gemeentecode"], FUNCTIE[row["soort"]]
-        zender = stuf.Systeem(code, "GGKWebservice", self.gemeenten.get(code, "")[:50] or None)
+        zender = messages.gemeente_zender(code, self.gemeenten.get(code, ""))
         bestand = stuf.Bestand(bytes(row["zip"]), row["bestandsnaam"])
-
-        def build():
-            return stuf.build_envelop(stuf.Envelop(stuf.Stuurgegevens(
-                "Di01", zender, stuf.Systeem("CBS", "GGk"), row["referentienummer"],
-                self.clock.stuf_tijdstip(), functie=functie), bestand))
-
-        element = self.outgoing(row["referentienummer"], build)
-        answer = self.courier.send_stuf("rinis", self.url("rinis") + "/stuf/ontvang", element,
-                                        correlatie=row["bestandsnaam"], bestandsnaam=row["bestandsnaam"])
+        element, answer = self.rinis.send(
+            row["referentienummer"], lambda: messages.di01(zender, row["referentienummer"],
+                                                           self.clock.stuf_tijdstip(), functie, bestand),
+            correlatie=row["bestandsnaam"], bestandsnaam=row["bestandsnaam"])
         if answer.bevestigd:
             self.store.execute("UPDATE optins SET status = 'doorgestuurd' WHERE id = ?"  # a Fo01 that
                                " AND status != 'geweigerd'", (row["id"],))  # overtook the Bv03 stands
             return
-        fo01, melding = self._fo01_for_gemeente(code, row["referentienummer"], functie, element, answer)
+        refusal = self.rinis.refusal(code, row["referentienummer"], functie, element, answer)
         with self.store.transaction() as db:
             db.execute("UPDATE optins SET status = 'geweigerd', melding = ? WHERE id = ?",
-                       (melding, row["id"]))
-            self._add_download(db, code, "foutrapport", f"Fo01_{row['referentie']}.xml", fo01,
-                               "application/xml", None, row["referentienummer"], row["referentie"])
+                       (refusal.melding, row["id"]))
+            self.download_area.add(db, code, "foutrapport", f"Fo01_{row['referentie']}.xml", refusal.fo01,
+                                   "application/xml", crossRefnummer=row["referentienummer"],
+                                   correlatie=row["referentie"])
 
-    def _optin_refused_later(self, db: sqlite3.Connection, referentienummer: str | None,
-                             melding: str, zender: str = "RINIS") -> sqlite3.Row | None:
+    def refused_later(self, db: sqlite3.Connection, referentienummer: str | None,
+                      melding: str, zender: str = "RINIS") -> sqlite3.Row | None:
         """A Fo01 answers this opt-in Di01 (from RINIS, or from CBS when the signature or the
         file fails): mark it refused and write the refusal in the portal's audit log, under
-        the person who signed; the row, or None."""
+        the person who signed; the row, or None when it answers no opt-in."""
         row = db.execute("SELECT * FROM optins WHERE referentienummer = ?", (referentienummer,)).fetchone()
         if row is not None:
             db.execute("UPDATE optins SET status = 'geweigerd', melding = ? WHERE id = ?",
                        (melding, row["id"]))
             actie = "optin" if row["soort"] == "optin" else "intrekken"
-            self.audit(row["gebruiker"], row["gemeentecode"], actie, "geweigerd",
-                       f"{melding} ({row['bestandsnaam']}, referentie {row['referentie']})",
-                       f"Fo01 van {zender} via RINIS", db=db)
+            self.audit.schrijf(row["gebruiker"], row["gemeentecode"], actie, "geweigerd",
+                               f"{melding} ({row['bestandsnaam']}, referentie {row['referentie']})",
+                               f"Fo01 van {zender} via RINIS", db)
         return row

@@ -6,8 +6,8 @@ delegated its delivery cannot withdraw through the GGk (it uses CBS's own form).
 The partnerships come from the party option ``samenwerkingsverbanden`` (a list of
 ``{naam, uitvoerder, leden, gedelegeerd}``) or, at run time, ``PUT
 /_beheer/samenwerkingsverbanden``, which is kept in the store and wins over the option
-until a reset. Mixed into :class:`simulators.ggk.backend.Ggk`; uses its ``store`` and
-``gemeenten``.
+until a reset. :class:`Samenwerkingsverbanden` holds them and their rules; the GGk asks
+it for whom an upload is filed and who delegated.
 
 Where it differs from the real GGk: the upload names the user's gemeente and the member
 it is for (``namens``) instead of taking them from an eHerkenning mandate.
@@ -21,6 +21,7 @@ from collections.abc import Container
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..store import Store
 from .common import SamenwerkingRefused, UploadRefused
 
 ALLE = "alle"
@@ -77,17 +78,19 @@ def verbanden_uit(raw: Any, bekend: Container[str]) -> tuple[Samenwerkingsverban
     return tuple(verbanden)
 
 
-class SamenwerkingRules:
-    """The partnership rules of the GGk (a mixin of Ggk)."""
+class Samenwerkingsverbanden:
+    """The partnerships of the GGk and their rules."""
 
-    verbanden_optie: tuple[Samenwerkingsverband, ...] = ()
+    def __init__(self, *, store: Store, gemeenten: Container[str], optie: Any = None) -> None:
+        self.store, self.gemeenten = store, gemeenten
+        self.optie = verbanden_uit([] if optie is None else optie, gemeenten)  # fails at start
 
-    @property
-    def samenwerkingsverbanden(self) -> tuple[Samenwerkingsverband, ...]:
+    def current(self) -> tuple[Samenwerkingsverband, ...]:
+        """Those set at run time, else those of the option."""
         row = self.store.one("SELECT waarde FROM instellingen WHERE sleutel = 'samenwerkingsverbanden'")
-        return verbanden_uit(json.loads(row["waarde"]), self.gemeenten) if row else self.verbanden_optie
+        return verbanden_uit(json.loads(row["waarde"]), self.gemeenten) if row else self.optie
 
-    def set_samenwerkingsverbanden(self, raw: Any) -> list[dict]:
+    def replace(self, raw: Any) -> list[dict]:
         """Replace the partnerships (kept in the store, so they survive a restart)."""
         verbanden = verbanden_uit(raw, self.gemeenten)
         waarde = json.dumps([v.to_json() for v in verbanden], ensure_ascii=False)
@@ -95,7 +98,7 @@ class SamenwerkingRules:
                            (waarde,))
         return [v.to_json() for v in verbanden]
 
-    def _namens(self, gemeentecode: str, namens: str) -> str:
+    def filed_for(self, gemeentecode: str, namens: str) -> str:
         """The gemeente an upload is filed for: the user's own, or the member it names.
 
         Only the uitvoerder of a partnership may deliver for a member, and only for one
@@ -111,35 +114,21 @@ class SamenwerkingRules:
         if namens not in self.gemeenten:
             raise UploadRefused(f"namens: gemeentecode '{namens}' is onbekend; gebruik de "
                                 "viercijferige CBS-code van het lid, bijvoorbeeld 0547")
-        if not any(v.uitvoerder == gemeentecode and namens in v.leden for v in self.samenwerkingsverbanden):
+        if not any(v.uitvoerder == gemeentecode and namens in v.leden for v in self.current()):
             raise UploadRefused(f"gemeente {gemeentecode} mag niet aanleveren namens {namens}: alleen de "
                                 "uitvoerende gemeente van een samenwerkingsverband levert aan voor "
                                 "de leden", 403)
         return namens
 
-    def _delegated(self, gemeentecode: str) -> Samenwerkingsverband | None:
+    def delegated(self, gemeentecode: str) -> Samenwerkingsverband | None:
         """The partnership this gemeente delegated its delivery to, if any."""
-        return next((v for v in self.samenwerkingsverbanden
-                     if v.gedelegeerd and gemeentecode in v.leden), None)
+        return next((v for v in self.current() if v.gedelegeerd and gemeentecode in v.leden), None)
 
-    def samenwerking(self, gemeentecode: str) -> dict:
-        """What the other members of the gemeente's partnerships uploaded and downloaded."""
-        verbanden = [v for v in self.samenwerkingsverbanden if gemeentecode in v.gemeenten]
-        leden: list[dict] = []
-        for verband in verbanden:
-            for code in verband.gemeenten:
-                if code == gemeentecode or any(lid["gemeentecode"] == code for lid in leden):
-                    continue
-                uploads = self.store.query(
-                    "SELECT tijdstip, bestandsnaam, gebruiker, aangeleverd_door FROM uploads"
-                    " WHERE gemeentecode = ? ORDER BY id", (code,))
-                downloads = self.store.query(
-                    "SELECT bestandsnaam, soort, ontvangen, opgehaald FROM downloads"
-                    " WHERE gemeentecode = ? AND opgehaald IS NOT NULL ORDER BY id", (code,))
-                leden.append({
-                    "gemeentecode": code, "naam": self.gemeenten.get(code, ""),
-                    "samenwerkingsverband": verband.naam,
-                    "rol": "uitvoerder" if code == verband.uitvoerder else "lid",
-                    "uploads": [dict(r) for r in uploads], "downloads": [dict(r) for r in downloads]})
-        return {"gemeentecode": gemeentecode, "samenwerkingsverbanden": [v.naam for v in verbanden],
-                "leden": leden}
+    def of(self, gemeentecode: str) -> list[Samenwerkingsverband]:
+        """The partnerships this gemeente is in (as uitvoerder or member)."""
+        return [v for v in self.current() if gemeentecode in v.gemeenten]
+
+    def members_for(self, uitvoerder: str) -> list[str]:
+        """The members this gemeente may upload for, as the uitvoerder of their partnerships."""
+        leden = [lid for v in self.current() if v.uitvoerder == uitvoerder for lid in v.leden]
+        return list(dict.fromkeys(leden))

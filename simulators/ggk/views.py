@@ -1,7 +1,7 @@
 """HTTP face of the GGk: the upload/download, opt-in, partnership, user and mail web
 services for gemeenten, and the StUF endpoint (WSDL ``OntvangAsynchroon``) for RINIS.
-Thin: parse, call the backend, render. A refusal (:class:`Refused`) becomes its HTTP
-status with ``{"fout", "melding"}``."""
+Thin: parse, call the one :class:`~.backend.Ggk` method of the same name, render. A
+refusal (:class:`Refused`) becomes its HTTP status with ``{"fout", "melding"}``."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def uploads(gemeentecode: str):
 @bp.get("/api/v1/gemeenten/<gemeentecode>/downloads")
 def downloads(gemeentecode: str):
     after = request.args.get("na", default=0, type=int)
-    wait = min(request.args.get("wacht", default=0.0, type=float), 60.0)
+    wait = request.args.get("wacht", default=0.0, type=float)
     return jsonify(party_of().downloads(gemeentecode, after, wait))
 
 

@@ -2,8 +2,9 @@
 server-side sessions, the CBS role granted by a gemeente's user-administrator, the CBS tab
 with upload, downloads, opt-in, withdrawal and notifications, and an append-only audit log.
 
-``regels`` holds the state and rules (no Flask; mixed into the GGk backend), ``identiteiten``
-the fixed test identities, ``views`` the blueprint with its Jinja templates. The pages call
-the same backend methods as the JSON web service (``Ggk.upload``, ``Ggk.optin``, ...), so
-the portal is a second face of one GGk, not a second GGk. See docs/portaal.md.
+``backend`` holds the decisions (who may log in and do what; no Flask; composed into the
+GGk as ``Ggk.portaal``), ``sessions`` the sessions, ``identities`` the fixed test
+identities, ``pages`` what each page shows, ``views`` the blueprint with its Jinja
+templates. The actions call the same desks as the JSON web service, so the portal is a
+second face of one GGk, not a second GGk. See docs/portaal.md.
 """

@@ -3,8 +3,8 @@ address; the GGk mails when a report is ready, when a delivery period opens, a f
 working days before a deadline, and when the opt-in form opens.
 
 Mails go to an outbox table (``mails``), readable at ``GET /api/v1/mails``: nothing is
-really sent. Mixed into :class:`simulators.ggk.backend.Ggk`; uses its ``store``,
-``clock``, ``tasks``, ``tijdlijn``, ``kalender`` and ``gemeenten``.
+really sent. :class:`Mail` is given the store, clock, tasks and the GGk's timeline; the
+download area tells it when a report is ready, an upload registers its uploader.
 
 Scheduling: when a timeline is loaded, one task per moment (09:00 on the day) is
 planned with ``niet_voor``; a new timeline replaces the open ones. Who gets a mail is
@@ -20,13 +20,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..clock import AMSTERDAM
+from ..clock import AMSTERDAM, Clock
 from ..kalender import Werkdagkalender
+from ..store import Store
+from ..tasks import Tasks
 from ..tijdlijn import Tijdlijn
 from .common import EMAIL, GebruikerRefused, dag, periode_tekst
+from .downloads import has_oporde
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS gebruikers (
@@ -90,10 +94,14 @@ def planning(tijdlijn: Tijdlijn, werkdagen: int) -> dict[tuple[str, date, str], 
     return plan
 
 
-class MailRules:
-    """Users, the mail outbox and scheduled notifications of the GGk (a mixin of Ggk)."""
+class Mail:
+    """Users, the mail outbox and scheduled notifications of the GGk."""
 
-    herinnering_werkdagen: int = 3
+    def __init__(self, *, store: Store, clock: Clock, tasks: Tasks, gemeenten: Mapping[str, str],
+                 tijdlijn: Callable[[], Tijdlijn | None], herinnering: Any = 3) -> None:
+        self.store, self.clock, self.tasks, self.gemeenten = store, clock, tasks, gemeenten
+        self.tijdlijn = tijdlijn
+        self.herinnering_werkdagen = herinnering_werkdagen(herinnering)  # checked at start
 
     # ------------------------------------------------------------------ users
 
@@ -123,9 +131,11 @@ class MailRules:
                                    "elk adres één keer per gemeente", 409) from None
         return self._gebruiker(gemeentecode, email)
 
-    def gebruikers(self, gemeentecode: str) -> list[dict]:
-        rows = self.store.query("SELECT gemeentecode, email, naam, telefoon, geregistreerd, bron"
-                                " FROM gebruikers WHERE gemeentecode = ? ORDER BY id", (gemeentecode,))
+    def gebruikers(self, gemeentecode: str | None) -> list[dict]:
+        """The users of one gemeente (None: of every gemeente), in order of registration."""
+        sql = "SELECT gemeentecode, email, naam, telefoon, geregistreerd, bron FROM gebruikers"
+        rows = (self.store.query(sql + " ORDER BY id") if gemeentecode is None else
+                self.store.query(sql + " WHERE gemeentecode = ? ORDER BY id", (gemeentecode,)))
         return [dict(r) for r in rows]
 
     def _gebruiker(self, gemeentecode: str, email: str) -> dict:
@@ -133,7 +143,7 @@ class MailRules:
                              " FROM gebruikers WHERE gemeentecode = ? AND email = ?", (gemeentecode, email))
         return dict(row)
 
-    def _register_uploader(self, db: sqlite3.Connection, gemeentecode: str, gebruiker: str) -> None:
+    def register_uploader(self, db: sqlite3.Connection, gemeentecode: str, gebruiker: str) -> None:
         """A user who uploads is registered by the address they upload with (if it is one)."""
         if EMAIL.fullmatch(gebruiker.strip()):
             db.execute("INSERT OR IGNORE INTO gebruikers (gemeentecode, email, geregistreerd, bron)"
@@ -161,7 +171,7 @@ class MailRules:
         rows = db.execute("SELECT * FROM gebruikers ORDER BY gemeentecode, id").fetchall()
         return [r for r in rows if codes is None or r["gemeentecode"] in codes]
 
-    def _mail_rapport_klaar(self, download: sqlite3.Row) -> None:
+    def report_ready(self, download: Mapping) -> None:
         """Every user of the gemeente hears that a file is in its download area."""
         code = download["gemeentecode"]
         wat = "foutrapport" if download["soort"] == "foutrapport" else "rapport"
@@ -174,7 +184,7 @@ class MailRules:
 
     # ------------------------------------------------------- scheduled mails
 
-    def on_tijdlijn(self, tijdlijn: Tijdlijn, db: sqlite3.Connection) -> None:
+    def plan(self, tijdlijn: Tijdlijn, db: sqlite3.Connection) -> None:
         """Plan the timeline's mails; the open ones of an earlier timeline are dropped."""
         db.execute("DELETE FROM taken WHERE soort = ? AND status = 'open'", (TAAK,))
         vandaag = self.clock.peek().date()
@@ -186,11 +196,12 @@ class MailRules:
                                   "perioden": perioden}, db,
                            niet_voor=datetime.combine(dag_, UUR, tzinfo=AMSTERDAM))
 
-    def _send_scheduled_mail(self, data: dict) -> None:
+    def send_scheduled(self, data: dict) -> None:
+        """The task of one planned moment: mail whoever it concerns now."""
         soort, perioden = data["soort"], data["perioden"]
         sleutel = f"{soort}:{data['dag']}:{data['deadline']}:{'+'.join(perioden)}"
         wanneer = ", ".join(periode_tekst(p) for p in perioden)
-        tijdlijn = self.tijdlijn
+        tijdlijn = self.tijdlijn()
         with self.store.transaction() as db:
             if soort == "optin_verzoek":
                 self._mail_optin_verzoek(db, tijdlijn, perioden, sleutel)
@@ -215,7 +226,7 @@ class MailRules:
             found = tijdlijn.periode(periode) if tijdlijn else None
             tot = f" tot en met {dag(found.optin_deadline)}" if found and found.optin_deadline else ""
             codes = [c for c in {u["gemeentecode"] for u in self._users_of(db, None)}
-                     if self._has_oporde(db, c, periode)]
+                     if has_oporde(db, c, periode)]
             for user in self._users_of(db, codes):
                 self._mail(db, user, "optin_verzoek",
                            f"Geef uw opt-in of opt-out voor {periode_tekst(periode)}",
