@@ -2,7 +2,9 @@
 
 import io
 import re
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -183,3 +185,73 @@ def test_report_file_name_other_template_and_soorten():
                             sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
                             soorten={"EXTRA": "Extra rapport"})
     assert naam == "0363-EXTRA-ref-1.pdf"
+
+
+# ---------------------------------------------------------------- the reference drawing
+#
+# tests/data/cbs_rapporten/ holds, per case, the text pypdf reads from the report
+# (<case>.txt) and what its pages draw (<case>.tekening: the content streams). They were
+# written once from the fpdf2 cell/multi_cell drawing of commit 88c2cbc, before the fast
+# drawing replaced it (``python tests/test_cbs_report.py --write-reference``): the reports
+# must read and look the same. Rewrite them only when a report is meant to change.
+
+REFERENTIES = Path(__file__).parent / "data" / "cbs_rapporten"
+_GETAL = re.compile(r"-?\d+\.\d+")
+_PDF_STRING = re.compile(r"\((?:\\.|[^\\)])*\)")
+
+
+def _afgekeurd_bestand() -> bytes:
+    """GOED with 25 invalid BSNs, a short row and a repeated row: errors, a warning, long lines."""
+    kop, *rijen = [regel.split(b";") for regel in GOED.split(b"\r\n")[:-1]]
+    for rij in rijen[:25]:
+        rij[2] = b"123456789"
+    regels = [b";".join(rij) for rij in [kop, *rijen]]
+    return b"\r\n".join([*regels[:6], b"20160815101500;0363", *regels[6:], regels[31], b""])
+
+
+REFERENTIEGEVALLEN = {
+    "technisch_goedgekeurd": lambda: _pdf(check_file(NAAM, GOED, GEMEENTE, {"H12016"})),
+    "technisch_afgekeurd": lambda: technical_report_pdf(
+        check_file(NAAM, _afgekeurd_bestand(), GEMEENTE, {"H12016"}), GEMEENTE, REFERENTIE, ONTVANGEN,
+        GEMAAKT, soort="WMO", aanmaakdatum="20160815101500"),
+}
+
+
+def _drawing(pdf: bytes) -> list[str]:
+    """Per page its size and fonts, then its content stream: every operator fpdf2 wrote."""
+    lines = []
+    for nummer, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        fonts = page["/Resources"]["/Font"]
+        lines.append(f"pagina {nummer} {[round(float(v)) for v in page.mediabox]} " + " ".join(
+            f"{naam}={fonts[naam]['/BaseFont']}" for naam in sorted(fonts)))
+        lines += page.get_contents().get_data().decode("latin-1").splitlines()
+    return lines
+
+
+def _same_drawing(actual: list[str], expected: list[str]) -> None:
+    """Equal line by line; a number outside a text string may differ by 0.05 (rounding)."""
+    assert len(actual) == len(expected), f"{len(actual)} regels getekend, verwacht {len(expected)}"
+    for index, (regel, verwacht) in enumerate(zip(actual, expected, strict=True)):
+        delen, verwachte_delen = (_GETAL.split(_PDF_STRING.sub("()", r)) for r in (regel, verwacht))
+        getallen, verwachte_getallen = (
+            [float(g) for g in _GETAL.findall(_PDF_STRING.sub("()", r))] for r in (regel, verwacht))
+        assert (delen, _PDF_STRING.findall(regel)) == (verwachte_delen, _PDF_STRING.findall(verwacht)), (
+            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
+        assert getallen == pytest.approx(verwachte_getallen, abs=0.05), (
+            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
+
+
+@pytest.mark.parametrize("geval", sorted(REFERENTIEGEVALLEN))
+def test_technical_report_pdf_reads_and_draws_as_reference(geval):
+    pdf = REFERENTIEGEVALLEN[geval]()
+    assert _text(pdf) == (REFERENTIES / f"{geval}.txt").read_text(encoding="utf-8")
+    tekening = (REFERENTIES / f"{geval}.tekening").read_text(encoding="latin-1")
+    _same_drawing(_drawing(pdf), tekening.splitlines())
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-reference"]:
+    REFERENTIES.mkdir(parents=True, exist_ok=True)
+    for naam, maak in REFERENTIEGEVALLEN.items():
+        pdf = maak()
+        (REFERENTIES / f"{naam}.txt").write_text(_text(pdf), encoding="utf-8")
+        (REFERENTIES / f"{naam}.tekening").write_text("\n".join(_drawing(pdf)) + "\n", encoding="latin-1")
