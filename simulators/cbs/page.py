@@ -1,0 +1,222 @@
+"""The A4 page every CBS report is drawn on, and a fast way to write its text.
+
+fpdf2 makes the document: pages, core fonts, metadata, the page numbers in the footer,
+compression and output. The text lines are written here. fpdf2's ``cell`` and
+``multi_cell`` build fragment objects for every call and ``multi_cell`` breaks lines one
+character at a time, measuring the whole line again for each; that was most of the CBS
+process's time in the period benchmark (bench/pdf.py). :meth:`ReportPage.text_cell` and
+:meth:`ReportPage.paragraph` write the very operators ``cell`` and ``multi_cell`` (left
+or right aligned, justified, with a bottom border) write for text in one core font, so
+a report reads and looks the same, byte for byte: widths come from the font's own
+table, and a paragraph's line breaks are worked out once per distinct text and width.
+Text these two do not handle (the page-count alias, a no-break space or soft hyphen, a
+control character) goes to fpdf2 itself. They lean on three fpdf2 internals a subclass
+may use (``_out``, ``_set_font_for_page``, ``_perform_page_break``);
+tests/test_cbs_report.py and tests/test_cbs_spiegel.py compare whole reports with
+reference drawings, so a change in fpdf2 shows there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.util import escape_parens
+
+__all__ = ["FONT", "ReportPage", "pdf_text"]
+
+FONT = "Helvetica"
+_TOLERANCE = 1e-9  # fpdf2's FloatTolerance: a line is too long beyond this
+_NOT_FAST = re.compile(r"[\x00-\x1f\xa0\xad]")  # line breaks, tabs, no-break space, soft hyphen
+_UNPRINTABLE = {code: "?" for code in (*range(32), 127)}
+_CACHE_LIMIT = 4096
+
+Line = tuple[str, int, int, bool]
+"""A wrapped line: its text, its width in font units, its spaces, whether it is justified."""
+
+_lines: dict[tuple[str, float, float, str], tuple[Line, ...] | None] = {}
+
+
+def pdf_text(tekst: str) -> str:
+    """Text the core font can draw: control characters and anything outside
+    Windows-1252 (possible in a file name or header from the file) become ``?``."""
+    return tekst.translate(_UNPRINTABLE).encode("cp1252", errors="replace").decode("cp1252")
+
+
+class ReportPage(FPDF):
+    """An A4 page with the sender on top and page numbers at the bottom."""
+
+    def __init__(self, afzender: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.afzender = afzender
+        self.core_fonts_encoding = "windows-1252"
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font(FONT, size=8)
+        self.cell(0, 10, f"{self.afzender} - pagina {self.page_no()} van {{nb}}", align="C")
+
+    def string_width(self, tekst: str) -> float:
+        """What ``get_string_width`` says, in the current font, without fragments."""
+        tekst = self.normalize_text(tekst)
+        if self.str_alias_nb_pages in tekst:
+            return self.get_string_width(tekst, normalized=True)
+        return sum(map(self.current_font.cw.__getitem__, tekst)) * self.font_size_pt * 0.001 / self.k
+
+    def text_cell(
+        self,
+        w: float,
+        h: float,
+        tekst: str,
+        border: str = "",
+        align: str = "L",
+        new_x: XPos = XPos.RIGHT,
+        new_y: YPos = YPos.TOP,
+    ) -> None:
+        """``cell(w, h, tekst, border, align=align, new_x=..., new_y=...)``, for
+        ``align`` L, R or C and ``border`` a string of L, T, R, B."""
+        tekst = self.normalize_text(tekst)
+        if self.str_alias_nb_pages in tekst:
+            self.cell(w, h, tekst, border=border, align=align, new_x=new_x, new_y=new_y)
+            return
+        if w == 0:
+            w = self.w - self.r_margin - self.x
+        units = sum(map(self.current_font.cw.__getitem__, tekst))
+        self._write_line(w, h, tekst or None, units, 0, border, align, new_x, new_y)
+
+    def paragraph(self, w: float, h: float, tekst: str, new_x: XPos = XPos.LMARGIN) -> None:
+        """``multi_cell(w, h, tekst, new_x=new_x)``: justified lines, the last one left
+        aligned, broken where fpdf2 breaks them; then below the paragraph."""
+        normal = self.normalize_text(tekst)
+        if _NOT_FAST.search(normal) or self.str_alias_nb_pages in normal:
+            self.multi_cell(w, h, tekst, new_x=new_x, new_y=YPos.NEXT)
+            return
+        if w == 0:
+            w = self.w - self.r_margin - self.x
+        lines = self._wrapped(normal, w - self.c_margin - self.c_margin)
+        if lines is None:  # a single character wider than the line: fpdf2 says so
+            self.multi_cell(w, h, tekst, new_x=new_x, new_y=YPos.NEXT)
+            return
+        if not lines:
+            self._write_line(w, h, None, 0, 0, "", "L", new_x, YPos.NEXT)
+        for index, (regel, units, spaces, justified) in enumerate(lines):
+            last = index == len(lines) - 1
+            self._write_line(w, h, regel, units, spaces if justified else 0, "", "L",
+                             new_x if last else XPos.LEFT, YPos.NEXT)
+
+    # ------------------------------------------------------------ what fpdf2 would write
+
+    def _wrapped(self, tekst: str, max_width: float) -> tuple[Line, ...] | None:
+        key = (self.current_font.fontkey, self.font_size_pt, max_width, tekst)
+        if key not in _lines:
+            if len(_lines) >= _CACHE_LIMIT:
+                _lines.clear()
+            _lines[key] = wrap(tekst, self.current_font.cw.__getitem__,
+                               self.font_size_pt, self.k, max_width)
+        return _lines[key]
+
+    def _write_line(
+        self,
+        w: float,
+        h: float,
+        tekst: str | None,
+        units: int,
+        spaces: int,
+        border: str,
+        align: str,
+        new_x: XPos,
+        new_y: YPos,
+    ) -> None:
+        """One line as ``_render_styled_text_line`` writes it (fpdf2 2.8), word spacing
+        ``Tw`` spread over ``spaces`` when given; ``tekst`` already normalized, None for
+        no text at all (an empty string is an empty text object, as fpdf2 writes for an
+        empty line inside a paragraph)."""
+        if self.will_page_break(h):
+            self._perform_page_break()
+        k, x, y = self.k, self.x, self.y
+        parts = []
+        if border:
+            left, right = x * k, (x + w) * k
+            top, bottom = (self.h - y) * k, (self.h - (y + h)) * k
+            if set(border) >= set("LTRB"):
+                parts.append(f"{left:.2f} {top:.2f} {right - left:.2f} {bottom - top:.2f} re S")
+                border = ""
+            for side, (x1, y1, x2, y2) in (("L", (left, top, left, bottom)), ("T", (left, top, right, top)),
+                                           ("R", (right, top, right, bottom)),
+                                           ("B", (left, bottom, right, bottom))):
+                if side in border:
+                    parts.append(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S")
+        local = False
+        if tekst is not None:
+            width = units * self.font_size_pt * 0.001 / k
+            if align == "R":
+                dx = w - self.c_margin - width
+            elif align == "C":
+                dx = (w - width) / 2
+            else:
+                dx = self.c_margin
+            parts.append(f"BT {(x + dx) * k:.2f} {(self.h - y - 0.5 * h - 0.3 * self.font_size) * k:.2f} Td")
+            if not self.current_font_is_set_on_page:
+                self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+            if self.text_color != self.fill_color:
+                parts.append(self.text_color.serialize().lower())
+                local = True
+            word_spacing = (w - self.c_margin - self.c_margin - width) / spaces if spaces else 0.0
+            if word_spacing:
+                parts.append(f"{word_spacing * k:.3f} Tw ({escape_parens(tekst)}) Tj")
+                local = True
+            else:
+                parts.append(f"({escape_parens(tekst)}) Tj")
+            parts.append("ET")
+        if parts:
+            self._out(f"q {' '.join(parts)} Q" if local else " ".join(parts))
+        if new_x == XPos.RIGHT:
+            self.x += w
+        elif new_x == XPos.LMARGIN:
+            self.x = self.l_margin
+        if new_y == YPos.NEXT:
+            self.y += h
+
+
+def wrap(
+    tekst: str, unit_width: Callable[[str], int], size_pt: float, k: float, max_width: float
+) -> tuple[Line, ...] | None:
+    """fpdf2's word wrap (``MultiLineBreak``, WORD mode, one font): break at the last
+    space before the character that overflows, at that character if it is a space, or
+    inside a word without one (not justified). The widths are summed in font units and
+    compared the way fpdf2 compares them, so the lines are fpdf2's to the last character.
+    None when one character does not fit a line."""
+    scale = size_pt * 0.001
+    total = sum(map(unit_width, tekst))
+    if total * scale / k < max_width - 1e-6:  # fits with room to spare: one line, as fpdf2 finds
+        return ((tekst, total, tekst.count(" "), False),) if total else ()
+    lines: list[Line] = []
+    start = units = spaces = 0
+    hint: tuple[int, int, int] | None = None  # (index of the last space, units and spaces before it)
+    index = 0
+    while index < len(tekst):
+        teken = tekst[index]
+        teken_units = unit_width(teken)
+        if (units * size_pt * 0.001 / k + teken_units * size_pt * 0.001 / k) - max_width > _TOLERANCE:
+            if teken == " ":
+                lines.append((tekst[start:index], units, spaces, True))
+                index += 1
+            elif hint is not None:
+                lines.append((tekst[start:hint[0]], hint[1], hint[2], True))
+                index = hint[0] + 1
+            elif index == start:
+                return None
+            else:
+                lines.append((tekst[start:index], units, spaces, False))
+            start, units, spaces, hint = index, 0, 0, None
+            continue
+        if teken == " ":
+            hint = (index, units, spaces)
+            spaces += 1
+        units += teken_units
+        index += 1
+    if units:
+        lines.append((tekst[start:], units, spaces, False))
+    return tuple(lines)
