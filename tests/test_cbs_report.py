@@ -8,9 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fpdf.enums import XPos, YPos
 from pypdf import PdfReader
 
 from simulators.cbs.check import Bevinding, Oordeel, check_file
+from simulators.cbs.page import FONT, ReportPage, pdf_text
 from simulators.cbs.report import (
     RAPPORTSOORTEN,
     ReportKindError,
@@ -185,6 +187,49 @@ def test_report_file_name_other_template_and_soorten():
                             sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
                             soorten={"EXTRA": "Extra rapport"})
     assert naam == "0363-EXTRA-ref-1.pdf"
+
+
+# ---------------------------------------------------------------- the fast page
+
+
+_LASTIGE_TEKSTEN = [
+    "",
+    "kort",
+    " begint met een spatie en eindigt met twee  ",
+    "Melding: " + ", ".join(map(str, range(2, 90))) + " (en nog 5).",
+    "woorden  met   dubbele spaties " * 6,
+    "een_woord_zonder_spaties_dat_breder_is_dan_de_regel_" * 4 + " en dan tekst",
+    "haakjes (zoals hier) en \\ en € — ë " * 5,
+    "kent {nb} pagina's",
+    "regel\neen\tsoft\xadhyphen en no-break\xa0space " * 3,
+]
+
+
+@pytest.mark.parametrize("breedte", [0, 40, 95.5])
+def test_report_page_writes_what_fpdf2_cell_and_multi_cell_write(breedte):
+    def document(snel: bool) -> bytes:
+        pdf = ReportPage("Afzender")
+        pdf.set_creation_date(GEMAAKT)
+        pdf.add_page()
+        for index, tekst in enumerate(_LASTIGE_TEKSTEN * 4):  # enough to break pages
+            pdf.set_font(FONT, style="B" if index % 3 else "", size=(8, 10, 14)[index % 3])
+            if index % 5 == 4:
+                pdf.set_fill_color(230, 140, 0)
+            pdf.set_x(pdf.l_margin + index % 2 * 10)
+            if snel:
+                pdf.paragraph(breedte, 5, tekst)
+            else:
+                pdf.multi_cell(breedte, 5, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            for align, border in (("L", ""), ("R", "B"), ("C", "LTRB")):
+                kort = pdf_text(tekst[:30])
+                if snel:
+                    pdf.text_cell(breedte / 3, 6, kort, border=border, align=align)
+                else:
+                    pdf.cell(breedte / 3, 6, kort, border=border, align=align)
+            pdf.ln(6)
+        return bytes(pdf.output())
+
+    assert document(snel=True) == document(snel=False)
 
 
 # ---------------------------------------------------------------- the reference drawing

@@ -37,91 +37,95 @@ Line = tuple[str, int, int, bool]
 """A wrapped line: its text, its width in font units, its spaces, whether it is justified."""
 
 _lines: dict[tuple[str, float, float, str], tuple[Line, ...] | None] = {}
+_NOT_WRAPPED = object()
 
 
-def pdf_text(tekst: str) -> str:
+def pdf_text(text: str) -> str:
     """Text the core font can draw: control characters and anything outside
     Windows-1252 (possible in a file name or header from the file) become ``?``."""
-    return tekst.translate(_UNPRINTABLE).encode("cp1252", errors="replace").decode("cp1252")
+    return text.translate(_UNPRINTABLE).encode("cp1252", errors="replace").decode("cp1252")
 
 
 class ReportPage(FPDF):
     """An A4 page with the sender on top and page numbers at the bottom."""
 
-    def __init__(self, afzender: str) -> None:
+    def __init__(self, sender: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.afzender = afzender
+        self.sender = sender
         self.core_fonts_encoding = "windows-1252"
 
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font(FONT, size=8)
-        self.cell(0, 10, f"{self.afzender} - pagina {self.page_no()} van {{nb}}", align="C")
+        self.cell(0, 10, f"{self.sender} - pagina {self.page_no()} van {{nb}}", align="C")
 
-    def string_width(self, tekst: str) -> float:
+    def string_width(self, text: str) -> float:
         """What ``get_string_width`` says, in the current font, without fragments."""
-        tekst = self.normalize_text(tekst)
-        if self.str_alias_nb_pages in tekst:
-            return self.get_string_width(tekst, normalized=True)
-        return sum(map(self.current_font.cw.__getitem__, tekst)) * self.font_size_pt * 0.001 / self.k
+        normal = self.normalize_text(text)
+        if self.str_alias_nb_pages in normal:
+            return self.get_string_width(normal, normalized=True)
+        return sum(map(self.current_font.cw.__getitem__, normal)) * self.font_size_pt * 0.001 / self.k
 
     def text_cell(
         self,
         w: float,
         h: float,
-        tekst: str,
+        text: str,
         border: str = "",
         align: str = "L",
         new_x: XPos = XPos.RIGHT,
         new_y: YPos = YPos.TOP,
     ) -> None:
-        """``cell(w, h, tekst, border, align=align, new_x=..., new_y=...)``, for
+        """``cell(w, h, text, border, align=align, new_x=..., new_y=...)``, for
         ``align`` L, R or C and ``border`` a string of L, T, R, B."""
-        tekst = self.normalize_text(tekst)
-        if self.str_alias_nb_pages in tekst:
-            self.cell(w, h, tekst, border=border, align=align, new_x=new_x, new_y=new_y)
+        normal = self.normalize_text(text)
+        if self.str_alias_nb_pages in normal:
+            self.cell(w, h, text, border=border, align=align, new_x=new_x, new_y=new_y)
             return
         if w == 0:
             w = self.w - self.r_margin - self.x
-        units = sum(map(self.current_font.cw.__getitem__, tekst))
-        self._write_line(w, h, tekst or None, units, 0, border, align, new_x, new_y)
+        units = sum(map(self.current_font.cw.__getitem__, normal))
+        self._write_line(w, h, normal or None, units, 0, border, align, new_x, new_y)
 
-    def paragraph(self, w: float, h: float, tekst: str, new_x: XPos = XPos.LMARGIN) -> None:
-        """``multi_cell(w, h, tekst, new_x=new_x)``: justified lines, the last one left
+    def paragraph(self, w: float, h: float, text: str, new_x: XPos = XPos.LMARGIN) -> None:
+        """``multi_cell(w, h, text, new_x=new_x)``: justified lines, the last one left
         aligned, broken where fpdf2 breaks them; then below the paragraph."""
-        normal = self.normalize_text(tekst)
+        normal = self.normalize_text(text)
         if _NOT_FAST.search(normal) or self.str_alias_nb_pages in normal:
-            self.multi_cell(w, h, tekst, new_x=new_x, new_y=YPos.NEXT)
+            self.multi_cell(w, h, text, new_x=new_x, new_y=YPos.NEXT)
             return
         if w == 0:
             w = self.w - self.r_margin - self.x
         lines = self._wrapped(normal, w - self.c_margin - self.c_margin)
         if lines is None:  # a single character wider than the line: fpdf2 says so
-            self.multi_cell(w, h, tekst, new_x=new_x, new_y=YPos.NEXT)
+            self.multi_cell(w, h, text, new_x=new_x, new_y=YPos.NEXT)
             return
         if not lines:
             self._write_line(w, h, None, 0, 0, "", "L", new_x, YPos.NEXT)
-        for index, (regel, units, spaces, justified) in enumerate(lines):
+        for index, (line, units, spaces, justified) in enumerate(lines):
             last = index == len(lines) - 1
-            self._write_line(w, h, regel, units, spaces if justified else 0, "", "L",
+            self._write_line(w, h, line, units, spaces if justified else 0, "", "L",
                              new_x if last else XPos.LEFT, YPos.NEXT)
 
     # ------------------------------------------------------------ what fpdf2 would write
 
-    def _wrapped(self, tekst: str, max_width: float) -> tuple[Line, ...] | None:
-        key = (self.current_font.fontkey, self.font_size_pt, max_width, tekst)
-        if key not in _lines:
+    def _wrapped(self, text: str, max_width: float) -> tuple[Line, ...] | None:
+        """The lines of :func:`wrap`, kept per font, size, width and text (many report
+        texts are the same in every report); safe with reports drawn in several threads."""
+        key = (self.current_font.fontkey, self.font_size_pt, max_width, text)
+        lines = _lines.get(key, _NOT_WRAPPED)
+        if lines is _NOT_WRAPPED:
             if len(_lines) >= _CACHE_LIMIT:
                 _lines.clear()
-            _lines[key] = wrap(tekst, self.current_font.cw.__getitem__,
-                               self.font_size_pt, self.k, max_width)
-        return _lines[key]
+            lines = _lines[key] = wrap(text, self.current_font.cw.__getitem__, self.font_size_pt, self.k,
+                                       max_width)
+        return lines
 
     def _write_line(
         self,
         w: float,
         h: float,
-        tekst: str | None,
+        text: str | None,
         units: int,
         spaces: int,
         border: str,
@@ -130,7 +134,7 @@ class ReportPage(FPDF):
         new_y: YPos,
     ) -> None:
         """One line as ``_render_styled_text_line`` writes it (fpdf2 2.8), word spacing
-        ``Tw`` spread over ``spaces`` when given; ``tekst`` already normalized, None for
+        ``Tw`` spread over ``spaces`` when given; ``text`` already normalized, None for
         no text at all (an empty string is an empty text object, as fpdf2 writes for an
         empty line inside a paragraph)."""
         if self.will_page_break(h):
@@ -149,7 +153,7 @@ class ReportPage(FPDF):
                 if side in border:
                     parts.append(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S")
         local = False
-        if tekst is not None:
+        if text is not None:
             width = units * self.font_size_pt * 0.001 / k
             if align == "R":
                 dx = w - self.c_margin - width
@@ -165,10 +169,10 @@ class ReportPage(FPDF):
                 local = True
             word_spacing = (w - self.c_margin - self.c_margin - width) / spaces if spaces else 0.0
             if word_spacing:
-                parts.append(f"{word_spacing * k:.3f} Tw ({escape_parens(tekst)}) Tj")
+                parts.append(f"{word_spacing * k:.3f} Tw ({escape_parens(text)}) Tj")
                 local = True
             else:
-                parts.append(f"({escape_parens(tekst)}) Tj")
+                parts.append(f"({escape_parens(text)}) Tj")
             parts.append("ET")
         if parts:
             self._out(f"q {' '.join(parts)} Q" if local else " ".join(parts))
@@ -181,7 +185,7 @@ class ReportPage(FPDF):
 
 
 def wrap(
-    tekst: str, unit_width: Callable[[str], int], size_pt: float, k: float, max_width: float
+    text: str, unit_width: Callable[[str], int], size_pt: float, k: float, max_width: float
 ) -> tuple[Line, ...] | None:
     """fpdf2's word wrap (``MultiLineBreak``, WORD mode, one font): break at the last
     space before the character that overflows, at that character if it is a space, or
@@ -189,34 +193,34 @@ def wrap(
     compared the way fpdf2 compares them, so the lines are fpdf2's to the last character.
     None when one character does not fit a line."""
     scale = size_pt * 0.001
-    total = sum(map(unit_width, tekst))
+    total = sum(map(unit_width, text))
     if total * scale / k < max_width - 1e-6:  # fits with room to spare: one line, as fpdf2 finds
-        return ((tekst, total, tekst.count(" "), False),) if total else ()
+        return ((text, total, text.count(" "), False),) if total else ()
     lines: list[Line] = []
     start = units = spaces = 0
     hint: tuple[int, int, int] | None = None  # (index of the last space, units and spaces before it)
     index = 0
-    while index < len(tekst):
-        teken = tekst[index]
-        teken_units = unit_width(teken)
-        if (units * size_pt * 0.001 / k + teken_units * size_pt * 0.001 / k) - max_width > _TOLERANCE:
-            if teken == " ":
-                lines.append((tekst[start:index], units, spaces, True))
+    while index < len(text):
+        char = text[index]
+        char_units = unit_width(char)
+        if (units * size_pt * 0.001 / k + char_units * size_pt * 0.001 / k) - max_width > _TOLERANCE:
+            if char == " ":
+                lines.append((text[start:index], units, spaces, True))
                 index += 1
             elif hint is not None:
-                lines.append((tekst[start:hint[0]], hint[1], hint[2], True))
+                lines.append((text[start:hint[0]], hint[1], hint[2], True))
                 index = hint[0] + 1
             elif index == start:
                 return None
             else:
-                lines.append((tekst[start:index], units, spaces, False))
+                lines.append((text[start:index], units, spaces, False))
             start, units, spaces, hint = index, 0, 0, None
             continue
-        if teken == " ":
+        if char == " ":
             hint = (index, units, spaces)
             spaces += 1
-        units += teken_units
+        units += char_units
         index += 1
     if units:
-        lines.append((tekst[start:], units, spaces, False))
+        lines.append((text[start:], units, spaces, False))
     return tuple(lines)
