@@ -199,6 +199,7 @@ _LASTIGE_TEKSTEN = [
     "Melding: " + ", ".join(map(str, range(2, 90))) + " (en nog 5).",
     "woorden  met   dubbele spaties " * 6,
     "een_woord_zonder_spaties_dat_breder_is_dan_de_regel_" * 4 + " en dan tekst",
+    " " + "een_woord_na_een_spatie_vooraan_" * 8,  # an empty first line, as fpdf2 writes it
     "haakjes (zoals hier) en \\ en € — ë " * 5,
     "kent {nb} pagina's",
     "regel\neen\tsoft\xadhyphen en no-break\xa0space " * 3,
