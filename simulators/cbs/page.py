@@ -1,19 +1,16 @@
 """The A4 page every CBS report is drawn on, and a fast way to write its text.
 
-fpdf2 makes the document: pages, core fonts, metadata, the page numbers in the footer,
-compression and output. The text lines are written here. fpdf2's ``cell`` and
-``multi_cell`` build fragment objects for every call and ``multi_cell`` breaks lines one
-character at a time, measuring the whole line again for each; that was most of the CBS
-process's time in the period benchmark (bench/pdf.py). :meth:`ReportPage.text_cell` and
-:meth:`ReportPage.paragraph` write the very operators ``cell`` and ``multi_cell`` (left
-or right aligned, justified, with a bottom border) write for text in one core font, so
-a report reads and looks the same, byte for byte: widths come from the font's own
-table, and a paragraph's line breaks are worked out once per distinct text and width.
-Text these two do not handle (the page-count alias, a no-break space or soft hyphen, a
-control character) goes to fpdf2 itself. They lean on three fpdf2 internals a subclass
-may use (``_out``, ``_set_font_for_page``, ``_perform_page_break``);
-tests/test_cbs_report.py and tests/test_cbs_spiegel.py compare whole reports with
-reference drawings, so a change in fpdf2 shows there.
+fpdf2 makes the document (pages, core fonts, metadata, page numbers, output). Its
+``cell`` and ``multi_cell`` cost ~30 µs a line and ~1 ms a wrapped paragraph (fragment
+objects; line breaking that measures the line again for every character): most of the
+CBS process's time in the period benchmark. :meth:`ReportPage.text_cell` and
+:meth:`ReportPage.paragraph` write the same operators for text in one core font, so the
+PDFs stay the same byte for byte, from the font's width table, with a paragraph's line
+breaks worked out once per text and width. What they do not handle (the page-count
+alias, a no-break space, a soft hyphen, a control character) goes to fpdf2. They call
+three protected fpdf2 methods (``_out``, ``_set_font_for_page``, ``_perform_page_break``);
+the tests compare them with fpdf2's own ``cell``/``multi_cell`` and whole reports with
+reference drawings, so an fpdf2 upgrade that changes what they should write shows there.
 """
 
 from __future__ import annotations
@@ -25,7 +22,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.util import escape_parens
 
-__all__ = ["FONT", "ReportPage", "pdf_text"]
+__all__ = ["FONT", "Line", "ReportPage", "pdf_text", "wrap"]
 
 FONT = "Helvetica"
 _TOLERANCE = 1e-9  # fpdf2's FloatTolerance: a line is too long beyond this
