@@ -2,13 +2,17 @@
 
 import io
 import re
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fpdf.enums import XPos, YPos
 from pypdf import PdfReader
 
 from simulators.cbs.check import Bevinding, Oordeel, check_file
+from simulators.cbs.page import FONT, ReportPage, pdf_text
 from simulators.cbs.report import (
     RAPPORTSOORTEN,
     ReportKindError,
@@ -183,3 +187,117 @@ def test_report_file_name_other_template_and_soorten():
                             sjabloon="{gemeentecode}-{soort}-{referentie}.pdf",
                             soorten={"EXTRA": "Extra rapport"})
     assert naam == "0363-EXTRA-ref-1.pdf"
+
+
+# ---------------------------------------------------------------- the fast page
+
+
+_LASTIGE_TEKSTEN = [
+    "",
+    "kort",
+    " begint met een spatie en eindigt met twee  ",
+    "Melding: " + ", ".join(map(str, range(2, 90))) + " (en nog 5).",
+    "woorden  met   dubbele spaties " * 6,
+    "een_woord_zonder_spaties_dat_breder_is_dan_de_regel_" * 4 + " en dan tekst",
+    " " + "een_woord_na_een_spatie_vooraan_" * 8,  # an empty first line, as fpdf2 writes it
+    "haakjes (zoals hier) en \\ en € — ë " * 5,
+    "kent {nb} pagina's",
+    "regel\neen\tsoft\xadhyphen en no-break\xa0space " * 3,
+]
+
+
+@pytest.mark.parametrize("breedte", [0, 40, 95.5])
+def test_report_page_writes_what_fpdf2_cell_and_multi_cell_write(breedte):
+    def document(snel: bool) -> bytes:
+        pdf = ReportPage("Afzender")
+        pdf.set_creation_date(GEMAAKT)
+        pdf.add_page()
+        for index, tekst in enumerate(_LASTIGE_TEKSTEN * 4):  # enough to break pages
+            pdf.set_font(FONT, style="B" if index % 3 else "", size=(8, 10, 14)[index % 3])
+            if index % 5 == 4:
+                pdf.set_fill_color(230, 140, 0)
+            pdf.set_x(pdf.l_margin + index % 2 * 10)
+            if snel:
+                pdf.paragraph(breedte, 5, tekst)
+            else:
+                pdf.multi_cell(breedte, 5, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            for align, border in (("L", ""), ("R", "B"), ("C", "LTRB")):
+                kort = pdf_text(tekst[:30])
+                if snel:
+                    pdf.text_cell(breedte / 3, 6, kort, border=border, align=align)
+                else:
+                    pdf.cell(breedte / 3, 6, kort, border=border, align=align)
+            pdf.ln(6)
+        return bytes(pdf.output())
+
+    assert document(snel=True) == document(snel=False)
+
+
+# ---------------------------------------------------------------- the reference drawing
+#
+# tests/data/cbs_rapporten/ holds, per case, the text pypdf reads from the report
+# (<case>.txt) and what its pages draw (<case>.tekening: the content streams). They were
+# written once from the fpdf2 cell/multi_cell drawing of commit 88c2cbc, before the fast
+# drawing replaced it (``python tests/test_cbs_report.py --write-reference``): the reports
+# must read and look the same. Rewrite them only when a report is meant to change.
+
+REFERENTIES = Path(__file__).parent / "data" / "cbs_rapporten"
+_GETAL = re.compile(r"-?\d+\.\d+")
+_PDF_STRING = re.compile(r"\((?:\\.|[^\\)])*\)")
+
+
+def _afgekeurd_bestand() -> bytes:
+    """GOED with 25 invalid BSNs, a short row and a repeated row: errors, a warning, long lines."""
+    kop, *rijen = [regel.split(b";") for regel in GOED.split(b"\r\n")[:-1]]
+    for rij in rijen[:25]:
+        rij[2] = b"123456789"
+    regels = [b";".join(rij) for rij in [kop, *rijen]]
+    return b"\r\n".join([*regels[:6], b"20160815101500;0363", *regels[6:], regels[31], b""])
+
+
+REFERENTIEGEVALLEN = {
+    "technisch_goedgekeurd": lambda: _pdf(check_file(NAAM, GOED, GEMEENTE, {"H12016"})),
+    "technisch_afgekeurd": lambda: technical_report_pdf(
+        check_file(NAAM, _afgekeurd_bestand(), GEMEENTE, {"H12016"}), GEMEENTE, REFERENTIE, ONTVANGEN,
+        GEMAAKT, soort="WMO", aanmaakdatum="20160815101500"),
+}
+
+
+def _drawing(pdf: bytes) -> list[str]:
+    """Per page its size and fonts, then its content stream: every operator fpdf2 wrote."""
+    lines = []
+    for nummer, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        fonts = page["/Resources"]["/Font"]
+        lines.append(f"pagina {nummer} {[round(float(v)) for v in page.mediabox]} " + " ".join(
+            f"{naam}={fonts[naam]['/BaseFont']}" for naam in sorted(fonts)))
+        lines += page.get_contents().get_data().decode("latin-1").splitlines()
+    return lines
+
+
+def _same_drawing(actual: list[str], expected: list[str]) -> None:
+    """Equal line by line; a number outside a text string may differ by 0.05 (rounding)."""
+    assert len(actual) == len(expected), f"{len(actual)} regels getekend, verwacht {len(expected)}"
+    for index, (regel, verwacht) in enumerate(zip(actual, expected, strict=True)):
+        delen, verwachte_delen = (_GETAL.split(_PDF_STRING.sub("()", r)) for r in (regel, verwacht))
+        getallen, verwachte_getallen = (
+            [float(g) for g in _GETAL.findall(_PDF_STRING.sub("()", r))] for r in (regel, verwacht))
+        assert (delen, _PDF_STRING.findall(regel)) == (verwachte_delen, _PDF_STRING.findall(verwacht)), (
+            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
+        assert getallen == pytest.approx(verwachte_getallen, abs=0.05), (
+            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
+
+
+@pytest.mark.parametrize("geval", sorted(REFERENTIEGEVALLEN))
+def test_technical_report_pdf_reads_and_draws_as_reference(geval):
+    pdf = REFERENTIEGEVALLEN[geval]()
+    assert _text(pdf) == (REFERENTIES / f"{geval}.txt").read_text(encoding="utf-8")
+    tekening = (REFERENTIES / f"{geval}.tekening").read_text(encoding="latin-1")
+    _same_drawing(_drawing(pdf), tekening.splitlines())
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-reference"]:
+    REFERENTIES.mkdir(parents=True, exist_ok=True)
+    for naam, maak in REFERENTIEGEVALLEN.items():
+        pdf = maak()
+        (REFERENTIES / f"{naam}.txt").write_text(_text(pdf), encoding="utf-8")
+        (REFERENTIES / f"{naam}.tekening").write_text("\n".join(_drawing(pdf)) + "\n", encoding="latin-1")

@@ -2,7 +2,9 @@
 
 import io
 import re
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +23,7 @@ from simulators.cbs.spiegel import (
     wmo_clients_per_type,
 )
 from simulators.cbs.spiegel_pdf import spiegel_report_name, spiegelrapport_pdf
+from simulators.gmsd import generator
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 GEMAAKT = datetime(2016, 10, 3, 9, 0, tzinfo=AMSTERDAM)
@@ -327,3 +330,77 @@ def test_spiegel_report_name_per_rapport():
     assert spiegel_report_name("II", "0003", "H12016", REFERENTIE) == (
         "CBS_SPIEGEL2_0003_H12016_20160815-101500-001.pdf"
     )
+
+
+# ---------------------------------------------------------------- the reference drawing
+#
+# tests/data/cbs_rapporten/ holds, per case, the text pypdf reads from the report
+# (<case>.txt) and what its pages draw (<case>.tekening: the content streams). They were
+# written once from the fpdf2 cell/multi_cell drawing of commit 88c2cbc, before the fast
+# drawing replaced it (``python tests/test_cbs_spiegel.py --write-reference``): the reports
+# must read and look the same. Rewrite them only when a report is meant to change.
+
+REFERENTIES = Path(__file__).parent / "data" / "cbs_rapporten"
+_GETAL = re.compile(r"-?\d+\.\d+")
+_PDF_STRING = re.compile(r"\((?:\\.|[^\\)])*\)")
+GROOT_WMO = generator.generate("WMO", "0003", 2016, 1, GEMAAKT, rows=200, seed=3)
+
+
+REFERENTIEGEVALLEN = {
+    # every WMO type in the peer group: an 18-bar chart that starts a second page
+    "oporde_wmo": lambda: spiegelrapport_pdf(
+        "I", "WMO", "0003", "Appingedam", "H12016", wmo_clients_per_type(GROOT_WMO), inwoners("0003"),
+        vergelijkingsgroep("0003", "WMO", "H12016"), GEMAAKT, REFERENTIE,
+        groep=groepsomschrijving("0003"), bestandsnaam="WMO_H12016_regulier_0003.csv"),
+    "spiegel2_sbo": lambda: spiegelrapport_pdf(
+        "II", "SBO", "0003", "Appingedam", "H12016", costs_per_post(SBO, "Iv3-categorie"), 4_000,
+        {"670": 2.5, "671": 10.0}, GEMAAKT, REFERENTIE, eerder={"670": 11_000.0, "671": 30_500.5},
+        groep="2 andere gemeenten met minder dan 20.000 inwoners (aangeleverde cijfers)",
+        bestandsnaam="SBO_H12016_0003.csv"),
+    # an odd name, and a post with a name too long for its column (cut to fit, "...")
+    "spiegel2_jeugd": lambda: spiegelrapport_pdf(
+        "II", "JEUGD", "1900", "Súdwest-Fryslân ☃", "H22016",
+        costs_per_post(JEUGD, "Type voorziening")
+        | {"Overige jeugdhulp zonder nadere indeling naar type voorziening, verblijf of financiering": 10.0},
+        inwoners("1900"), vergelijkingsgroep("1900", "JEUGD", "H22016"), GEMAAKT, REFERENTIE),
+}
+
+
+def _drawing(pdf: bytes) -> list[str]:
+    """Per page its size and fonts, then its content stream: every operator fpdf2 wrote."""
+    lines = []
+    for nummer, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        fonts = page["/Resources"]["/Font"]
+        lines.append(f"pagina {nummer} {[round(float(v)) for v in page.mediabox]} " + " ".join(
+            f"{naam}={fonts[naam]['/BaseFont']}" for naam in sorted(fonts)))
+        lines += page.get_contents().get_data().decode("latin-1").splitlines()
+    return lines
+
+
+def _same_drawing(actual: list[str], expected: list[str]) -> None:
+    """Equal line by line; a number outside a text string may differ by 0.05 (rounding)."""
+    assert len(actual) == len(expected), f"{len(actual)} regels getekend, verwacht {len(expected)}"
+    for index, (regel, verwacht) in enumerate(zip(actual, expected, strict=True)):
+        delen, verwachte_delen = (_GETAL.split(_PDF_STRING.sub("()", r)) for r in (regel, verwacht))
+        getallen, verwachte_getallen = (
+            [float(g) for g in _GETAL.findall(_PDF_STRING.sub("()", r))] for r in (regel, verwacht))
+        assert (delen, _PDF_STRING.findall(regel)) == (verwachte_delen, _PDF_STRING.findall(verwacht)), (
+            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
+        assert getallen == pytest.approx(verwachte_getallen, abs=0.05), (
+            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
+
+
+@pytest.mark.parametrize("geval", sorted(REFERENTIEGEVALLEN))
+def test_spiegelrapport_pdf_reads_and_draws_as_reference(geval):
+    pdf = REFERENTIEGEVALLEN[geval]()
+    assert _text(pdf) == (REFERENTIES / f"{geval}.txt").read_text(encoding="utf-8")
+    tekening = (REFERENTIES / f"{geval}.tekening").read_text(encoding="latin-1")
+    _same_drawing(_drawing(pdf), tekening.splitlines())
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-reference"]:
+    REFERENTIES.mkdir(parents=True, exist_ok=True)
+    for naam, maak in REFERENTIEGEVALLEN.items():
+        pdf = maak()
+        (REFERENTIES / f"{naam}.txt").write_text(_text(pdf), encoding="utf-8")
+        (REFERENTIES / f"{naam}.tekening").write_text("\n".join(_drawing(pdf)) + "\n", encoding="latin-1")

@@ -3,10 +3,10 @@
 This module owns how an :class:`~simulators.cbs.check.Oordeel` looks on paper and how
 every CBS report is named; :mod:`simulators.cbs.spiegel` draws the op-orde rapport and
 the spiegelrapporten on the same page (:func:`new_document`). It makes real A4 PDFs
-with fpdf2 (Dutch text, core font Helvetica in Windows-1252, plain ``cell`` calls for
-speed) and does no I/O. A PDF's creation date is the ``gemaakt`` passed in, so the
-same inputs give the same bytes; a naive datetime is read as Europe/Amsterdam time,
-never as the machine's local time.
+with fpdf2 (Dutch text, core font Helvetica in Windows-1252), its text written through
+:class:`~simulators.cbs.page.ReportPage` for speed, and does no I/O. A PDF's creation
+date is the ``gemaakt`` passed in, so the same inputs give the same bytes; a naive
+datetime is read as Europe/Amsterdam time, never as the machine's local time.
 
 The report naming was "to be agreed between CBS and RINIS" (DOMAIN.md); the simulator's
 convention is :data:`NAAMSJABLOON`, ``CBS_<SOORT>_<gemeentecode>_<code uitvraag>_<ggk
@@ -22,10 +22,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
 from simulators.cbs.check import Bevinding, Oordeel
+from simulators.cbs.page import FONT, ReportPage, pdf_text
 
 __all__ = [
     "MAX_REGELS_IN_RAPPORT",
@@ -51,7 +49,6 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NAAMSJABLOON = "CBS_{soort}_{gemeentecode}_{periode}_{referentie}.pdf"
 """The report file name; every part is cleaned to ``[A-Za-z0-9._-]`` first."""
 
-FONT = "Helvetica"
 REGELHOOGTE = 6
 _LABELBREEDTE = 48
 _NIET_IN_NAAM = re.compile(r"[^A-Za-z0-9._-]")
@@ -60,15 +57,6 @@ _AANMAAKDATUM = re.compile(r"\d{14}")
 
 class ReportKindError(ValueError):
     """The report kind is not one of the known soorten: use a key of RAPPORTSOORTEN."""
-
-
-class _ReportPage(FPDF):
-    """An A4 page with the sender on top and page numbers at the bottom."""
-
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font(FONT, size=8)
-        self.cell(0, 10, f"{AFZENDER} - pagina {self.page_no()} van {{nb}}", align="C")
 
 
 def technical_report_pdf(
@@ -140,10 +128,9 @@ def report_file_name(
 # ---------------------------------------------------------------- shared page parts
 
 
-def new_document(titel: str, gemaakt: datetime) -> FPDF:
+def new_document(titel: str, gemaakt: datetime) -> ReportPage:
     """An empty A4 report with its first page, metadata and creation date set."""
-    pdf = _ReportPage(orientation="portrait", unit="mm", format="A4")
-    pdf.core_fonts_encoding = "windows-1252"
+    pdf = ReportPage(AFZENDER)
     pdf.set_creation_date(gemaakt if gemaakt.tzinfo else gemaakt.replace(tzinfo=AMSTERDAM))
     pdf.set_title(pdf_text(titel))
     pdf.set_author(AFZENDER)
@@ -154,45 +141,32 @@ def new_document(titel: str, gemaakt: datetime) -> FPDF:
     return pdf
 
 
-def heading(pdf: FPDF, titel: str, ondertitel: str = "") -> None:
+def heading(pdf: ReportPage, titel: str, ondertitel: str = "") -> None:
     """The sender in small print, then the title in bold (and a subtitle)."""
     pdf.set_font(FONT, size=9)
     text_line(pdf, AFZENDER)
     pdf.set_font(FONT, style="B", size=14)
-    pdf.multi_cell(0, 8, pdf_text(titel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.paragraph(0, 8, pdf_text(titel))
     if ondertitel:
         pdf.set_font(FONT, size=11)
         text_line(pdf, ondertitel)
     pdf.ln(4)
 
 
-def data_block(pdf: FPDF, gegevens: list[tuple[str, str]]) -> None:
+def data_block(pdf: ReportPage, gegevens: list[tuple[str, str]]) -> None:
     """Label-value lines: the label in bold in a fixed column, the value wrapped."""
     for label, waarde in gegevens:
         pdf.set_font(FONT, style="B", size=10)
-        pdf.cell(_LABELBREEDTE, REGELHOOGTE, pdf_text(f"{label}:"))
+        pdf.text_cell(_LABELBREEDTE, REGELHOOGTE, pdf_text(f"{label}:"))
         pdf.set_font(FONT, size=10)
-        pdf.multi_cell(0, REGELHOOGTE, pdf_text(waarde), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.paragraph(0, REGELHOOGTE, pdf_text(waarde))
     pdf.ln(3)
 
 
-def text_line(pdf: FPDF, tekst: str) -> None:
-    """Text over the full width, wrapped, then back to the left margin.
-
-    A line that fits goes through ``cell`` (fpdf2's line breaking in ``multi_cell``
-    costs ten times more, and most lines are short)."""
-    tekst = pdf_text(tekst)
-    if pdf.get_string_width(tekst) < pdf.epw - 2 * pdf.c_margin:
-        pdf.cell(0, REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    else:
-        pdf.multi_cell(0, REGELHOOGTE, tekst, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def pdf_text(tekst: str) -> str:
-    """Text the core font can draw: control characters and anything outside
-    Windows-1252 (possible in a file name or header from the file) become ``?``."""
-    zichtbaar = "".join("?" if ord(teken) < 32 or ord(teken) == 127 else teken for teken in tekst)
-    return zichtbaar.encode("cp1252", errors="replace").decode("cp1252")
+def text_line(pdf: ReportPage, tekst: str) -> None:
+    """Text over the full width, wrapped (justified but the last line), then back to
+    the left margin."""
+    pdf.paragraph(0, REGELHOOGTE, pdf_text(tekst))
 
 
 def timestamp(moment: datetime) -> str:
@@ -214,7 +188,7 @@ def _aanmaakdatum(waarde: datetime | str) -> str:
     return waarde
 
 
-def _oordeel(pdf: FPDF, oordeel: Oordeel) -> None:
+def _oordeel(pdf: ReportPage, oordeel: Oordeel) -> None:
     pdf.set_font(FONT, style="B", size=12)
     text_line(pdf, f"Oordeel: {oordeel.verdict}")
     pdf.set_font(FONT, size=10)
@@ -230,7 +204,7 @@ def _oordeel(pdf: FPDF, oordeel: Oordeel) -> None:
     pdf.ln(3)
 
 
-def _controles(pdf: FPDF, bevindingen: tuple[Bevinding, ...], max_regels: int) -> None:
+def _controles(pdf: ReportPage, bevindingen: tuple[Bevinding, ...], max_regels: int) -> None:
     pdf.set_font(FONT, style="B", size=12)
     text_line(pdf, "Controles")
     for bevinding in bevindingen:
@@ -243,7 +217,7 @@ def _uitslag(bevinding: Bevinding) -> str:
     return "waarschuwing" if bevinding.ernst == "waarschuwing" else "niet voldaan"
 
 
-def _bevinding(pdf: FPDF, bevinding: Bevinding, max_regels: int) -> None:
+def _bevinding(pdf: ReportPage, bevinding: Bevinding, max_regels: int) -> None:
     pdf.ln(2)
     pdf.set_font(FONT, style="B", size=10)
     text_line(pdf, f"{bevinding.regel} - {_uitslag(bevinding)}")

@@ -14,17 +14,13 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
+from simulators.cbs.page import FONT, ReportPage, pdf_text
 from simulators.cbs.report import (
-    FONT,
     MONITOR,
     RAPPORTSOORTEN,
     data_block,
     heading,
     new_document,
-    pdf_text,
     report_file_name,
     text_line,
     timestamp,
@@ -118,7 +114,7 @@ def spiegel_report_name(rapport: str, gemeentecode: str, periode: str | None, gg
     return report_file_name(RAPPORTEN[require_rapport(rapport)], gemeentecode, periode, ggk_referentie)
 
 
-def _status(pdf: FPDF, rapport: str) -> None:
+def _status(pdf: ReportPage, rapport: str) -> None:
     pdf.set_font(FONT, style="B", size=11)
     if rapport == "I":
         text_line(pdf, "Status: voorlopig")
@@ -134,7 +130,7 @@ def _status(pdf: FPDF, rapport: str) -> None:
             "correcties en toont de cijfers waarover de gemeente het opt-in-besluit neemt."
         )
     pdf.set_font(FONT, size=10)
-    pdf.multi_cell(0, 5, pdf_text(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.paragraph(0, 5, pdf_text(tekst))
     pdf.ln(3)
 
 
@@ -150,7 +146,7 @@ def _columns(soort: str) -> tuple[tuple[str, float], ...]:
 
 
 def _table(
-    pdf: FPDF,
+    pdf: ReportPage,
     soort: str,
     posten: list[str],
     cijfers: Mapping[str, float],
@@ -176,23 +172,23 @@ def _table(
     _table_rows(pdf, kolommen, rijen)
 
 
-def _table_rows(pdf: FPDF, kolommen: tuple[tuple[str, float], ...], rijen: list[list[str]]) -> None:
+def _table_rows(pdf: ReportPage, kolommen: tuple[tuple[str, float], ...], rijen: list[list[str]]) -> None:
     """A header in bold with a line under it, then one 5 mm row per entry; numbers right."""
     pdf.set_font(FONT, style="B", size=8)
     for index, (naam, breedte) in enumerate(kolommen):
-        pdf.cell(breedte, 6, pdf_text(naam), border="B", align="L" if index == 0 else "R")
+        pdf.text_cell(breedte, 6, pdf_text(naam), border="B", align="L" if index == 0 else "R")
     pdf.ln(6)
     pdf.set_font(FONT, size=8)
     for rij in rijen:
         for index, ((_, breedte), waarde) in enumerate(zip(kolommen, rij, strict=True)):
             tekst = _fit(pdf, pdf_text(waarde), breedte) if index == 0 else pdf_text(waarde)
-            pdf.cell(breedte, 5, tekst, align="L" if index == 0 else "R")
+            pdf.text_cell(breedte, 5, tekst, align="L" if index == 0 else "R")
         pdf.ln(5)
     pdf.ln(3)
 
 
 def _signals(
-    pdf: FPDF,
+    pdf: ReportPage,
     soort: str,
     posten: list[str],
     eigen: Mapping[str, float],
@@ -218,7 +214,7 @@ def _signals(
 
 
 def _compared_with_earlier(
-    pdf: FPDF, soort: str, cijfers: Mapping[str, float], eerder: Mapping[str, float] | None
+    pdf: ReportPage, soort: str, cijfers: Mapping[str, float], eerder: Mapping[str, float] | None
 ) -> None:
     pdf.set_font(FONT, style="B", size=12)
     text_line(pdf, "Vergelijking met spiegelrapport I")
@@ -241,7 +237,7 @@ def _compared_with_earlier(
 
 
 def _chart(
-    pdf: FPDF, soort: str, posten: list[str], eigen: Mapping[str, float], peer: Mapping[str, float]
+    pdf: ReportPage, soort: str, posten: list[str], eigen: Mapping[str, float], peer: Mapping[str, float]
 ) -> None:
     """Horizontal bars, two per post (gemeente, peer group), an x-axis with ticks, axis
     labels and a legend. Exactly 2 filled rectangles per post plus 2 legend swatches."""
@@ -272,11 +268,11 @@ def _chart(
         pdf.set_draw_color(0, 0, 0)
         pdf.line(x, onder, x, onder + 1.5)
         label = _number(tick * stap, decimalen)
-        pdf.text(x - pdf.get_string_width(label) / 2, onder + 4.5, label)
+        pdf.text(x - pdf.string_width(label) / 2, onder + 4.5, label)
     for index, post in enumerate(posten):
         y = boven + index * rij
         pdf.set_text_color(0, 0, 0)
-        pdf.text(links - 2 - pdf.get_string_width(post), y + rij / 2 + 1, post)
+        pdf.text(links - 2 - pdf.string_width(post), y + rij / 2 + 1, post)
         marge = (rij - 2 * staaf) / 2
         for kleur, waarde, dy in ((_KLEUR_GEMEENTE, eigen[post], marge),
                                   (_KLEUR_GROEP, peer[post], marge + staaf)):
@@ -288,9 +284,9 @@ def _chart(
     pdf.line(links, onder, links + breedte, onder)
 
     pdf.set_font(FONT, size=8)
-    pdf.text(links + (breedte - pdf.get_string_width(eenheid)) / 2, onder + 10, pdf_text(eenheid))
+    pdf.text(links + (breedte - pdf.string_width(eenheid)) / 2, onder + 10, pdf_text(eenheid))
     as_y = pdf_text(KOLOMMEN[soort])
-    midden = (boven + onder) / 2 + pdf.get_string_width(as_y) / 2
+    midden = (boven + onder) / 2 + pdf.string_width(as_y) / 2
     with pdf.rotation(90, pdf.l_margin + 6, midden):
         pdf.text(pdf.l_margin + 6, midden, as_y)
     legenda_y = onder + 15
@@ -299,11 +295,11 @@ def _chart(
         pdf.set_fill_color(*kleur)
         pdf.rect(x, legenda_y, 4, 3, style="F")
         pdf.text(x + 6, legenda_y + 2.6, naam)
-        x += 10 + pdf.get_string_width(naam)
+        x += 10 + pdf.string_width(naam)
     pdf.set_y(legenda_y + 8)
 
 
-def _note(pdf: FPDF, soort: str) -> None:
+def _note(pdf: ReportPage, soort: str) -> None:
     eenheid = "per 1.000 inwoners" if soort == "WMO" else "per inwoner"
     tekst = (
         f"Verschil is het eigen cijfer {eenheid} min dat van de vergelijkingsgroep; Verschil % is "
@@ -312,7 +308,7 @@ def _note(pdf: FPDF, soort: str) -> None:
         "tenzij ze uit aangeleverde cijfers van andere gemeenten zijn berekend."
     )
     pdf.set_font(FONT, size=8)
-    pdf.multi_cell(0, 4, pdf_text(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.paragraph(0, 4, pdf_text(tekst))
 
 
 # ---------------------------------------------------------------- helpers
@@ -343,12 +339,12 @@ def _percent(eigen: float, peer: float) -> str:
     return f"{_number((eigen - peer) / peer * 100, teken=True)}%" if peer > 0 else "n.v.t."
 
 
-def _fit(pdf: FPDF, tekst: str, breedte: float) -> str:
+def _fit(pdf: ReportPage, tekst: str, breedte: float) -> str:
     """The text cut to fit a column, ending in "..." when it was cut."""
     ruimte = breedte - 2 * pdf.c_margin
-    if pdf.get_string_width(tekst) <= ruimte:
+    if pdf.string_width(tekst) <= ruimte:
         return tekst
-    while tekst and pdf.get_string_width(tekst + "...") > ruimte:
+    while tekst and pdf.string_width(tekst + "...") > ruimte:
         tekst = tekst[:-1]
     return tekst + "..."
 
