@@ -37,7 +37,8 @@ class Aanlevering:
     inhoud: bytes = b""
     bestanden: list[str] = field(default_factory=list)  # the CSVs: the file itself, or a ZIP's members
     kapotte_regels: tuple[int, ...] = ()  # the lines a broken variant broke, when known
-    uploads_voor: int = 0  # the gemeente's uploads at the GGk before this one (a refusal adds none)
+    uploads_voor: int = 0  # the id of the gemeente's last upload at the GGk before this one (a refusal adds none)
+    bekende_referenties: frozenset[str] = frozenset()  # the GGk references of those earlier uploads
 
     def __repr__(self) -> str:  # short: Allure prints step arguments
         return f"Aanlevering({self.bestandsnaam}, HTTP {self.status})"
