@@ -35,7 +35,8 @@ VERKEERD_ANTWOORD = "verkeerd antwoord"
 NO_ANSWER = re.compile(r"\bNoAnswerError\b|\brequests\.exceptions\.(?:\w*Timeout|ConnectionError|"
                        r"ChunkedEncodingError)\b")
 """How a failure without an answer shows in an Allure result's message or trace."""
-EXCEPTION_PREFIX = re.compile(r"^(?:[\w.]+\.)?\w+(?:Error|Exception|Refused): ")
+EXCEPTION_PREFIX = re.compile(r"^(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Refused|Timeout): ")
+"""The exception's class before its message (``steps.drivers.base.WrongAnswerError: ``)."""
 
 
 @dataclass(frozen=True)
