@@ -100,7 +100,7 @@ def _describe_environment(request, keten: Keten, simulated: set[str]) -> None:
     for party, url in keten.urls.items():
         try:
             versie = keten.party(party).health(timeout=5).get("version", "?")
-        except (*NIET_BEREIKT, ValueError, AttributeError):
+        except (*NIET_BEREIKT, ValueError):
             versie = "onbekend (geen /health)"
         partijen.append({"naam": party, "url": url, "versie": versie,
                          "soort": "gesimuleerd" if party in simulated else "echt"})
@@ -147,8 +147,6 @@ def pytest_collection_modifyitems(config, items):
                                 f"{', '.join(item.nodeid for item in keep)}; kies één met --suite of --tags")
     config.hook.pytest_deselected(items=[item for item in items if item not in keep])
     items[:] = keep
-
-
 
 
 ROLLEN = ("ggk", "rinis", "cbs")
