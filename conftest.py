@@ -5,7 +5,9 @@ One embedded chain (all four simulators on loopback, port 0, each in its own pro
 KETENTEST_URLS='{"ggk": "https://...", ...}', the parties named there are used instead.
 After each scenario every message the parties exchanged during it is attached to the Allure
 report, and so are the lines the GGk portal wrote to its audit log (the portal scenarios
-also get a screenshot after every step: steps/chromium.py).
+also get a screenshot after every step: steps/chromium.py); with a partner's endpoint in the
+chain, so is every request the steps made of it and its answer. Each scenario also carries the
+command that reruns it alone (the Allure parameter ``herhaal``: ``ketentest run ... --scenario``).
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ from pathlib import Path
 import allure
 import pytest
 import requests
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from ketentest.allure_environment import categories_json, write_environment
 from ketentest.boekhouding import boeken
+from ketentest.herhalen import HERHAAL, rerun_command
 from ketentest.journey import journey_steps
 from ketentest.journey_svg import journey_html, sequence_diagram_svg
 from ketentest.targets import Targets
 from simulators import auditlog
 from simulators.chain import ProcessChain
 from simulators.kalender import DAGEN_KORT
-from steps.drivers import Keten
+from steps.drivers import Keten, NoAnswerError
 
 # A module comes after the step modules it imports (pytest rewrites a plugin on import).
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
@@ -45,6 +49,8 @@ SUITES = tuple(sorted(d.name for d in FEATURES.iterdir() if d.is_dir() and not d
 _summary: list[dict] = []
 _MARKS = pytest.StashKey[dict]()
 """Where the before-scenario hook leaves the journal marks the ``marks`` fixture hands out."""
+NIET_BEREIKT = (requests.RequestException, NoAnswerError)
+"""A party that did not answer: evidence missing, never the verdict of a hook."""
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +69,7 @@ def keten(request, tmp_path_factory) -> Keten:
                       options=tls, extern=doelen.urls) as chain:
         keten = Keten(chain.urls, extern=frozenset(doelen.urls))
         doelen.tls.apply(keten.session)
+        keten.session.hooks["response"].append(_attach_partner_exchange(keten))
         _describe_environment(request, keten, simulated=set(keten.eigen))
         yield keten
 
@@ -93,7 +100,7 @@ def _describe_environment(request, keten: Keten, simulated: set[str]) -> None:
     for party, url in keten.urls.items():
         try:
             versie = keten.party(party).health(timeout=5).get("version", "?")
-        except (requests.RequestException, ValueError):
+        except (*NIET_BEREIKT, ValueError):
             versie = "onbekend (geen /health)"
         partijen.append({"naam": party, "url": url, "versie": versie,
                          "soort": "gesimuleerd" if party in simulated else "echt"})
@@ -105,10 +112,41 @@ ERNST = {"blokkerend": "blocker", "kritiek": "critical", "normaal": "normal", "k
          "triviaal": "trivial"}
 
 
+def pytest_addoption(parser):
+    parser.addoption("--scenario", action="store", default=None, metavar="NAAM",
+                     help="Run only the scenario with exactly this name (as the partner report and "
+                          "Allure show it; an outline's example with its values filled in).")
+
+
 def pytest_configure(config):
     """Every suite folder is a marker, so a new suite needs a folder and a tag, no code."""
     for suite in SUITES:
         config.addinivalue_line("markers", f"{suite}: scenarios of features/{suite}/")
+
+
+def scenario_name(item) -> str | None:
+    """The name of the scenario a collected item runs (an outline's with its example filled in),
+    as Allure and the partner report show it; None for an item that is no scenario."""
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    if template is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    return template.render(example).name
+
+
+@pytest.hookimpl(trylast=True)  # after -m deselected: the name must pick one of what remains
+def pytest_collection_modifyitems(config, items):
+    """``--scenario NAAM`` keeps exactly the scenario of that name: the rerun of one check."""
+    naam = config.getoption("--scenario")
+    if not naam:
+        return
+    keep = [item for item in items if scenario_name(item) == naam]
+    if len(keep) > 1:
+        raise pytest.UsageError(f"--scenario '{naam}' past op {len(keep)} scenario's: "
+                                f"{', '.join(item.nodeid for item in keep)}; kies één met --suite of --tags")
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
 
 
 ROLLEN = ("ggk", "rinis", "cbs")
@@ -169,7 +207,7 @@ def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func
     keten = request.getfixturevalue("keten")
     try:
         moment = keten.clock()
-    except (requests.RequestException, KeyError, ValueError):
+    except (*NIET_BEREIKT, KeyError, ValueError):
         return
     allure.attach(moment.isoformat(), name=f"klok: {DAGEN_KORT[moment.weekday()]} {moment:%d-%m-%Y %H:%M}",
                   attachment_type=allure.attachment_type.TEXT)
@@ -178,6 +216,9 @@ def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func
 
 
 def pytest_bdd_after_scenario(request, feature, scenario):
+    # the command that reruns this scenario alone against the same chain (ketentest/herhalen.py)
+    herhaal = rerun_command(os.environ.get(HERHAAL) or "ketentest run", scenario.name)
+    allure.dynamic.parameter("herhaal", herhaal, excluded=True)
     marks = request.node.stash.get(_MARKS, None)
     if marks is None:
         return
@@ -210,6 +251,38 @@ def pytest_bdd_after_scenario(request, feature, scenario):
         allure.attach(body, name=name, attachment_type=_attachment_type(entry["content_type"]))
 
 
+PARTNER_EXCHANGE_SKIP = ("/stuf/",)
+"""Paths whose exchanges a step attaches itself (``steps.berichten.verstuur``: both sides)."""
+
+
+def _attach_partner_exchange(keten: Keten):
+    """A ``requests`` response hook: every exchange of the steps with a partner's endpoint, both
+    sides, lands on the running step, so the partner report links every message of a check.
+    Listings the steps poll (a GET answered with JSON) are left out: they are questions, not
+    messages."""
+    partners = {keten.urls[party]: party for party in keten.extern}
+
+    def hook(response, *args, **kwargs):
+        request = response.request
+        party = next((p for base, p in partners.items() if request.url.startswith(base)), None)
+        if party is None or any(skip in request.url for skip in PARTNER_EXCHANGE_SKIP):
+            return response
+        is_listing = request.method == "GET" and "json" in response.headers.get("Content-Type", "")
+        if is_listing:
+            return response
+        path = request.url[len(keten.urls[party]):].split("?", 1)[0]
+        if request.body:
+            body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
+            allure.attach(body[:1_000_000], name=f"harness → {party} · {request.method} {path}",
+                          attachment_type=_attachment_type(request.headers.get("Content-Type", "")))
+        allure.attach(response.content[:1_000_000], name=f"{party} → harness · HTTP {response.status_code} "
+                      f"op {request.method} {path}",
+                      attachment_type=_attachment_type(response.headers.get("Content-Type", "")))
+        return response
+
+    return hook
+
+
 def _attach_audit(keten: Keten) -> None:
     """What the GGk portal and CBS wrote to their audit logs during the scenario (the reset
     before each scenario empties them), for the coordinator reading the report. Only at a
@@ -219,7 +292,7 @@ def _attach_audit(keten: Keten) -> None:
             continue
         try:
             regels = keten.party(party).audit()
-        except (requests.RequestException, ValueError):
+        except (*NIET_BEREIKT, ValueError):
             continue  # evidence, not the verdict
         if regels:
             allure.attach(auditlog.als_tabel(regels), name=naam, attachment_type=allure.attachment_type.TEXT)

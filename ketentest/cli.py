@@ -22,6 +22,7 @@ from simulators.clock import clock_from_setting
 from simulators.serve import serve_party
 
 from . import partner_report as partnerrapport
+from .herhalen import HERHAAL, WACHTTIJD, rerun_base
 from .overview import write_overview
 from .targets import ENVIRONMENT as TARGETS_VARIABLE
 from .targets import TargetError, check_reachable, make_targets
@@ -324,9 +325,15 @@ def _marker_expression(suite: str, tags: str | None) -> str:
               "(default 127.0.0.1).")
 @click.option("--poort", "poorten", multiple=True, metavar="PARTIJ=POORT",
               help="With --target: the port of a simulated party the partner calls (default: 8101-8104).")
+@click.option("--wachttijd", type=click.FloatRange(min=0, min_open=True), default=None,
+              help=f"Seconds a check waits for an answer (default 10, or ${WACHTTIJD}); raise it for a "
+              "slow endpoint.")
+@click.option("--scenario", default=None, metavar="NAAM",
+              help="Run only the scenario with exactly this name, as the partner report shows it "
+              "(the report gives the whole command per failed check).")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, host, poorten,
-        pytest_args) -> None:
+def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, host, poorten, wachttijd,
+        scenario, pytest_args) -> None:
     """Start the embedded chain and run the Gherkin suites against it.
 
     Writes Allure results to REPORT/allure-results and JUnit XML to REPORT/junit.xml,
@@ -356,8 +363,13 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
     summary = report_dir / "samenvatting.json"
     command = [sys.executable, "-m", "pytest", "tests/test_features.py", "-m", expression,
                f"--alluredir={results}", f"--junitxml={report_dir / 'junit.xml'}",
-               "-p", "no:allure_pytest", "-q", *(["-n", str(workers)] if workers else []), *pytest_args]
+               "-p", "no:allure_pytest", "-q", *(["-n", str(workers)] if workers else []),
+               *([f"--scenario={scenario}"] if scenario else []), *pytest_args]
     env = os.environ | {"KETENTEST_SAMENVATTING": str(summary)}
+    if wachttijd:
+        env[WACHTTIJD] = f"{wachttijd:g}"
+    # what a failed check's rerun command is made of (conftest adds --scenario)
+    env[HERHAAL] = rerun_base(suite, tags, doelen, float(env[WACHTTIJD]) if env.get(WACHTTIJD) else None)
     terugroep = {}
     if doelen:
         env[TARGETS_VARIABLE] = doelen.to_json()
@@ -371,16 +383,19 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
     _print_summary(summary)
     if code == 5:
         raise click.ClickException(f"geen scenario's gevonden voor suite '{suite}'"
-                                   + (f" en tags '{tags}'" if tags else ""))
+                                   + (f" en tags '{tags}'" if tags else "")
+                                   + (f" met de naam '{scenario}'" if scenario else ""))
     if doelen:
         md, page, lijst = partnerrapport.write(report_dir, partnerrapport.Header(
             doelen.urls, datetime.now().strftime("%Y-%m-%d %H:%M"),  # the report's date: wall time
-            f"suite {suite}" + (f", tags {tags}" if tags else ""), terugroep))
+            f"suite {suite}" + (f", tags {tags}" if tags else ""), terugroep, env[HERHAAL]))
         voldaan = sum(c.voldaan for c in lijst)
         click.echo(f"\nPartnerrapport: {voldaan} van {len(lijst)} controles voldaan: {page} ({md.name})")
         for c in lijst:
             if not c.voldaan:
                 click.echo(f"  x {c.id}: {c.waargenomen}")
+                if c.herhaal:
+                    click.echo(f"      opnieuw: {c.herhaal}")
     sys.exit(code)
 
 

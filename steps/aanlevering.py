@@ -19,6 +19,7 @@ from simulators.gmsd import generator
 from simulators.gmsd.gemeenten import gemeenten
 from simulators.gmsd.periodes import PATROON
 from simulators.gmsd.varianten import maak_variant
+from steps.drivers import WrongAnswerError
 from steps.gemeenten import Gemeente
 
 SOORT = {"Wmo": "WMO", "SBO": "SBO", "Jeugd": "JEUGD"}
@@ -37,7 +38,8 @@ class Aanlevering:
     inhoud: bytes = b""
     bestanden: list[str] = field(default_factory=list)  # the CSVs: the file itself, or a ZIP's members
     kapotte_regels: tuple[int, ...] = ()  # the lines a broken variant broke, when known
-    uploads_voor: int = 0  # the gemeente's uploads at the GGk before this one (a refusal adds none)
+    uploads_voor: int = 0  # the id of the gemeente's last upload at the GGk before this one (a refusal adds none)
+    bekende_referenties: frozenset[str] = frozenset()  # the GGk references of those earlier uploads
 
     def __repr__(self) -> str:  # short: Allure prints step arguments
         return f"Aanlevering({self.bestandsnaam}, HTTP {self.status})"
@@ -135,8 +137,9 @@ def _(aanlevering: Aanlevering, nu) -> None:
     """De upload is aangenomen en het bestand heeft een referentienummer jjjjmmdd-uummss-nnn.
     Voorbeeld: Dan krijgt de gemeente voor het bestand een GGk-referentienummer
     """
-    assert aanlevering.status == 201, f"upload niet aangenomen: {aanlevering.antwoord}"
-    assert len(aanlevering.referenties) == 1, aanlevering.antwoord
+    _aangenomen(aanlevering)
+    if len(aanlevering.referenties) != 1:
+        raise WrongAnswerError("het GGk gaf niet één referentienummer", 1, aanlevering.referenties)
     _check_referenties(aanlevering.referenties, nu)
 
 
@@ -145,20 +148,30 @@ def _(aanlevering: Aanlevering, nu) -> None:
     """Elk CSV-bestand in de ZIP heeft een eigen, uniek referentienummer.
     Voorbeeld: Dan krijgt de gemeente voor elk bestand in de ZIP een eigen GGk-referentienummer
     """
-    assert aanlevering.status == 201, f"upload niet aangenomen: {aanlevering.antwoord}"
+    _aangenomen(aanlevering)
     per_bestand = {r["bestand"]: r["referentie"] for u in aanlevering.antwoord["uploads"]
                    for r in u["referenties"]}
-    assert sorted(per_bestand) == sorted(aanlevering.bestanden), (
-        f"referenties voor {sorted(per_bestand)}, verwacht voor {sorted(aanlevering.bestanden)}")
+    if sorted(per_bestand) != sorted(aanlevering.bestanden):
+        raise WrongAnswerError("het GGk gaf referenties voor andere bestanden", sorted(aanlevering.bestanden),
+                               sorted(per_bestand))
     _check_referenties(list(per_bestand.values()), nu)
 
 
+def _aangenomen(aanlevering: Aanlevering) -> None:
+    if aanlevering.status != 201:
+        raise WrongAnswerError(f"het GGk nam de upload niet aan: {aanlevering.antwoord}", "HTTP 201",
+                               f"HTTP {aanlevering.status}")
+
+
 def _check_referenties(referenties: list[str], nu) -> None:
-    assert len(set(referenties)) == len(referenties), f"referenties niet uniek: {referenties}"
+    if len(set(referenties)) != len(referenties):
+        raise WrongAnswerError("de referenties zijn niet uniek", "een eigen referentie per bestand", referenties)
     for referentie in referenties:
-        assert GGK_REFERENTIE.fullmatch(referentie), f"'{referentie}' is niet jjjjmmdd-uummss-nnn"
-        assert referentie.startswith(nu.strftime("%Y%m%d-")), (
-            f"referentie {referentie} hoort met de uploaddatum {nu:%Y%m%d} te beginnen")
+        if not GGK_REFERENTIE.fullmatch(referentie):
+            raise WrongAnswerError("een referentie heeft niet de vorm jjjjmmdd-uummss-nnn", "jjjjmmdd-uummss-nnn",
+                                   referentie)
+        if not referentie.startswith(nu.strftime("%Y%m%d-")):
+            raise WrongAnswerError("een referentie begint niet met de uploaddatum", f"{nu:%Y%m%d}-…", referentie)
 
 
 @then(parsers.parse('ontvangt het CBS het bestand als "{naam}"'))

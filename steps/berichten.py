@@ -20,7 +20,7 @@ from simulators import pki, stuf
 from simulators.gmsd import metagegevens, ondertekening
 from simulators.gmsd.gemeenten import gemeenten
 from simulators.stuf.model import GGK_NS
-from steps.drivers import INBOX, ChainError
+from steps.drivers import INBOX, ChainError, WrongAnswerError, the_one
 
 FUNCTIE_AANLEVERING = "GMSD-AANLEVERING"
 FUNCTIE_METAGEGEVENS = "GMSD-METAGEGEVENS"
@@ -65,8 +65,8 @@ def verstuur(keten, party: str, element_or_bytes, verzonden: Verzonden, name: st
     try:
         answer = stuf.read_antwoord(stuf.unwrap(response.content))
     except (stuf.NotXmlError, stuf.UnsafeXmlError, stuf.StufError) as exc:
-        raise ChainError(f"{party} gaf geen StUF-antwoord (HTTP {response.status_code}): {exc}; "
-                         f"{response.text[:300]}") from None
+        raise WrongAnswerError(f"{party} gaf geen StUF-antwoord (HTTP {response.status_code}): {exc}; "
+                               f"{response.text[:300]}", "een StUF-antwoord", f"HTTP {response.status_code}") from None
     verzonden.berichten.append((body, answer, response.status_code))
     verzonden.ruw.append(response.content)
     return answer
@@ -107,8 +107,8 @@ def _(keten, nu, bestand: str, code: str) -> Verzonden:
     """De harness speelt het GGk: twee Di01's (metagegevens, dan het bestand) naar RINIS.
     Voorbeeld: Als het GGk een Di01 met het bestand "WMO_H12016_regulier.csv" van gemeente 0363 aan RINIS aanbiedt
     """
-    verzonden = Verzonden("rinis")
-    referentie = unieke_referentie(nu)
+    referentie = unieke_referentie(nu)  # how this scenario's file is known at a RINIS that keeps its state
+    verzonden = Verzonden("rinis", referentie=referentie)
     for envelop in ggk_aanbieding(code, bestand, _csv(code), nu, referentie):
         verstuur(keten, "rinis", stuf.build_envelop(envelop), verzonden, envelop.stuurgegevens.functie)
     return verzonden
@@ -306,10 +306,13 @@ def _(verzonden: Verzonden, wie: str) -> None:
         sent = stuf.read_stuurgegevens(stuf.unwrap(body))
         code = answer.stuurgegevens.berichtcode
         detail = f" ({answer.fout.code}: {answer.fout.omschrijving})" if answer.fout else ""
-        assert code == "Bv03" and status == 200, (
-            f"{wie} antwoordde {code} met HTTP {status} op {sent.functie}{detail}, verwacht Bv03")
-        assert answer.stuurgegevens.crossRefnummer == sent.referentienummer, (
-            f"Bv03 verwijst naar {answer.stuurgegevens.crossRefnummer}, verwacht {sent.referentienummer}")
+        if code != "Bv03" or status != 200:
+            raise WrongAnswerError(f"{wie} antwoordde {code} met HTTP {status} op {sent.functie}{detail}",
+                                   "Bv03 met HTTP 200", f"{code} met HTTP {status}")
+        if answer.stuurgegevens.crossRefnummer != sent.referentienummer:
+            raise WrongAnswerError(f"het Bv03 van {wie} op {sent.functie} verwijst naar een ander bericht",
+                                   f"crossRefnummer {sent.referentienummer}",
+                                   f"crossRefnummer {answer.stuurgegevens.crossRefnummer}")
 
 
 def _referentienummer(body: bytes) -> str | None:
@@ -330,18 +333,23 @@ def _(verzonden: Verzonden, wie: str, code: str, plek: str | None) -> None:
     """
     body, answer, status = verzonden.berichten[-1]
     got = answer.stuurgegevens.berichtcode
-    assert got == "Fo03", f"{wie} antwoordde {got}, verwacht Fo03 {code}"
-    assert answer.fout.code == code, (
-        f"{wie} gaf foutcode {answer.fout.code} ({answer.fout.omschrijving}), verwacht {code}")
-    assert answer.fout.omschrijving.strip(), "de Fo03 heeft geen omschrijving"
-    assert status == 500, f"een Fo03 hoort in een SOAP-fault met HTTP 500, niet {status}"
-    if plek:
-        assert answer.fout.plek == plek, f"plek is {answer.fout.plek}, verwacht {plek}"
+    gekregen = f"{got} {answer.fout.code}" if answer.fout else got
+    if got != "Fo03":
+        raise WrongAnswerError(f"{wie} antwoordde {got} in plaats van een Fo03", f"Fo03 {code}", gekregen)
+    if answer.fout.code != code:
+        raise WrongAnswerError(f"{wie} weigerde met een andere foutcode ({answer.fout.omschrijving})",
+                               f"Fo03 {code}", gekregen)
+    if not answer.fout.omschrijving.strip():
+        raise WrongAnswerError("de Fo03 heeft geen omschrijving", "een omschrijving", "een lege omschrijving")
+    if status != 500:
+        raise WrongAnswerError("een Fo03 hoort in een SOAP-fault met HTTP 500", "HTTP 500", f"HTTP {status}")
+    if plek and answer.fout.plek != plek:
+        raise WrongAnswerError(f"de Fo03 {code} heeft de verkeerde plek", f"plek {plek}",
+                               f"plek {answer.fout.plek}")
     refnr = _referentienummer(body)
-    if refnr:
-        assert answer.stuurgegevens.crossRefnummer == refnr[:40], (
-            f"de Fo03 verwijst naar {answer.stuurgegevens.crossRefnummer}, verwacht het geweigerde "
-            f"bericht {refnr}")
+    if refnr and answer.stuurgegevens.crossRefnummer != refnr[:40]:
+        raise WrongAnswerError("de Fo03 verwijst niet naar het geweigerde bericht", f"crossRefnummer {refnr}",
+                               f"crossRefnummer {answer.stuurgegevens.crossRefnummer}")
 
 
 @then(parsers.re(r'bevestigt RINIS het bericht met een Bv03 en (?:weigert het daarna|krijgt het GGk daarna) '
@@ -355,25 +363,36 @@ def _(keten, marks, verzonden: Verzonden, code: str, plek: str | None, van: str 
     Voorbeeld: Dan bevestigt RINIS het bericht met een Bv03 en krijgt het GGk daarna een Fo01 van het CBS met foutcode "StUF055"
     """
     body, answer, status = verzonden.berichten[-1]
-    assert (answer.stuurgegevens.berichtcode, status) == ("Bv03", 200), (
-        f"RINIS antwoordde {answer.stuurgegevens.berichtcode} (HTTP {status}), verwacht eerst een Bv03"
-        + (f"; {answer.fout.code}: {answer.fout.omschrijving}" if answer.fout else ""))
+    if (answer.stuurgegevens.berichtcode, status) != ("Bv03", 200):
+        raise WrongAnswerError(
+            f"RINIS antwoordde {answer.stuurgegevens.berichtcode} (HTTP {status}) in plaats van eerst een Bv03"
+            + (f"; {answer.fout.code}: {answer.fout.omschrijving}" if answer.fout else ""),
+            "Bv03 met HTTP 200", f"{answer.stuurgegevens.berichtcode} met HTTP {status}")
     refnr = _referentienummer(body)
+
+    def fo01s() -> list[dict]:  # by the refused message's own number: no other run's Fo01 matches
+        return [e for e in keten.journal_since(marks)["ggk"]
+                if e["richting"] == "in" and e["berichtcode"] == "Fo01" and e["crossRefnummer"] == refnr]
+
+    keten.wait_for(fo01s, f"het GGk kreeg geen Fo01 over bericht {refnr}")
     keten.wait_idle()
-    fo01s = [e for e in keten.journal_since(marks)["ggk"]
-             if e["richting"] == "in" and e["berichtcode"] == "Fo01" and e["crossRefnummer"] == refnr]
-    assert len(fo01s) == 1, f"het GGk ontving {len(fo01s)} Fo01's over bericht {refnr}, verwacht 1"
-    inhoud = keten.payload(fo01s[0])
+    gekregen = fo01s()
+    if len(gekregen) != 1:
+        raise WrongAnswerError(f"het GGk ontving {len(gekregen)} Fo01's over bericht {refnr}", 1, len(gekregen))
+    inhoud = keten.payload(gekregen[0])
     fo01 = stuf.read_antwoord(stuf.unwrap(inhoud))
     allure.attach(inhoud, name="RINIS → GGk · Fo01", attachment_type=allure.attachment_type.XML)
-    assert fo01.fout.code == code, f"de Fo01 heeft foutcode {fo01.fout.code} ({fo01.fout.omschrijving}), verwacht {code}"
-    assert fo01.fout.omschrijving.strip(), "de Fo01 heeft geen omschrijving"
-    if plek:
-        assert fo01.fout.plek == plek, f"plek is {fo01.fout.plek}, verwacht {plek}"
+    if fo01.fout.code != code:
+        raise WrongAnswerError(f"de Fo01 heeft een andere foutcode ({fo01.fout.omschrijving})",
+                               f"Fo01 {code}", f"Fo01 {fo01.fout.code}")
+    if not fo01.fout.omschrijving.strip():
+        raise WrongAnswerError("de Fo01 heeft geen omschrijving", "een omschrijving", "een lege omschrijving")
+    if plek and fo01.fout.plek != plek:
+        raise WrongAnswerError(f"de Fo01 {code} heeft de verkeerde plek", f"plek {plek}", f"plek {fo01.fout.plek}")
     if van:
         verwacht = {"RINIS": "RINIS", "het CBS": "CBS"}[van]
-        assert fo01.stuurgegevens.zender.organisatie == verwacht, (
-            f"de Fo01 komt van {fo01.stuurgegevens.zender.organisatie}, verwacht {verwacht}")
+        if fo01.stuurgegevens.zender.organisatie != verwacht:
+            raise WrongAnswerError("de Fo01 komt van een andere zender", f"zender {verwacht}", f"zender {fo01.stuurgegevens.zender.organisatie}")
 
 
 @then(parsers.re(r"beantwoordt (?P<wie>het GGk|RINIS) het herhaalde bericht met hetzelfde Bv03 en verwerkt het "
@@ -385,17 +404,28 @@ def _(keten, verzonden: Verzonden, wie: str) -> None:
     """
     assert len(verzonden.ruw) >= 2, "de harness stuurde het bericht geen twee keer"
     codes = [a.stuurgegevens.berichtcode for _b, a, _s in verzonden.berichten]
-    assert codes[-2:] == ["Bv03", "Bv03"], f"{wie} antwoordde {codes}, verwacht twee keer Bv03"
-    assert verzonden.ruw[-1] == verzonden.ruw[-2], f"{wie} gaf op het herhaalde bericht een ander Bv03"
-    keten.wait_idle()
-    if PARTIJ[wie] == "rinis":
-        geplaatst = [f["naam"] for f in keten.rinis.folder(INBOX) if f["correlatie"] == verzonden.referentie
-                     and not f["naam"].endswith(".metagegevens.xml")]
-        assert len(geplaatst) == 1, f"RINIS plaatste {len(geplaatst)} bestanden voor het CBS: {geplaatst}"
-    else:
+    if codes[-2:] != ["Bv03", "Bv03"]:
+        raise WrongAnswerError(f"{wie} beantwoordde het herhaalde bericht niet twee keer met een Bv03", "Bv03, Bv03",
+                               ", ".join(codes[-2:]))
+    if verzonden.ruw[-1] != verzonden.ruw[-2]:
+        raise WrongAnswerError(f"{wie} gaf op het herhaalde bericht een ander Bv03", "hetzelfde Bv03",
+                               "een ander Bv03")
+    if PARTIJ[wie] == "rinis":  # this scenario's file: by the GGk reference it carries (unique per scenario)
+        def verwerkt() -> list[str]:
+            return [f["naam"] for f in keten.rinis.folder(INBOX) if f["correlatie"] == verzonden.referentie
+                    and not f["naam"].endswith(".metagegevens.xml")]
+        wat = f"RINIS plaatste het bestand met GGk-referentie {verzonden.referentie} niet in {INBOX}"
+    else:  # the report: by the referentienummer of the message the harness sent
         refnr = _referentienummer(verzonden.berichten[-1][0])
-        items = [i for i in keten.ggk.downloads("0363") if i["referentienummer"] == refnr]
-        assert len(items) == 1, f"het GGk zette het rapport {len(items)} keer klaar, verwacht 1: {items}"
+
+        def verwerkt() -> list[str]:
+            return [i["bestandsnaam"] for i in keten.ggk.downloads("0363") if i["referentienummer"] == refnr]
+        wat = f"het GGk zette het rapport van bericht {refnr} niet klaar in het downloadgebied"
+    keten.wait_for(verwerkt, wat)
+    keten.wait_idle()
+    gedaan = verwerkt()
+    if len(gedaan) != 1:
+        raise WrongAnswerError(f"{wie} verwerkte het herhaalde bericht {len(gedaan)} keer", "één keer", gedaan)
 
 
 # ------------------------------------------------------- what a party sent on
@@ -403,24 +433,32 @@ def _(keten, verzonden: Verzonden, wie: str) -> None:
 
 @then(parsers.re(r'stuurt (?P<wie>het GGk|RINIS) (?P<naar>RINIS|het GGk) een (?P<code>Di01|Du01|Fo01) '
                  r'met functie "(?P<functie>[^"]+)"'))
-def _(keten, marks, wie: str, naar: str, code: str, functie: str) -> None:
-    """In het journaal van de ontvanger staat zo'n bericht, en de zender kreeg een Bv03.
+def _(keten, marks, request, wie: str, naar: str, code: str, functie: str) -> None:
+    """In het journaal van de ontvanger staat zo'n bericht over de aanlevering van dit scenario
+    (herkend aan haar GGk-referentie), en de zender kreeg een Bv03.
     Voorbeeld: Dan stuurt het GGk RINIS een Di01 met functie "GMSD-AANLEVERING"
     """
-    keten.wait_idle()
     afzender, ontvanger = PARTIJ[wie], PARTIJ[naar]
-    binnen = [e for e in keten.journal_since(marks)[ontvanger]
-              if e["richting"] == "in" and e["peer"] == afzender and e["berichtcode"] == code]
-    functies = [stuf.read_stuurgegevens(stuf.unwrap(keten.payload(e))).functie for e in binnen]
-    assert functie in functies, (
-        f"{naar} ontving van {wie} geen {code} met functie {functie}; wel: {functies or 'niets'}")
-    entry = binnen[functies.index(functie)]
+    referenties = set(request.getfixturevalue("aanlevering").referenties)
+
+    def binnen() -> list[tuple[dict, str]]:  # (entry, functie) of this scenario's delivery
+        gevonden = [e for e in keten.journal_since(marks)[ontvanger]
+                    if e["richting"] == "in" and e["peer"] == afzender and e["berichtcode"] == code
+                    and e["correlatie"] in referenties]
+        return [(e, stuf.read_stuurgegevens(stuf.unwrap(keten.payload(e))).functie) for e in gevonden]
+
+    gezien = keten.wait_for(lambda: [e for e, f in binnen() if f == functie],
+                            f"{naar} ontving van {wie} geen {code} met functie {functie} over de aanlevering "
+                            f"met GGk-referentie {', '.join(sorted(referenties))}")
+    # a resend of the same message (same referentienummer) is one message
+    entry = the_one({e["referentienummer"]: e for e in gezien}.values(), f"de {code} met functie {functie}",
+                    toon="referentienummer")
     # what was answered: as the sender received it, or (a partner's endpoint sent it) as the
     # receiver sent it
     kant, richting = (ontvanger, "uit") if afzender in keten.extern else (afzender, "in")
     antwoorden = [e for e in keten.journal_since(marks)[kant]
                   if e["richting"] == richting and e["crossRefnummer"] == entry["referentienummer"]
                   and e["berichtcode"] in ("Bv03", "Fo03")]
-    assert [e["berichtcode"] for e in antwoorden] == ["Bv03"], (
-        f"{wie} kreeg op dat bericht {[e['berichtcode'] for e in antwoorden] or 'geen antwoord'}, "
-        "verwacht één Bv03")
+    if [e["berichtcode"] for e in antwoorden] != ["Bv03"]:
+        raise WrongAnswerError(f"{wie} kreeg op de {code} met functie {functie} niet één Bv03", "één Bv03",
+                               [e["berichtcode"] for e in antwoorden] or "geen antwoord")

@@ -12,7 +12,7 @@ from pytest_bdd import parsers, then, when
 
 from ketentest.boekhouding import boeken
 from simulators.gmsd.gemeenten import gemeenten
-from steps.drivers import ChainError
+from steps.drivers import ChainError, WrongAnswerError
 from steps.storingsplan import Storingsplan, arm_ronde
 
 HOP_KOLOMMEN = ("verzonden", "herhaald", "bevestigd", "afgeleverd", "dubbel_onderdrukt", "gedupliceerd",
@@ -51,7 +51,9 @@ def _(keten, marks) -> None:
     keten.wait_idle()
     books = boeken_van_scenario(keten, marks)
     toon(books)
-    assert books.sluitend, "de boekhouding sluit niet:\n" + books.als_tabel()
+    if not books.sluitend:
+        raise WrongAnswerError("de boekhouding sluit niet", "per hop niets verloren, dubbel, onverwacht of open",
+                               "zie de tabel", detail=books.als_tabel())
 
 
 @then("is de boekhouding per hop:")

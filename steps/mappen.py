@@ -5,39 +5,81 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 import pytest
 from pytest_bdd import parsers, then, when
 
-from steps.drivers import INBOX, VERZENDMAP, ChainError
+from steps.drivers import INBOX, VERZENDMAP, ChainError, WrongAnswerError, the_one
+
+
+def eigen_referenties(request) -> set[str]:
+    """The GGk references of this scenario's own traffic: of the file the harness offered as the
+    GGk (``verzonden``) or of the gemeente's upload (``aanlevering``). A partner's RINIS keeps
+    its folders between runs, so a name alone may also be an earlier run's file."""
+    for naam in ("verzonden", "aanlevering"):
+        try:
+            gegeven = request.getfixturevalue(naam)
+        except pytest.FixtureLookupError:
+            continue
+        referenties = {gegeven.referentie} if naam == "verzonden" else set(gegeven.referenties)
+        if referenties - {None}:
+            return referenties - {None}
+    raise ChainError("dit scenario heeft nog niets aangeboden of aangeleverd: er is geen GGk-referentie om "
+                     "zijn bestand in de inbox aan te herkennen")
+
+
+def eigen_bestand(keten, referenties: set[str]) -> dict | None:
+    """This scenario's file (not its metadata) in the CBS's inbox at RINIS, when it is there."""
+    gevonden = [i for i in keten.rinis.folder(INBOX)
+                if i["correlatie"] in referenties and not i["naam"].endswith(".metagegevens.xml")]
+    return the_one(gevonden, f"het bestand met GGk-referentie {', '.join(sorted(referenties))} in {INBOX}") \
+        if gevonden else None
 
 
 @then(parsers.re(r'staat "(?P<naam>[^"]+)" in de inbox van het CBS bij RINIS, met zijn metagegevens '
                  r"ernaast"))
-def _(keten, naam: str) -> None:
-    """RINIS zette het bestand (met de gemeentecode in de naam) en zijn metagegevens in de inbox.
+def _(keten, request, naam: str) -> None:
+    """RINIS zette het bestand van dit scenario (herkend aan zijn GGk-referentie) met de gemeentecode
+    in de naam in de inbox, en zijn metagegevens ernaast.
     Voorbeeld: Dan staat "WMO_H12016_regulier_0363.csv" in de inbox van het CBS bij RINIS, met zijn metagegevens ernaast
     """
-    keten.wait_idle()
-    namen = [item["naam"] for item in keten.rinis.folder(INBOX)]
-    assert naam in namen, f"'{naam}' staat niet in {INBOX}; wel: {namen}"
-    assert f"{naam}.metagegevens.xml" in namen, f"de metagegevens van '{naam}' ontbreken in {INBOX}: {namen}"
+    referenties = eigen_referenties(request)
+    wat = f"RINIS zette het bestand met GGk-referentie {', '.join(sorted(referenties))} niet in {INBOX}"
+    bestand = keten.wait_for(lambda: eigen_bestand(keten, referenties), wat)
+    if bestand["naam"] != naam:
+        raise WrongAnswerError(f"RINIS zette het bestand in {INBOX} onder een andere naam", naam, bestand["naam"])
+
+    def metagegevens() -> list[str]:
+        return [i["naam"] for i in keten.rinis.folder(INBOX)
+                if i["correlatie"] in referenties and i["naam"].endswith(".metagegevens.xml")]
+
+    meta = keten.wait_for(metagegevens, f"de metagegevens van '{naam}' staan niet in {INBOX}")
+    if meta != [f"{naam}.metagegevens.xml"]:
+        raise WrongAnswerError(f"de metagegevens van '{naam}' staan niet ernaast in {INBOX}",
+                               f"{naam}.metagegevens.xml", meta)
 
 
 @then(parsers.re(r'haalt het CBS "(?P<naam>[^"]+)" op uit de inbox'))
-def _(keten, marks, naam: str) -> None:
-    """Het CBS heeft het bestand opgehaald en RINIS heeft dat vastgelegd.
+def _(keten, marks, request, naam: str) -> None:
+    """Het CBS heeft het bestand van dit scenario (herkend aan zijn GGk-referentie) opgehaald en
+    RINIS heeft dat vastgelegd.
     Voorbeeld: Dan haalt het CBS "WMO_H12016_regulier_0363.csv" op uit de inbox
     """
-    keten.wait_idle()
-    item = next((i for i in keten.rinis.folder(INBOX) if i["naam"] == naam), None)
-    assert item is not None, f"'{naam}' staat niet in {INBOX}"
-    assert item["opgehaald"], f"RINIS heeft niet vastgelegd dat het CBS '{naam}' ophaalde"
+    referenties = eigen_referenties(request)
+    bestand = keten.wait_for(lambda: eigen_bestand(keten, referenties),
+                             f"het bestand met GGk-referentie {', '.join(sorted(referenties))} staat niet in "
+                             f"{INBOX}")
+    if bestand["naam"] != naam:
+        raise WrongAnswerError(f"het bestand in {INBOX} heeft een andere naam", naam, bestand["naam"])
+    keten.wait_for(lambda: (eigen_bestand(keten, referenties) or {}).get("opgehaald"),
+                   f"RINIS heeft niet vastgelegd dat het CBS '{naam}' ophaalde")
     if "rinis" not in keten.extern:  # RINIS journals every file it hands to CBS
         opgehaald = [e for e in keten.journal_since(marks)["rinis"]
-                     if e["richting"] == "uit" and e["peer"] == "cbs" and e["bestandsnaam"] == naam]
-        assert opgehaald, f"het CBS heeft '{naam}' niet bij RINIS opgehaald"
+                     if e["richting"] == "uit" and e["peer"] == "cbs" and e["bestandsnaam"] == naam
+                     and e["correlatie"] in referenties]
+        if not opgehaald:
+            raise WrongAnswerError(f"RINIS legde vast dat het CBS '{naam}' ophaalde, maar gaf het niet af",
+                                   "het bestand afgegeven aan het CBS", "niets afgegeven")
 
 
 @when(parsers.re(r'het CBS het rapport "(?P<naam>[^"]+)" in de verzendmap bij RINIS zet'),
@@ -52,8 +94,8 @@ def _(keten, naam: str) -> dict:
                       naam)
     response = keten.rinis.place_in_folder(VERZENDMAP, naam, b"%PDF-1.4 harness\n%%EOF\n")
     if response.status_code != 201:
-        raise ChainError(f"RINIS nam '{naam}' niet aan in {VERZENDMAP}: HTTP {response.status_code} "
-                         f"{response.text[:300]}")
+        raise WrongAnswerError(f"RINIS nam '{naam}' niet aan in {VERZENDMAP}", "HTTP 201",
+                               f"HTTP {response.status_code} {response.text[:300]}")
     return response.json()
 
 
@@ -69,22 +111,17 @@ def _(keten, marks, request, naam: str, code: str) -> None:
         geplaatst = {}
     if "rinis" in keten.extern and geplaatst.get("naam", "")[:26] == naam[:26]:
         naam = geplaatst["naam"]  # the name made unique for a partner's RINIS (the step above)
-    deadline = time.monotonic() + keten.timeout
-    while True:
-        keten.wait_idle()
-        sent = [e for e in keten.journal_since(marks)["ggk"]  # what the GGk received from RINIS
+
+    def aangeboden() -> list[dict]:  # what the GGk received from RINIS
+        return [e for e in keten.journal_since(marks)["ggk"]
                 if e["richting"] == "in" and e["peer"] == "rinis" and e["bestandsnaam"] == naam
                 and e["berichtcode"] in ("Di01", "Du01")]
-        if sent or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    assert sent, f"RINIS stuurde '{naam}' niet naar het GGk"
-    ontvangen = [e for e in keten.journal_since(marks)["ggk"]
-                 if e["richting"] == "in" and e["referentienummer"] == sent[0]["referentienummer"]]
-    assert ontvangen, "het GGk heeft het bericht niet ontvangen"
-    body = keten.payload(ontvangen[0])
-    assert f"<StUF:organisatie>{code}</StUF:organisatie>".encode() in body or code.encode() in body, (
-        f"het bericht is niet aan gemeente {code} gericht")
+
+    sent = keten.wait_for(aangeboden, f"RINIS bood '{naam}' niet aan het GGk aan")
+    body = keten.payload(sent[0])
+    if f"<StUF:organisatie>{code}</StUF:organisatie>".encode() not in body and code.encode() not in body:
+        raise WrongAnswerError(f"het bericht met '{naam}' is niet aan gemeente {code} gericht",
+                               f"ontvanger {code}", "een andere ontvanger")
 
 
 MAPGEBREK = (
@@ -92,6 +129,8 @@ MAPGEBREK = (
     r"de naam in de verzendmap zet|een leeg rapport in de verzendmap zet|een onbekend bestand als onleesbaar "
     r"weigert|een rapport in de verzendmap zet waarvan de naam geen gemeente noemt)"
 )
+
+
 def _rapportnaam() -> str:
     """A report name no earlier scenario used: a partner's RINIS keeps its folders between them."""
     return f"CBS_TECHNISCH_0363_H12016_20160815-{random.randrange(10**6):06d}-001.pdf"
@@ -104,6 +143,8 @@ def _(keten, gebrek: str) -> dict:
     Voorbeeld: Als het CBS bij RINIS een rapport in de inbox zet
     """
     pdf, naam = b"%PDF-1.4 harness\n%%EOF\n", None
+    # the folders' marks before the request: what RINIS keeps of it is after them
+    voor = {folder: keten.rinis.folder_mark(folder) for folder in (INBOX, VERZENDMAP)}
     if gebrek == "een onbekend bestand als onleesbaar weigert":
         response = keten.rinis.refuse_file(INBOX, 999999, "StUF055", "onleesbaar")
     else:
@@ -117,7 +158,7 @@ def _(keten, gebrek: str) -> dict:
         body = response.json()
     except ValueError:
         body = {"melding": response.text[:300]}
-    return {"status": response.status_code, "naam": naam, **body}
+    return {"status": response.status_code, "naam": naam, "voor": voor, **body}
 
 
 @then(parsers.re(r'weigert RINIS het verzoek van het CBS met HTTP (?P<status>4\d\d) en een melding met '
@@ -126,12 +167,17 @@ def _(keten, mapverzoek: dict, status: str, tekst: str) -> None:
     """De map-API van RINIS weigert met deze status en een Nederlandse melding, en bewaart niets.
     Voorbeeld: Dan weigert RINIS het verzoek van het CBS met HTTP 403 en een melding met "inbox"
     """
-    assert mapverzoek["status"] == int(status), f"RINIS antwoordde HTTP {mapverzoek['status']}: {mapverzoek}"
-    assert tekst in mapverzoek.get("melding", ""), f"de melding '{mapverzoek.get('melding')}' noemt '{tekst}' niet"
-    if mapverzoek.get("naam"):
-        bewaard = [i for i in keten.rinis.folder(VERZENDMAP) + keten.rinis.folder(INBOX)
+    if mapverzoek["status"] != int(status):
+        raise WrongAnswerError(f"RINIS antwoordde HTTP {mapverzoek['status']}: {mapverzoek.get('melding')}",
+                               f"HTTP {status}", f"HTTP {mapverzoek['status']}")
+    if tekst not in mapverzoek.get("melding", ""):
+        raise WrongAnswerError(f"de melding noemt '{tekst}' niet", f"een melding met '{tekst}'",
+                               mapverzoek.get("melding"))
+    if mapverzoek.get("naam"):  # only what came after the request: an earlier run may have used the name
+        bewaard = [i for folder, voor in mapverzoek["voor"].items() for i in keten.rinis.folder_after(folder, voor)
                    if i["naam"] == mapverzoek["naam"]]
-        assert not bewaard, f"RINIS bewaarde '{mapverzoek['naam']}' toch: {bewaard}"
+        if bewaard:
+            raise WrongAnswerError(f"RINIS bewaarde '{mapverzoek['naam']}' toch", "niets bewaard", bewaard)
 
 
 @then(parsers.re(r'zet RINIS het rapport in de verzendmap op "(?P<status>[a-z]+)" met een melding met '
@@ -140,6 +186,19 @@ def _(keten, mapverzoek: dict, status: str, tekst: str) -> None:
     """RINIS nam het rapport aan maar kan het nergens heen sturen: het CBS ziet waarom.
     Voorbeeld: Dan zet RINIS het rapport in de verzendmap op "onbestelbaar" met een melding met "rapportconventie"
     """
-    keten.wait_idle()
-    [item] = [i for i in keten.rinis.folder(VERZENDMAP) if i["id"] == mapverzoek["id"]]
-    assert item["status"] == status and tekst in (item["melding"] or ""), item
+    if "id" not in mapverzoek:
+        raise WrongAnswerError(f"RINIS nam het rapport niet aan (HTTP {mapverzoek['status']})",
+                               "HTTP 201 met een id", mapverzoek)
+
+    def afgehandeld() -> dict | None:  # by the id RINIS gave it: this scenario's report
+        item = the_one((i for i in keten.rinis.folder(VERZENDMAP) if i["id"] == mapverzoek["id"]),
+                       f"het rapport {mapverzoek['id']} in {VERZENDMAP}")
+        return item if item["status"] != "nieuw" else None
+
+    item = keten.wait_for(afgehandeld,
+                          f"RINIS gaf het rapport '{mapverzoek['naam']}' in {VERZENDMAP} geen status (het "
+                          "bleef 'nieuw')")
+    if item["status"] != status or tekst not in (item["melding"] or ""):
+        raise WrongAnswerError(f"het rapport in {VERZENDMAP} heeft een andere status of melding",
+                               f"'{status}' met een melding met '{tekst}'",
+                               f"'{item['status']}' met melding '{item['melding']}'")

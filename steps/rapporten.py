@@ -11,8 +11,12 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+import pytest
 from pypdf import PdfReader
 from pytest_bdd import parsers, then, when
+
+from simulators import stuf
+from steps.drivers import WrongAnswerError, the_one
 
 RAPPORTSOORT = {"technisch rapport": "TECHNISCH", "op-orde rapport": "OPORDE",
                 "spiegelrapport II": "SPIEGEL2"}
@@ -76,8 +80,10 @@ def _(keten, gemeente, aanlevering, oordeel: str, bestand: str | None) -> Rappor
     Voorbeeld: Dan staat een technisch rapport "goedgekeurd" klaar in het downloadgebied van de gemeente
     """
     rapport = wacht_op_rapport(keten, gemeente, aanlevering, "technisch rapport", bestand)
-    assert f"Oordeel: {oordeel}" in rapport.tekst, (
-        f"rapport zegt niet 'Oordeel: {oordeel}':\n{rapport.tekst[:1200]}")
+    if f"Oordeel: {oordeel}" not in rapport.tekst:
+        gezien = next((r for r in rapport.tekst.splitlines() if r.startswith("Oordeel:")), "geen oordeel")
+        raise WrongAnswerError(f"het technisch rapport {rapport.pdf_naam} heeft een ander oordeel",
+                               f"Oordeel: {oordeel}", gezien, detail=rapport.tekst[:1200])
     return rapport
 
 
@@ -160,11 +166,31 @@ def _(keten, gemeente) -> list[dict]:
 
 
 @then(parsers.parse('vindt de gemeente "{zipnaam}" met daarin "{pdfnaam}"'))
-def _(keten, gemeente, downloadgebied: list[dict], zipnaam: str, pdfnaam: str) -> None:
-    """Het rapport staat als ZIP in het downloadgebied en de ZIP bevat de PDF.
+def _(keten, request, gemeente, downloadgebied: list[dict], zipnaam: str, pdfnaam: str) -> None:
+    """Het rapport staat als ZIP in het downloadgebied en de ZIP bevat de PDF. Bood de harness het
+    rapport zelf aan (als RINIS), dan is het te herkennen aan het referentienummer van dat bericht:
+    een GGk dat zijn downloadgebied bewaart, kan dezelfde naam van een eerdere run nog hebben.
     Voorbeeld: Dan vindt de gemeente "CBS_TECHNISCH_0363_H12016_20160815-090000-001.zip" met daarin "CBS_TECHNISCH_0363_H12016_20160815-090000-001.pdf"
     """
-    item = next((i for i in downloadgebied if i["bestandsnaam"] == zipnaam), None)
-    assert item is not None, f"'{zipnaam}' staat niet in het downloadgebied: {[i['bestandsnaam'] for i in downloadgebied]}"
+    try:
+        verzonden = request.getfixturevalue("verzonden")
+    except pytest.FixtureLookupError:
+        verzonden = None
+    if verzonden is not None and verzonden.berichten:
+        refnr = stuf.read_stuurgegevens(stuf.unwrap(verzonden.berichten[-1][0])).referentienummer
+        item = keten.wait_for(
+            lambda: [i for i in keten.ggk.downloads(gemeente.code) if i["referentienummer"] == refnr],
+            f"het rapport van bericht {refnr} staat niet in het downloadgebied van {gemeente.code}")
+        item = the_one(item, f"het rapport van bericht {refnr}", toon="bestandsnaam")
+        if item["bestandsnaam"] != zipnaam:
+            raise WrongAnswerError("het rapport staat onder een andere naam in het downloadgebied", zipnaam,
+                                   item["bestandsnaam"])
+    else:
+        gevonden = [i for i in downloadgebied if i["bestandsnaam"] == zipnaam]
+        if not gevonden:
+            raise WrongAnswerError(f"'{zipnaam}' staat niet in het downloadgebied", zipnaam,
+                                   [i["bestandsnaam"] for i in downloadgebied])
+        item = the_one(gevonden, f"'{zipnaam}' in het downloadgebied", toon="bestandsnaam")
     names = zipfile.ZipFile(io.BytesIO(keten.ggk.download(gemeente.code, item["id"]))).namelist()
-    assert names == [pdfnaam], f"de ZIP bevat {names}, verwacht [{pdfnaam}]"
+    if names != [pdfnaam]:
+        raise WrongAnswerError(f"de ZIP '{zipnaam}' bevat iets anders", [pdfnaam], names)

@@ -3,7 +3,7 @@ party lives here, one module per party; ``Keten`` holds the four and the control
 spans them. A step knows the business, never an address.
 """
 
-from .base import ChainError, PartyDriver
+from .base import ChainError, NoAnswerError, PartyDriver, WrongAnswerError, the_one
 from .cbs import CbsDriver
 from .gemeente import GemeenteDriver
 from .ggk import GgkDriver, PortaalPagina
@@ -11,4 +11,4 @@ from .keten import Keten
 from .rinis import INBOX, VERZENDMAP, RinisDriver
 
 __all__ = ["INBOX", "VERZENDMAP", "CbsDriver", "ChainError", "GemeenteDriver", "GgkDriver", "Keten",
-           "PartyDriver", "PortaalPagina", "RinisDriver"]
+           "NoAnswerError", "PartyDriver", "PortaalPagina", "RinisDriver", "WrongAnswerError", "the_one"]

@@ -4,15 +4,23 @@ control API every simulated party serves (``/_beheer``, ``/journal``, ``/health`
 
 A driver knows URLs and endpoints; a step knows the business. A partner's real endpoint
 answers only its own business paths: the harness never calls its control API.
+
+A failed check says which of two things went wrong, so a partner knows what to do about it:
+:class:`NoAnswerError` (nothing came within the wait, or the connection failed: a
+``requests`` time-out or connection error of any driver call becomes one) or
+:class:`WrongAnswerError` (something came, and it was not what the check expects).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 
 import requests
 
+from ketentest.herhalen import WACHTTIJD
 from simulators.stuf import CONTENT_TYPE
 
 KLOK = "/_beheer/klok"
@@ -31,8 +39,53 @@ HEALTH = "/health"
 STUF_ONTVANG = "/stuf/ontvang"
 
 
+MEER_TIJD = (f"Geef meer tijd met 'ketentest run --wachttijd SECONDEN' (of de omgevingsvariabele "
+             f"{WACHTTIJD}).")
+
+
+def wachttijd() -> float:
+    """The harness's wait for an answer, in seconds: ``KETENTEST_WACHTTIJD`` or 10."""
+    return float(os.environ.get(WACHTTIJD) or 10.0)
+
+
 class ChainError(AssertionError):
     """A party answered something a scenario did not expect."""
+
+
+class NoAnswerError(ChainError):
+    """Nothing came: no answer, message, file or report within the wait (``seconden``), or
+    the connection failed. The message says what was awaited and how to wait longer."""
+
+    def __init__(self, wat: str, seconden: float | None = None) -> None:
+        self.wat, self.seconden = wat, seconden
+        if seconden is None:
+            super().__init__(f"geen antwoord: {wat}")
+        else:
+            super().__init__(f"geen antwoord binnen {seconden:g} s: {wat}. {MEER_TIJD}")
+
+
+class WrongAnswerError(ChainError):
+    """Something came, and it was not what the check expects: the message says what was
+    expected and what was received."""
+
+    def __init__(self, wat: str, verwacht: object = None, ontvangen: object = None, detail: str = "") -> None:
+        self.wat, self.verwacht, self.ontvangen = wat, verwacht, ontvangen
+        tekst = f"verkeerd antwoord: {wat}"
+        if verwacht is not None or ontvangen is not None:
+            tekst += f" (verwacht: {verwacht}; ontvangen: {ontvangen})"
+        super().__init__(tekst + (f"\n{detail}" if detail else ""))
+
+
+def the_one(kandidaten: Iterable[dict], wat: str, toon: str = "naam") -> dict:
+    """The one item of this scenario among ``kandidaten`` (already narrowed to this scenario's
+    reference or mark); two or more is ambiguous, and the check says so instead of guessing."""
+    lijst = list(kandidaten)
+    if len(lijst) > 1:
+        raise WrongAnswerError(f"{len(lijst)} kandidaten voor {wat}, verwacht één",
+                               1, [item.get(toon, item.get("id")) for item in lijst])
+    if not lijst:
+        raise NoAnswerError(wat)
+    return lijst[0]
 
 
 class PartyDriver:
@@ -55,21 +108,29 @@ class PartyDriver:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        """One HTTP call; a time-out or a failed connection is :class:`NoAnswerError`."""
+        kwargs.setdefault("timeout", self.timeout + 5 if method in ("GET", "POST") else self.timeout)
+        try:
+            return self.session.request(method, self.url(path), **kwargs)
+        except requests.Timeout:
+            raise NoAnswerError(f"{self.name} ({self.base}) beantwoordde {method} {path} niet",
+                                kwargs["timeout"]) from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise NoAnswerError(f"de verbinding met {self.name} ({self.base}) voor {method} {path} "
+                                f"mislukte: {_reden(exc)}") from None
+
     def get(self, path: str, **kwargs) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout + 5)
-        return self.session.get(self.url(path), **kwargs)
+        return self.request("GET", path, **kwargs)
 
     def post(self, path: str, **kwargs) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout + 5)
-        return self.session.post(self.url(path), **kwargs)
+        return self.request("POST", path, **kwargs)
 
     def put(self, path: str, **kwargs) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout)
-        return self.session.put(self.url(path), **kwargs)
+        return self.request("PUT", path, **kwargs)
 
     def delete(self, path: str, **kwargs) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout)
-        return self.session.delete(self.url(path), **kwargs)
+        return self.request("DELETE", path, **kwargs)
 
     # ----------------------------------------------------------- every party
 
@@ -120,7 +181,8 @@ class PartyDriver:
         (``limit``: the whole wait the caller allowed, for the message)."""
         response = self.post(WACHT, params={"seconden": seconds}, timeout=seconds + 5)
         if response.status_code != 200:
-            raise ChainError(f"{self.name} is na {limit} s nog niet klaar: {self.get(TAKEN).text[:500]}")
+            raise NoAnswerError(f"{self.name} is nog niet klaar met zijn werk: {self.get(TAKEN).text[:500]}",
+                                limit)
 
     def journal_mark(self) -> int:
         """The id of the party's last journal entry."""
@@ -181,3 +243,16 @@ class StufPartyDriver(PartyDriver):
         """POST one SOAP message with this SOAPAction, as the neighbour would."""
         return self.post(STUF_ONTVANG, data=body, headers={"Content-Type": CONTENT_TYPE,
                                                            "SOAPAction": f'"{action}"'})
+
+
+def _reden(exc: Exception) -> str:
+    """Why a connection failed, in one phrase (requests nests the cause several levels deep)."""
+    tekst = str(exc)
+    for sleutel, reden in (("Connection refused", "verbinding geweigerd"),
+                           ("RemoteDisconnected", "verbinding verbroken zonder antwoord"),
+                           ("Connection aborted", "verbinding verbroken"),
+                           ("IncompleteRead", "antwoord halverwege afgebroken"),
+                           ("Name or service not known", "onbekende hostnaam")):
+        if sleutel in tekst:
+            return reden
+    return tekst[:200]

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 import requests
 
-from .base import ChainError, StufPartyDriver
+from .base import ChainError, NoAnswerError, StufPartyDriver
 
 UPLOADS = "/api/v1/uploads"
 MAILS = "/api/v1/mails"
@@ -80,8 +80,8 @@ class GgkDriver(StufPartyDriver):
                 if predicate(item):
                     return item
             na = max([na, *(i["id"] for i in new)])
-        raise ChainError(f"binnen {self.timeout:.0f} s geen {what} in het downloadgebied van "
-                         f"{gemeentecode}; wel gezien: {[i['bestandsnaam'] for i in seen]}")
+        raise NoAnswerError(f"geen {what} in het downloadgebied van {gemeentecode}; wel gezien: "
+                            f"{[i['bestandsnaam'] for i in seen] or 'niets nieuws'}", self.timeout)
 
     def download(self, gemeentecode: str, download_id: int) -> bytes:
         """One file of the download area."""

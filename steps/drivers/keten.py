@@ -2,8 +2,9 @@
 timeline, reset, journals, waiting until idle, faults, restarts).
 
 Waiting is always bounded and named: a step that waits says until when, and fails saying
-what it saw. ``Keten`` keeps no per-scenario state: what a scenario began with is the
-``marks`` fixture (conftest.py).
+what it saw (:class:`NoAnswerError`, with the wait and how to lengthen it: ``--wachttijd``).
+``Keten`` keeps no per-scenario state: what a scenario began with is the ``marks`` fixture
+(conftest.py).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
 from simulators.clock import AMSTERDAM
 
-from .base import ChainError, PartyDriver
+from .base import ChainError, NoAnswerError, PartyDriver, wachttijd
 from .cbs import CbsDriver
 from .gemeente import GemeenteDriver
 from .ggk import GgkDriver
@@ -27,6 +28,9 @@ from .rinis import RinisDriver
 
 DRIVERS: dict[str, type[PartyDriver]] = {
     driver.name: driver for driver in (GemeenteDriver, GgkDriver, RinisDriver, CbsDriver)}
+POLL = 0.1
+"""How often a wait asks a partner's endpoint again (its work cannot be awaited otherwise)."""
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,7 +39,8 @@ class Keten:
 
     urls: dict[str, str]
     session: requests.Session = field(default_factory=requests.Session, repr=False)
-    timeout: float = 10.0
+    timeout: float = field(default_factory=wachttijd)
+    """How long a step waits for an answer (env KETENTEST_WACHTTIJD, ``run --wachttijd``)."""
     extern: frozenset[str] = frozenset()
     """Parties played by a partner's real endpoint: the harness only talks to them as a
     neighbour would (no reset, clock, journal or task list), and judges what it sees at its
@@ -168,8 +173,32 @@ class Keten:
             if after == before:
                 return
             if time.monotonic() > deadline:
-                raise ChainError(f"de keten werd binnen {limit} s niet rustig: journalen groeiden nog")
+                raise NoAnswerError("de keten werd niet rustig: de journalen van "
+                                    f"{', '.join(p for p in after if after[p] != before.get(p))} groeiden nog",
+                                    limit)
             before = after
+
+    def wait_for(self, probe: Callable[[], T], wat: str, seconds: float | None = None) -> T:
+        """Ask ``probe`` until it gives something (a truthy value), at most ``seconds`` (the
+        harness's wait); fail with :class:`NoAnswerError` naming ``wat``. Against simulated
+        parties only, a chain that went quiet without it ends the wait: nothing more comes."""
+        limit = seconds or self.timeout
+        deadline = time.monotonic() + limit
+        while True:
+            found = probe()
+            if found:
+                return found
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise NoAnswerError(wat, limit)
+            if self.extern:
+                time.sleep(min(POLL, remaining))
+                continue
+            self.wait_idle(max(0.1, remaining))
+            found = probe()
+            if found:
+                return found
+            raise NoAnswerError(f"{wat} (de keten werd rustig zonder dat het kwam)")
 
     # ------------------------------------------------------- faults, restarts
 

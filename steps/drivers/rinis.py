@@ -29,6 +29,14 @@ class RinisDriver(StufPartyDriver):
         response.raise_for_status()
         return response.json()
 
+    def folder_after(self, folder: str, mark: int) -> list[dict]:
+        """What a folder holds with an id above ``mark``: what came since the mark was taken."""
+        return [item for item in self.folder(folder) if item["id"] > mark]
+
+    def folder_mark(self, folder: str) -> int:
+        """The highest id in a folder (0 when empty): the mark of what was there before."""
+        return max((item["id"] for item in self.folder(folder)), default=0)
+
     def folder_file(self, folder: str, file_id: int) -> bytes:
         """One file of a folder, as the CBS fetches it."""
         response = self.get(f"{self.folder_path(folder)}/{file_id}")
