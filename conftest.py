@@ -26,7 +26,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from ketentest.allure_environment import categories_json, write_environment
 from ketentest.boekhouding import boeken
-from ketentest.herhalen import HERHAAL, rerun_command
+from ketentest.rerun import HERHAAL, rerun_command
 from ketentest.journey import journey_steps
 from ketentest.journey_svg import journey_html, sequence_diagram_svg
 from ketentest.targets import Targets
@@ -216,7 +216,7 @@ def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func
 
 
 def pytest_bdd_after_scenario(request, feature, scenario):
-    # the command that reruns this scenario alone against the same chain (ketentest/herhalen.py)
+    # the command that reruns this scenario alone against the same chain (ketentest/rerun.py)
     herhaal = rerun_command(os.environ.get(HERHAAL) or "ketentest run", scenario.name)
     allure.dynamic.parameter("herhaal", herhaal, excluded=True)
     marks = request.node.stash.get(_MARKS, None)

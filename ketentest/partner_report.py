@@ -14,7 +14,7 @@ Allure result: **geen antwoord** (``NoAnswerError``, or a ``requests`` time-out 
 error: nothing came within the wait, which the message names with the option to raise it) or
 **verkeerd antwoord** (anything else that failed a check: something came, and the message says
 what was expected and what was received). Every failed check carries the command that reruns
-it alone (the Allure parameter ``herhaal``, see ``ketentest/herhalen.py``).
+it alone (the Allure parameter ``herhaal``, see ``ketentest/rerun.py``).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from ketentest.herhalen import rerun_base, rerun_command
+from ketentest.rerun import rerun_base, rerun_command
 from ketentest.targets import Targets, Tls
 from steps.drivers import Keten, NoAnswerError, RinisDriver, WrongAnswerError, the_one
 from steps.drivers.base import wachttijd

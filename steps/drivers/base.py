@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import requests
 
-from ketentest.herhalen import WACHTTIJD
+from ketentest.rerun import WACHTTIJD
 from simulators.stuf import CONTENT_TYPE
 
 KLOK = "/_beheer/klok"
