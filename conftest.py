@@ -26,9 +26,9 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from ketentest.allure_environment import categories_json, write_environment
 from ketentest.boekhouding import boeken
-from ketentest.rerun import HERHAAL, rerun_command
 from ketentest.journey import journey_steps
 from ketentest.journey_svg import journey_html, sequence_diagram_svg
+from ketentest.rerun import HERHAAL, rerun_command
 from ketentest.targets import Targets
 from simulators import auditlog
 from simulators.chain import ProcessChain

@@ -22,8 +22,8 @@ from simulators.clock import clock_from_setting
 from simulators.serve import serve_party
 
 from . import partner_report as partnerrapport
-from .herhalen import HERHAAL, WACHTTIJD, rerun_base
 from .overview import write_overview
+from .rerun import HERHAAL, WACHTTIJD, rerun_base
 from .targets import ENVIRONMENT as TARGETS_VARIABLE
 from .targets import TargetError, check_reachable, make_targets
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .herhalen import rerun_command
+from .rerun import rerun_command
 
 OORDEEL = {"passed": "voldaan", "failed": "niet voldaan", "broken": "fout in de test",
            "skipped": "niet uitgevoerd", "unknown": "onbekend"}
