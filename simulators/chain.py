@@ -8,6 +8,10 @@ Two ways to run a chain:
   set from the same start; a harness moves the clocks over HTTP (``/_beheer/klok``).
 * :class:`Chain`, for unit tests: the four parties in this process, served by waitress in
   threads, sharing one injected clock object, their party objects at hand.
+
+Either serves HTTPS with mutual TLS when made with ``tls=True`` (``ketentest up --tls``,
+docs/beveiliging.md): every party its server certificate of the test CA, every caller
+required to show a client certificate of it.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class Chain:
     extern: dict[str, str] = field(default_factory=dict)
     """Parties played by a partner's real endpoint (``ketentest/targets.py``): not started
     here; their neighbours are given the partner's URL instead."""
+    tls: bool = False
     servers: dict[str, PartyServer] = field(default_factory=dict, init=False)
 
     _urls: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
@@ -71,7 +76,7 @@ class Chain:
     def _serve(self, name: str, port: int) -> PartyServer:
         config = PartyConfig(state_path=self.state_dir / f"{name}.sqlite3", clock=self.clock,
                              urls=self._urls[name], options=self.options.get(name, {}))
-        return PartyServer(name, config, self.host, port)
+        return PartyServer(name, config, self.host, port, self.tls)
 
     def stop_party(self, name: str) -> int:
         """Stop one party (an outage); returns its port, to start it there again."""
@@ -205,6 +210,8 @@ class ProcessChain:
     """Fork the parties from this process (only when it runs no other thread, see
     :class:`ForkedParty`) instead of starting four new interpreters: ``ketentest up`` starts
     in well under a second. Falls back to new interpreters when threads are running."""
+    tls: bool = False
+    """Every party over HTTPS with mutual TLS (``python -m simulators.serve --tls``)."""
     processes: dict[str, subprocess.Popen | ForkedParty] = field(default_factory=dict, init=False)
     _urls: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
@@ -232,7 +239,8 @@ class ProcessChain:
 
     def _spawn(self, name: str, port: int) -> subprocess.Popen | ForkedParty:
         argv = ["--party", name, "--host", self.host, "--port", str(port), "--state-dir",
-                str(self.state_dir), "--klok", self.klok, "--opties", json.dumps(self.options.get(name, {}))]
+                str(self.state_dir), "--klok", self.klok, "--opties", json.dumps(self.options.get(name, {})),
+                *(["--tls"] if self.tls else [])]
         if self.fork and threading.active_count() == 1:
             inherited = [fd for process in self.processes.values()
                          if isinstance(process, ForkedParty) for fd in process.fds()]

@@ -3,6 +3,10 @@
 Connection errors, time-outs and 5xx answers without a StUF answer become
 :class:`TransientError` (the task is tried again later); a 4xx or a Fo03 is an
 answer, never retried. Each worker thread keeps its own keep-alive session.
+
+On a TLS chain (``tls["pki"]``, docs/beveiliging.md) a party trusts the test CA and shows
+the client certificate of the test CA for its organisation; the gemeente simulator, which
+plays every gemeente, shows the certificate of the gemeente a call is made for.
 """
 
 from __future__ import annotations
@@ -19,13 +23,16 @@ from .tasks import TransientError
 class Courier:
     def __init__(self, party: str, journal: Journal, timeout: float = 10.0,
                  tls: dict[str, str | None] | None = None) -> None:
-        """``tls``: towards a partner's endpoint, ``ca`` (a CA bundle to trust) and ``cert``
-        and ``key`` (a client certificate for mutual TLS), as in ``ketentest/targets.py``."""
+        """``tls``: ``ca`` (a CA bundle to trust) and ``cert`` and ``key`` (a client certificate
+        for mutual TLS), as in ``ketentest/targets.py``; or ``pki``: the organisation whose
+        certificate of the test CA to show (``gemeente``: the gemeente of each call), trusting
+        the test CA unless ``ca`` is given."""
         self.party = party
         self.journal = journal
         self.timeout = timeout
         self.tls = tls or {}
         self._local = threading.local()
+        self._per_gemeente = self.tls.get("pki") == "gemeente" and not self.tls.get("cert")
 
     @property
     def session(self) -> requests.Session:
@@ -39,11 +46,23 @@ class Courier:
             if self.tls.get("cert"):
                 key = self.tls.get("key")
                 session.cert = (self.tls["cert"], key) if key else self.tls["cert"]
+            elif self.tls.get("pki"):
+                from . import pki
+
+                session.verify = self.tls.get("ca") or str(pki.ca_bestand())
+                if not self._per_gemeente:
+                    session.cert = pki.client_files(self.tls["pki"])
         return session
 
-    def request(self, method: str, url: str, **kwargs) -> requests.Response:
-        """One HTTP call; raises TransientError when the peer is unreachable or fails (5xx)."""
+    def request(self, method: str, url: str, *, gemeentecode: str | None = None,
+                **kwargs) -> requests.Response:
+        """One HTTP call; raises TransientError when the peer is unreachable or fails (5xx).
+        ``gemeentecode``: the gemeente the call is made for (its certificate, on a TLS chain)."""
         kwargs.setdefault("timeout", self.timeout)
+        if gemeentecode and self._per_gemeente:
+            from . import pki
+
+            kwargs["cert"] = pki.client_files(gemeentecode)
         try:
             response = self.session.request(method, url, **kwargs)
         except (requests.ConnectionError, requests.Timeout,

@@ -6,6 +6,12 @@ and a small control API under ``/_beheer`` (``simulators/beheer/api.py``: clock,
 wait-until-idle, faults, the courier's time-out, a restart) that a test harness uses and a
 real partner does not need.
 
+On a TLS chain (``docs/beveiliging.md``) every request carries a verified client certificate:
+before anything else, :meth:`Party.admit` checks it is valid on the party's (simulated) date
+and that the party's access table (``ACCESS``) lets its organisation call the path; a refusal
+is a 403 and a line in the party's access log (``GET /_beheer/toegang``). Without TLS there is
+no certificate and nothing is checked.
+
 A restart (``POST /_beheer/herstart``, ``simulators/beheer/herstart.py``) replaces the app's
 party by a new one built from the same config. Every view, and the fault middleware,
 finds its party through :func:`party_of` on every request, never through a reference
@@ -25,12 +31,13 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request, url
 from lxml import etree
 from werkzeug.exceptions import HTTPException
 
-from . import __version__, stuf
+from . import __version__, auditlog, stuf
 from .beheer import api as beheer_api
 from .beheer.herstart import Deur
 from .beheer.storingen import Storingen
 from .clock import Clock
 from .courier import Courier
+from .identity import GEMEENTE, HARNESS, Identity, admits, identity_of
 from .kalender import Werkdagkalender
 from .store import Journal, Store
 from .tasks import Handler, Tasks
@@ -47,6 +54,9 @@ CREATE TABLE IF NOT EXISTS instellingen (
 );
 """
 
+
+ACCESS_LOG = "toegang_audit"
+"""The table of every request a party refused on its certificate (a TLS chain)."""
 
 PARTIES = ("gemeente", "ggk", "rinis", "cbs")
 """The four parties in chain order: the one list every module uses."""
@@ -81,12 +91,18 @@ class Party:
 
     name = "party"
     schema = ""
+    ACCESS: tuple[tuple[str, str], ...] = ()
+    """On a TLS chain: per path prefix, whose certificate may call it (a party's name,
+    ``gemeente`` for any gemeente, ``*`` for every certificate of the chain); the first match
+    wins, after the control paths of every party (``simulators.identity.CONTROL_PATHS``). A path
+    not listed is the harness's."""
 
     def __init__(self, config: PartyConfig) -> None:
         self.config = config
         self.clock = config.clock
-        self.store = Store(config.state_path, OUTGOING_SCHEMA + self.schema)
+        self.store = Store(config.state_path, OUTGOING_SCHEMA + auditlog.schema(ACCESS_LOG) + self.schema)
         self.journal = Journal(self.store, self.clock)
+        self.access_log = auditlog.Auditlog(self.store, self.clock, ACCESS_LOG)
         # How long a call to a neighbour may take (option courier_timeout, seconds); a scenario
         # that makes a neighbour hang lowers it for a while (set_courier_timeout).
         self.courier_timeout = float(config.options.get("courier_timeout", 10.0))
@@ -101,6 +117,35 @@ class Party:
 
     def task_handlers(self) -> dict[str, Handler]:
         return {}
+
+    # ------------------------------------------------------ who may call (TLS)
+
+    def admit(self, identity: Identity, method: str, path: str, herkomst: str = "") -> str | None:
+        """Why ``identity`` may not make this request (None: it may): its certificate is not
+        valid on the party's date, or the access table keeps the path for others. A refusal
+        is a line in the access log."""
+        today = self.clock.peek()
+        if not identity.valid_on(today):
+            why = (f"het certificaat van {identity.described} is niet geldig op {today:%d-%m-%Y} "
+                   f"({identity.validity()})")
+        else:
+            who = admits(self.ACCESS, identity, path)
+            why = None if who is None else (f"{path} is bij {self.name} alleen voor {_wie(who)}; het "
+                                            f"certificaat is van {identity.described}")
+        if why is not None:
+            self.refuse(identity, f"{method} {path}", why, herkomst)
+        return why
+
+    def refuse(self, identity: Identity | None, actie: str, why: str, herkomst: str = "",
+               gemeentecode: str | None = None) -> None:
+        """One line in the access log: who was refused what, and why."""
+        self.access_log.schrijf(identity.described if identity else "onbekend (geen geldig certificaat)",
+                                gemeentecode or (identity.gemeentecode if identity else None), actie,
+                                "geweigerd", why, herkomst or "onbekend")
+
+    def refuse_handshake(self, peer: str, why: str) -> None:
+        """The TLS server refused a connection in its handshake (``simulators/https.py``)."""
+        self.refuse(None, "tls-handshake", why, peer)
 
     def task_expiry_handlers(self) -> dict[str, Callable[[dict, str], None]]:
         """Per task kind: what to do when it could not be done before its deadline."""
@@ -150,6 +195,7 @@ class Party:
         Armed faults go first, so a hanging request ends and senders can settle."""
         self.storingen.reset()
         self.courier.timeout = self.courier_timeout
+        self.access_log.wis()
         idle = self.tasks.wait_idle(settle)
         # No task starts while the store is emptied, and one still running (a send that
         # outlived the settle time) ends first: its last side effect happens now, not in the
@@ -203,9 +249,17 @@ def make_app(party: Party, endpoints: dict[str, str], *blueprints: Blueprint) ->
     flask_wsgi = app.wsgi_app
 
     def storend(environ: dict, start_response: Callable):
-        """Faults act before Flask; the party's of this moment (a restart replaces it)."""
+        """Who may call comes first (a TLS chain), then faults, then Flask; the party's of this
+        moment (a restart replaces it)."""
         with deur.binnen():
-            return party_of(app).storingen.handle(flask_wsgi, environ, start_response)
+            party = party_of(app)
+            identity = identity_of(environ)
+            if identity is not None:
+                why = party.admit(identity, environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""),
+                                  f"{environ.get('REMOTE_ADDR', '')}:{environ.get('REMOTE_PORT', '')}")
+                if why is not None:
+                    return _refused(why, start_response)
+            return party.storingen.handle(flask_wsgi, environ, start_response)
 
     app.wsgi_app = storend
     app.register_blueprint(_common_blueprint())
@@ -225,6 +279,17 @@ def make_app(party: Party, endpoints: dict[str, str], *blueprints: Blueprint) ->
             "niets is verwerkt")), 500
 
     return app
+
+
+def _wie(who: str) -> str:
+    return {GEMEENTE: "een gemeente", HARNESS: "de harness"}.get(who, f"de partij {who}")
+
+
+def _refused(why: str, start_response: Callable) -> list[bytes]:
+    body = json.dumps({"fout": "Geen toegang", "melding": why}, ensure_ascii=False).encode()
+    start_response("403 Forbidden", [("Content-Type", "application/json"),
+                                     ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def _dutch(exc: HTTPException) -> str:

@@ -6,6 +6,11 @@ that passes them is handed to the party's handler and stored in the same transac
 as its Bv03, so an acknowledged message is never lost. Duplicates are the receiving
 end's job: the same message again gets the same answer again and is not handled twice;
 another message with a used (zender, referentienummer) gets StUF016.
+
+On a TLS chain the caller's certificate must be that of the one neighbour that sends StUF here
+(``sent_by``: the GGk at RINIS, RINIS at the GGk): a message from any other certificate,
+whatever zender it names, gets a Fo03 StUF013 (the zender does not match the certificate),
+and ``on_refused`` writes the audit line.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -67,6 +73,10 @@ class Receiver:
     geblokkeerd: Callable[[str], bool] = lambda _functie: False
     """Whether messages with this functie are blocked for now (IB103), by the party's beheer."""
     verstoring: Verstoring | None = None
+    sent_by: str | None = None
+    """On a TLS chain: the party whose certificate may send StUF here (None: any)."""
+    on_refused: Callable[[Any, str], None] | None = None
+    """Told of a message refused on its certificate (the identity, why): the audit line."""
     defecten: frozenset[str] = frozenset()
     """Deliberate deviations (``docs/conformiteit.md``), so the conformance suites can show
     they catch them: ``bv03-op-alles`` (no envelope checks: a Bv03 for anything),
@@ -77,11 +87,12 @@ class Receiver:
         with self.store.transaction() as db:
             db.execute(RECEIVER_SCHEMA)
 
-    def receive(self, body: bytes, fo01: str | None = None) -> tuple[bytes, int]:
+    def receive(self, body: bytes, fo01: str | None = None, identity: Any = None) -> tuple[bytes, int]:
         """Answer one HTTP request body: (SOAP bytes, HTTP status).
 
         ``fo01``: an armed fault's foutcode; a message that passes the checks then gets
-        its Bv03 and is refused afterwards with a Fo01 with that code (``verstoring``)."""
+        its Bv03 and is refused afterwards with a Fo01 with that code (``verstoring``).
+        ``identity``: the caller's certificate (``simulators.identity``; None without TLS)."""
         digest = hashlib.sha256(body).hexdigest()
         message: etree._Element | None = None
         sg: stuf.Stuurgegevens | None = None
@@ -106,6 +117,8 @@ class Receiver:
             if sg.ontvanger.organisatie not in self.known_ontvangers:
                 raise stuf.stuf_error(
                     "StUF010", f"ontvanger '{sg.ontvanger.organisatie}' is niet bekend")
+            if identity is not None and self.sent_by is not None and identity.key != self.sent_by:
+                self._refuse_certificate(identity, sg)
             if sg.zender.organisatie not in self.known_zenders:
                 raise stuf.stuf_error("StUF013", f"zender '{sg.zender.organisatie}' is niet bekend")
             if self.functies is not None and sg.functie is not None and sg.functie not in self.functies:
@@ -117,6 +130,16 @@ class Receiver:
             return self._accept(message, sg, body, digest, fo01)
         except stuf.StufError as fault:
             return self._refuse(fault, sg, body)
+
+    def _refuse_certificate(self, identity: Any, sg: stuf.Stuurgegevens) -> None:
+        """The zender does not match the certificate: StUF013, and an audit line."""
+        why = (f"zender '{sg.zender.organisatie}' past niet bij het certificaat van {identity.described}; "
+               f"{self.party.upper()} neemt StUF alleen aan met het certificaat van {self.sent_by.upper()}")
+        if self.on_refused is not None:
+            self.on_refused(identity, why)
+        short = stuf.stuf_error("StUF013", f"zender '{sg.zender.organisatie[:40]}' past niet bij het "
+                                f"certificaat ({identity.identifier or identity.name[:40]})")
+        raise stuf.StufError("StUF013", short.foutbericht.omschrijving, "client", details=why)
 
     def _check_berichtcode(self, code: str) -> None:
         if code not in ALL_BERICHTCODES:

@@ -11,6 +11,10 @@ its neighbours' ports only after they are bound too:
 2. the parent answers ``{"buren": {"rinis": "http://...", ...}}``;
 3. the child starts its task worker and server and writes ``{"klaar": true}``.
 
+With ``--tls`` the party serves HTTPS and requires a client certificate of the test CA
+(:class:`simulators.https.HttpsServedApp`, docs/beveiliging.md), and its courier shows the
+party's own certificate; without, it serves plain HTTP through waitress, as it always did.
+
 The child serves until SIGTERM or SIGINT, or until its stdin closes (the parent is gone),
 then stops server and party cleanly. What it logs goes to stderr, which the parent sends
 to ``<state-dir>/<party>.log``.
@@ -26,6 +30,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -45,11 +50,25 @@ def app_factory(party: str) -> Callable[[PartyConfig], Flask]:
 
 class PartyServer:
     """One party served on ``host:port`` in this process: built from its config, its task
-    worker started with the server, both stopped together."""
+    worker started with the server, both stopped together. ``tls``: over HTTPS with mutual
+    TLS, the party's courier showing the party's certificate (unless its options say which)."""
 
-    def __init__(self, name: str, config: PartyConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, name: str, config: PartyConfig, host: str = "127.0.0.1", port: int = 0,
+                 tls: bool = False) -> None:
         self.name = name
-        self.served = ServedApp(app_factory(name)(config), host, port)
+        self.tls = tls
+        if not tls:
+            self.served = ServedApp(app_factory(name)(config), host, port)
+            return
+        from . import pki
+        from .https import HttpsServedApp
+
+        tls_options = {"pki": name, **config.options.get("tls", {})}
+        config = replace(config, options={**config.options, "tls": tls_options})
+        app = app_factory(name)(config)
+        cert, key = pki.server_files(name, (host,))
+        self.served = HttpsServedApp(app, host, port, cert=cert, key=key, ca=str(pki.ca_bestand()),
+                                     on_refused=lambda peer, why: party_of(app).refuse_handshake(peer, why))
 
     @property
     def url(self) -> str:
@@ -77,14 +96,14 @@ class PartyServer:
 
 def serve_party(name: str, state_dir: Path, clock: Clock, host: str = "127.0.0.1", port: int = 0,
                 urls: dict[str, str] | None = None, options: dict[str, Any] | None = None,
-                start: bool = True) -> PartyServer:
+                start: bool = True, tls: bool = False) -> PartyServer:
     """One party alone, as a partner runs it next to its own endpoints (``ketentest up --party``),
     or as one process of a :class:`~simulators.chain.ProcessChain`: its state in
     ``state_dir/<name>.sqlite3``, its neighbours at ``urls``. Bound to its port; started unless
-    ``start`` is False."""
+    ``start`` is False; over HTTPS with mutual TLS when ``tls``."""
     Path(state_dir).mkdir(parents=True, exist_ok=True)
     config = PartyConfig(Path(state_dir) / f"{name}.sqlite3", clock, dict(urls or {}), dict(options or {}))
-    server = PartyServer(name, config, host, port)
+    server = PartyServer(name, config, host, port, tls)
     return server.start() if start else server
 
 
@@ -97,6 +116,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--klok", default="wall", help="'wall' or an ISO moment to start a simulated clock")
     parser.add_argument("--opties", default="{}", help="the party's options as a JSON object")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with mutual TLS (test CA)")
     return parser.parse_args(argv)
 
 
@@ -117,7 +137,7 @@ def main(argv: list[str] | None = None, instream: TextIO | None = None,
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     server = serve_party(args.party, args.state_dir, clock_from_setting(args.klok), args.host, args.port,
-                         options=json.loads(args.opties), start=False)
+                         options=json.loads(args.opties), start=False, tls=args.tls)
     try:
         say({"partij": args.party, "url": server.url})
         line = instream.readline()

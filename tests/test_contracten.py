@@ -374,6 +374,7 @@ def _beheer(chain: Chain, call: Traffic) -> None:
     call("cbs", "DELETE", f"/_beheer/storing/{armed['nieuw'][0]}", 200)
     call("cbs", "DELETE", f"/_beheer/storing/{armed['nieuw'][0]}", 404)
     call("cbs", "DELETE", "/_beheer/storing", 200)
+    call("rinis", "GET", "/_beheer/toegang?gemeente=0363&na=0", 200)
     for party in ("ggk", "cbs"):
         call(party, "GET", "/_beheer/taken", 200)
         call(party, "GET", "/_beheer/taken/later", 200)

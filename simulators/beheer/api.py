@@ -129,6 +129,13 @@ def blueprint(party_of: Callable[[], Any]) -> Blueprint:
         """Work that falls due when the clock moves on, earliest first."""
         return jsonify(party_of().tasks.later())
 
+    @bp.get("/_beheer/toegang")
+    def access_log():
+        """Every request the party refused on its certificate (a TLS chain), oldest first;
+        filters ``gemeente``, ``actie``, ``na``."""
+        return jsonify(party_of().access_log.lees(request.args.get("gemeente"), request.args.get("actie"),
+                                                  request.args.get("na", default=0, type=int)))
+
     @bp.post("/_beheer/wacht")
     def wait_idle():
         """Wait until the party has no open task (at most ``seconden``, default 10)."""

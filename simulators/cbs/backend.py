@@ -32,6 +32,7 @@ from .. import auditlog, pki
 from ..beheer import defects
 from ..gmsd import metagegevens, periodes
 from ..gmsd.gemeenten import gemeenten
+from ..identity import ANYONE
 from ..party import Party, PartyConfig
 from ..store import Entry
 from . import leveringen as lv
@@ -88,6 +89,8 @@ class Refused(ValueError):
 class Cbs(Party):
     name = "cbs"
     schema = SCHEMA + lv.SCHEMA + optin.SCHEMA + auditlog.schema("cbs_audit")
+    ACCESS = (("/rinis/nieuw", "rinis"), ("/_beheer/ca.pem", ANYONE))
+    """On a TLS chain: only RINIS announces a file; everyone may fetch the CA that CBS trusts."""
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)

@@ -21,6 +21,7 @@ from typing import Any
 from ..gmsd import periodes
 from ..gmsd.gemeenten import gemeenten
 from ..gmsd.generator import DEFAULT_ROWS, SOORTEN, bestandsnaam, generate
+from ..identity import ANYONE
 from ..party import Party, PartyConfig
 from ..store import Entry
 from ..tasks import TransientError
@@ -86,6 +87,9 @@ class DeliveryRefused(Refused):
 class Gemeente(Party):
     name = "gemeente"
     schema = SCHEMA
+    ACCESS = (("/notificaties", "ggk"), ("/testbestanden", ANYONE), ("/", ANYONE))
+    """On a TLS chain: only the GGk notifies; a person's test-file page is open to every
+    certificate; composing and delivering on request is the harness's."""
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)

@@ -73,7 +73,7 @@ class GgkWebService:
 
     def upload(self, gemeentecode: str, gebruiker: str, files: list[tuple[str, bytes]]) -> UploadAnswer:
         response = self.courier.request(
-            "POST", self.base_url() + "/api/v1/uploads",
+            "POST", self.base_url() + "/api/v1/uploads", gemeentecode=gemeentecode,
             data={"gemeentecode": gemeentecode, "gebruiker": gebruiker},
             files=[("bestand", (name, data)) for name, data in files])
         return UploadAnswer(response.status_code, response.json(), response.content, response.text)
@@ -81,7 +81,7 @@ class GgkWebService:
     def download_item(self, gemeentecode: str, download_id: int) -> Download | None:
         """The listing's entry for this download, or None when it is not (yet) there."""
         listing = self.courier.request(
-            "GET", f"{self.base_url()}/api/v1/gemeenten/{gemeentecode}/downloads",
+            "GET", f"{self.base_url()}/api/v1/gemeenten/{gemeentecode}/downloads", gemeentecode=gemeentecode,
             params={"na": download_id - 1}).json()
         item = next((i for i in listing if i["id"] == download_id), None)
         if item is None:
@@ -91,6 +91,7 @@ class GgkWebService:
 
     def download(self, gemeentecode: str, download_id: int) -> bytes:
         response = self.courier.request(
-            "GET", f"{self.base_url()}/api/v1/gemeenten/{gemeentecode}/downloads/{download_id}")
+            "GET", f"{self.base_url()}/api/v1/gemeenten/{gemeentecode}/downloads/{download_id}",
+            gemeentecode=gemeentecode)
         response.raise_for_status()
         return response.content

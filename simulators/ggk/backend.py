@@ -14,10 +14,16 @@ Ggk itself wires them, routes what comes in from RINIS, and answers the JSON web
 (``views.py``) with one method per view. Every StUF message is built or read in
 ``messages.py``.
 
-Where it differs from the real GGk: the web service trusts the gemeente and user it is
-given (only the portal checks an eHerkenning login, simulated), no real e-mail (a mail is a
-row in the ``mails`` outbox; a notification is also a call to the gemeente simulator, and a
-line in ``meldingen``).
+On a TLS chain (docs/beveiliging.md) the web service takes the gemeente from the caller's
+certificate: a request for another gemeente is refused (403, and a line in the access log),
+except that the uitvoerder of a samenwerkingsverband sees its members' uploads and download
+areas (it delivers for them); its StUF endpoint takes messages only with RINIS's
+certificate (``ACCESS``, and the receiver's ``sent_by``).
+
+Where it differs from the real GGk: without TLS the web service trusts the gemeente and user
+it is given (only the portal checks an eHerkenning login, simulated), no real e-mail (a mail
+is a row in the ``mails`` outbox; a notification is also a call to the gemeente simulator,
+and a line in ``meldingen``).
 """
 
 from __future__ import annotations
@@ -28,11 +34,12 @@ from .. import stuf
 from ..auditlog import Auditlog
 from ..beheer import defects as defecten
 from ..gmsd.gemeenten import gemeenten
+from ..identity import ANYONE, GEMEENTE, Identity
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..tijdlijn import Tijdlijn
 from . import downloads, mail, messages, optin, uploads
-from .common import UploadRefused
+from .common import AccessRefused, UploadRefused
 from .downloads import DownloadArea
 from .mail import Mail
 from .optin import OptinDesk, OptinResult
@@ -48,6 +55,10 @@ FAULT_FO01 = "fo01_rinis"
 class Ggk(Party):
     name = "ggk"
     schema = uploads.SCHEMA + downloads.SCHEMA + optin.SCHEMA + mail.SCHEMA + portaal.SCHEMA
+    ACCESS = (("/api/v1/uploads", GEMEENTE), ("/api/v1/gemeenten/", GEMEENTE),
+              ("/stuf/", ANYONE), ("/portaal", ANYONE))
+    """The web service is the gemeenten's; the StUF endpoint answers every certificate (the
+    receiver refuses all but RINIS's with a Fo03); the portal has its own login."""
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
@@ -82,7 +93,8 @@ class Ggk(Party):
             handlers={"Du01": self._receive_report, "Di01": self._receive_report,
                       "Fo01": self._receive_fo01},
             known_zenders={"CBS", "RINIS"}, known_ontvangers=self.gemeenten, defecten=self.defecten,
-            verstoring=self._verstoord,
+            verstoring=self._verstoord, sent_by="rinis",
+            on_refused=lambda identity, why: self.refuse(identity, "stuf", why),
         )
 
     def task_handlers(self):
@@ -108,33 +120,63 @@ class Ggk(Party):
 
     # ------------------------------------------------------- the web service
 
+    def acting_for(self, identity: Identity | None, gemeentecode: str, actie: str, *,
+                   members: bool = False) -> str:
+        """The gemeente a web-service request is for. Without TLS (no ``identity``): the one
+        named. On a TLS chain: the certificate's gemeente; naming another is refused (403, and
+        an access-log line) unless ``members`` and the certificate's gemeente is the uitvoerder
+        of that gemeente's samenwerkingsverband."""
+        if identity is None:
+            return gemeentecode
+        eigen = identity.gemeentecode or ""
+        if not gemeentecode or gemeentecode == eigen or (
+                members and self.verbanden.may_act_for(eigen, gemeentecode)):
+            return gemeentecode or eigen
+        naam = self.gemeenten.get(gemeentecode)
+        why = (f"het certificaat is van {identity.described}: u kunt niet {actie} voor gemeente "
+               f"{gemeentecode}{f' ({naam})' if naam else ''}"
+               + (" (alleen die gemeente zelf of de uitvoerder van haar samenwerkingsverband)" if members
+                  else ""))
+        self.refuse(identity, actie, why, "webservice", gemeentecode)
+        raise AccessRefused(why)
+
     def upload(self, gemeentecode: str, gebruiker: str, files: list[tuple[str, bytes]],
-               namens: str = "") -> list[UploadResult]:
+               namens: str = "", identity: Identity | None = None) -> list[UploadResult]:
+        """On a TLS chain the gemeente is the certificate's (an uitvoerder names a member in
+        ``namens``, as without TLS)."""
+        gemeentecode = self.acting_for(identity, gemeentecode, "aanleveren")
         return self.upload_desk.upload(gemeentecode, gebruiker, files, namens)
 
-    def uploads(self, gemeentecode: str) -> list[dict]:
+    def uploads(self, gemeentecode: str, identity: Identity | None = None) -> list[dict]:
+        gemeentecode = self.acting_for(identity, gemeentecode, "de aanleveringen inzien", members=True)
         return self.upload_desk.uploads(gemeentecode)
 
-    def downloads(self, gemeentecode: str, after: int = 0, wait: float = 0.0) -> list[dict]:
+    def downloads(self, gemeentecode: str, after: int = 0, wait: float = 0.0,
+                  identity: Identity | None = None) -> list[dict]:
+        gemeentecode = self.acting_for(identity, gemeentecode, "het downloadgebied inzien", members=True)
         return self.download_area.listing(gemeentecode, after, wait)
 
-    def download(self, gemeentecode: str, download_id: int) -> tuple[str, bytes, str] | None:
+    def download(self, gemeentecode: str, download_id: int,
+                 identity: Identity | None = None) -> tuple[str, bytes, str] | None:
+        gemeentecode = self.acting_for(identity, gemeentecode, "een bestand downloaden", members=True)
         return self.download_area.fetch(gemeentecode, download_id)
 
-    def optin(self, gemeentecode: str, body: object) -> OptinResult:
-        return self.optin_desk.optin(gemeentecode, body)
+    def optin(self, gemeentecode: str, body: object, identity: Identity | None = None) -> OptinResult:
+        return self.optin_desk.optin(self.acting_for(identity, gemeentecode, "een opt-in indienen"), body)
 
-    def optins(self, gemeentecode: str) -> list[dict]:
-        return self.optin_desk.optins(gemeentecode)
+    def optins(self, gemeentecode: str, identity: Identity | None = None) -> list[dict]:
+        return self.optin_desk.optins(self.acting_for(identity, gemeentecode, "de opt-ins inzien"))
 
-    def intrekken(self, gemeentecode: str, body: object) -> OptinResult:
-        return self.optin_desk.intrekken(gemeentecode, body)
+    def intrekken(self, gemeentecode: str, body: object, identity: Identity | None = None) -> OptinResult:
+        return self.optin_desk.intrekken(self.acting_for(identity, gemeentecode, "een levering intrekken"),
+                                         body)
 
-    def register_gebruiker(self, gemeentecode: str, body: object) -> dict:
-        return self.mail.register_gebruiker(gemeentecode, body)
+    def register_gebruiker(self, gemeentecode: str, body: object, identity: Identity | None = None) -> dict:
+        return self.mail.register_gebruiker(
+            self.acting_for(identity, gemeentecode, "een gebruiker registreren"), body)
 
-    def gebruikers(self, gemeentecode: str) -> list[dict]:
-        return self.mail.gebruikers(gemeentecode)
+    def gebruikers(self, gemeentecode: str, identity: Identity | None = None) -> list[dict]:
+        return self.mail.gebruikers(self.acting_for(identity, gemeentecode, "de gebruikers inzien"))
 
     def mails(self, aan: str | None = None) -> list[dict]:
         return self.mail.mails(aan)
@@ -146,8 +188,9 @@ class Ggk(Party):
     def set_samenwerkingsverbanden(self, raw: object) -> list[dict]:
         return self.verbanden.replace(raw)
 
-    def samenwerking(self, gemeentecode: str) -> dict:
+    def samenwerking(self, gemeentecode: str, identity: Identity | None = None) -> dict:
         """What the other members of the gemeente's partnerships uploaded and fetched."""
+        gemeentecode = self.acting_for(identity, gemeentecode, "het samenwerkingsverband inzien")
         verbanden = self.verbanden.of(gemeentecode)
         leden: list[dict] = []
         for verband in verbanden:
@@ -165,8 +208,9 @@ class Ggk(Party):
 
     # -------------------------------------------------------------- from RINIS
 
-    def receive(self, body: bytes, fo01: str | None = None) -> tuple[bytes, int]:
-        return self.receiver.receive(body, fo01)
+    def receive(self, body: bytes, fo01: str | None = None,
+                identity: Identity | None = None) -> tuple[bytes, int]:
+        return self.receiver.receive(body, fo01, identity)
 
     def _verstoord(self, message, sg: stuf.Stuurgegevens, code: str, db) -> str | None:
         """An armed ``fo01`` fault: the report got its Bv03 and is now refused with a Fo01 to

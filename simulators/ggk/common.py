@@ -27,6 +27,15 @@ class Refused(ValueError):
         self.status = status
 
 
+class AccessRefused(Refused):
+    """The certificate's gemeente may not do this (a TLS chain): 403."""
+
+    fout = "Geen toegang"
+
+    def __init__(self, melding: str) -> None:
+        super().__init__(melding, 403)
+
+
 class UploadRefused(Refused):
     fout = "Upload geweigerd"
 

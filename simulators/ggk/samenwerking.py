@@ -128,6 +128,11 @@ class Samenwerkingsverbanden:
         """The partnerships this gemeente is in (as uitvoerder or member)."""
         return [v for v in self.current() if gemeentecode in v.gemeenten]
 
+    def may_act_for(self, gemeentecode: str, lid: str) -> bool:
+        """Whether this gemeente acts for ``lid``: it is ``lid``, or the uitvoerder of a partnership
+        ``lid`` is a member of (it uploads for the member and fetches the member's reports)."""
+        return gemeentecode == lid or lid in self.members_for(gemeentecode)
+
     def members_for(self, uitvoerder: str) -> list[str]:
         """The members this gemeente may upload for, as the uitvoerder of their partnerships."""
         leden = [lid for v in self.current() if v.uitvoerder == uitvoerder for lid in v.leden]

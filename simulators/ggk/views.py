@@ -10,6 +10,7 @@ from dataclasses import asdict
 from flask import Blueprint, Response, jsonify, request
 
 from ..beheer.storingen import FO01_SLEUTEL
+from ..identity import identity_of
 from ..party import party_of
 from ..stuf import CONTENT_TYPE
 from .common import Refused
@@ -42,26 +43,27 @@ def refused(exc: Refused):
 def upload():
     files = [(f.filename or "", f.read()) for f in request.files.getlist("bestand")]
     results = party_of().upload(request.form.get("gemeentecode", ""), request.form.get("gebruiker", ""),
-                                files, namens=request.form.get("namens", ""))
+                                files, namens=request.form.get("namens", ""),
+                                identity=identity_of(request.environ))
     return jsonify(uploads=[asdict(r) | {"referenties": [
         {"bestand": b, "referentie": ref} for b, ref in r.referenties]} for r in results]), 201
 
 
 @bp.get("/api/v1/gemeenten/<gemeentecode>/uploads")
 def uploads(gemeentecode: str):
-    return jsonify(party_of().uploads(gemeentecode))
+    return jsonify(party_of().uploads(gemeentecode, identity_of(request.environ)))
 
 
 @bp.get("/api/v1/gemeenten/<gemeentecode>/downloads")
 def downloads(gemeentecode: str):
     after = request.args.get("na", default=0, type=int)
     wait = request.args.get("wacht", default=0.0, type=float)
-    return jsonify(party_of().downloads(gemeentecode, after, wait))
+    return jsonify(party_of().downloads(gemeentecode, after, wait, identity_of(request.environ)))
 
 
 @bp.get("/api/v1/gemeenten/<gemeentecode>/downloads/<int:download_id>")
 def download(gemeentecode: str, download_id: int):
-    found = party_of().download(gemeentecode, download_id)
+    found = party_of().download(gemeentecode, download_id, identity_of(request.environ))
     if found is None:
         return jsonify(fout="Niet gevonden", melding=(
             f"download {download_id} bestaat niet in het downloadgebied van {gemeentecode}")), 404
@@ -72,34 +74,35 @@ def download(gemeentecode: str, download_id: int):
 
 @bp.post("/api/v1/gemeenten/<gemeentecode>/optin")
 def optin(gemeentecode: str):
-    result = party_of().optin(gemeentecode, request.get_json(silent=True))
+    result = party_of().optin(gemeentecode, request.get_json(silent=True), identity_of(request.environ))
     return jsonify(asdict(result)), 201
 
 
 @bp.get("/api/v1/gemeenten/<gemeentecode>/optin")
 def optins(gemeentecode: str):
-    return jsonify(party_of().optins(gemeentecode))
+    return jsonify(party_of().optins(gemeentecode, identity_of(request.environ)))
 
 
 @bp.post("/api/v1/gemeenten/<gemeentecode>/intrekken")
 def intrekken(gemeentecode: str):
-    result = party_of().intrekken(gemeentecode, request.get_json(silent=True))
+    result = party_of().intrekken(gemeentecode, request.get_json(silent=True), identity_of(request.environ))
     return jsonify(asdict(result)), 201
 
 
 @bp.get("/api/v1/gemeenten/<gemeentecode>/samenwerking")
 def samenwerking(gemeentecode: str):
-    return jsonify(party_of().samenwerking(gemeentecode))
+    return jsonify(party_of().samenwerking(gemeentecode, identity_of(request.environ)))
 
 
 @bp.post("/api/v1/gemeenten/<gemeentecode>/gebruikers")
 def register_gebruiker(gemeentecode: str):
-    return jsonify(party_of().register_gebruiker(gemeentecode, request.get_json(silent=True))), 201
+    return jsonify(party_of().register_gebruiker(gemeentecode, request.get_json(silent=True),
+                                                 identity_of(request.environ))), 201
 
 
 @bp.get("/api/v1/gemeenten/<gemeentecode>/gebruikers")
 def gebruikers(gemeentecode: str):
-    return jsonify(party_of().gebruikers(gemeentecode))
+    return jsonify(party_of().gebruikers(gemeentecode, identity_of(request.environ)))
 
 
 @bp.get("/api/v1/mails")
@@ -120,5 +123,6 @@ def set_samenwerkingsverbanden():
 
 @bp.post("/stuf/ontvang")
 def ontvang():
-    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_SLEUTEL))
+    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_SLEUTEL),
+                                         identity_of(request.environ))
     return Response(payload, status=status, content_type=CONTENT_TYPE)

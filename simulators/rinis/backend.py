@@ -35,6 +35,7 @@ from ..beheer import defects
 from ..gmsd import metagegevens, rapportnaam
 from ..gmsd.gemeenten import gemeenten
 from ..gmsd.optinnaam import ONTVANGEN_NAAM as OPTIN_NAAM
+from ..identity import ANYONE, Identity
 from ..party import Party, PartyConfig
 from ..receiver import Receiver
 from ..store import Entry
@@ -123,6 +124,9 @@ def _not_found(folder: str, file_id: int) -> FolderRefused:
 class Rinis(Party):
     name = "rinis"
     schema = SCHEMA
+    ACCESS = (("/stuf/", ANYONE), ("/mappen", "cbs"))
+    """On a TLS chain: StUF from every certificate of the chain (the receiver refuses all but
+    the GGk's with a Fo03 StUF013), the folders for CBS only."""
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
@@ -136,6 +140,7 @@ class Rinis(Party):
             known_zenders=set(self.gemeenten) | {"IB"}, known_ontvangers={"CBS"},
             functies=set(self.mappen["inbox"]) | set(self.mappen["verzend"].values()),
             geblokkeerd=self.is_blocked, verstoring=self._refuse_for_storing, defecten=self.defecten,
+            sent_by="ggk", on_refused=lambda identity, why: self.refuse(identity, "stuf", why),
         )
 
     def task_handlers(self):
@@ -185,8 +190,9 @@ class Rinis(Party):
 
     # ------------------------------------------------------------ from the GGk
 
-    def receive(self, body: bytes, fo01: str | None = None) -> tuple[bytes, int]:
-        return self.receiver.receive(body, fo01)
+    def receive(self, body: bytes, fo01: str | None = None,
+                identity: Identity | None = None) -> tuple[bytes, int]:
+        return self.receiver.receive(body, fo01, identity)
 
     def _receive_di01(self, message, sg: stuf.Stuurgegevens, db: sqlite3.Connection) -> str | None:
         if sg.zender.organisatie not in self.gemeenten:  # IB sends RINIS only Fo01s

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request
 
 from ..beheer.storingen import FO01_SLEUTEL
+from ..identity import identity_of
 from ..party import party_of
 from ..stuf import CONTENT_TYPE
 from .backend import FolderRefused
@@ -34,7 +35,8 @@ def refused(exc: FolderRefused):
 
 @bp.post("/stuf/ontvang")
 def receive():
-    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_SLEUTEL))
+    payload, status = party_of().receive(request.get_data(), request.environ.get(FO01_SLEUTEL),
+                                         identity_of(request.environ))
     return Response(payload, status=status, content_type=CONTENT_TYPE)
 
 
