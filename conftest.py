@@ -12,6 +12,7 @@ command that reruns it alone (the Allure parameter ``herhaal``: ``ketentest run 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -29,11 +30,12 @@ from ketentest.boekhouding import boeken
 from ketentest.journey import journey_steps
 from ketentest.journey_svg import journey_html, sequence_diagram_svg
 from ketentest.rerun import HERHAAL, rerun_command
-from ketentest.targets import Targets
+from ketentest.targets import TLS_VARIABLE, Targets
 from simulators import auditlog
-from simulators.chain import ProcessChain
+from simulators.chain import PARTIES, ProcessChain
 from simulators.kalender import DAGEN_KORT
 from steps.drivers import Keten, NoAnswerError
+from steps.drivers.tls import Certificates
 
 # A module comes after the step modules it imports (pytest rewrites a plugin on import).
 pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.mappen",
@@ -54,24 +56,47 @@ NIET_BEREIKT = (requests.RequestException, NoAnswerError)
 
 
 @pytest.fixture(scope="session")
-def keten(request, tmp_path_factory) -> Keten:
-    """The chain the scenarios drive, over HTTP only."""
+def _chains(request, tmp_path_factory):
+    """The chains of the session, each started when a scenario first needs it: without TLS, as
+    users run it, and with TLS (``docs/beveiliging.md``) for the scenarios tagged @tls, or for
+    every scenario with ``ketentest run --tls``."""
+    started: dict[bool, Keten] = {}
+    with contextlib.ExitStack() as stack:
+        def chain(tls: bool) -> Keten:
+            if tls not in started:
+                started[tls] = _start_chain(request, tmp_path_factory, stack, tls, first=not started)
+            return started[tls]
+
+        yield chain
+
+
+@pytest.fixture
+def keten(request, _chains) -> Keten:
+    """The chain the scenario drives, over HTTP only."""
+    return _chains(bool(os.environ.get(TLS_VARIABLE)) or request.node.get_closest_marker("tls") is not None)
+
+
+def _start_chain(request, tmp_path_factory, stack: contextlib.ExitStack, tls: bool, first: bool) -> Keten:
     given = os.environ.get("KETENTEST_URLS")
     if given:
         keten = Keten(json.loads(given))
         _describe_environment(request, keten, simulated=set())
-        yield keten
-        return
+        return keten
     doelen = Targets.from_environment()  # ketentest run --target: a partner's endpoint plays a party
-    tls = {p: {"tls": doelen.tls.__dict__} for p in ("gemeente", "ggk", "rinis", "cbs")} if doelen else {}
+    certificates = Certificates.of_test_ca(doelen.tls.ca) if tls else None
+    options = ({p: {"tls": {"ca": certificates.ca}} for p in PARTIES} if tls and doelen
+               else {p: {"tls": doelen.tls.__dict__} for p in PARTIES} if doelen else {})
     # the chain users run: every party its own process, its clock set from START over HTTP
-    with ProcessChain(tmp_path_factory.mktemp("keten"), START.isoformat(), doelen.host, doelen.poorten,
-                      options=tls, extern=doelen.urls) as chain:
-        keten = Keten(chain.urls, extern=frozenset(doelen.urls))
+    chain = stack.enter_context(ProcessChain(tmp_path_factory.mktemp("keten-tls" if tls else "keten"),
+                                             START.isoformat(), doelen.host, doelen.poorten, options=options,
+                                             extern=doelen.urls, tls=tls))
+    keten = Keten(chain.urls, extern=frozenset(doelen.urls), tls=certificates)
+    if not tls:
         doelen.tls.apply(keten.session)
-        keten.session.hooks["response"].append(_attach_partner_exchange(keten))
+    keten.session.hooks["response"].append(_attach_partner_exchange(keten))
+    if first:
         _describe_environment(request, keten, simulated=set(keten.eigen))
-        yield keten
+    return keten
 
 
 @pytest.fixture
@@ -296,6 +321,16 @@ def _attach_audit(keten: Keten) -> None:
             continue  # evidence, not the verdict
         if regels:
             allure.attach(auditlog.als_tabel(regels), name=naam, attachment_type=allure.attachment_type.TEXT)
+    if keten.tls is None:
+        return
+    for party in keten.eigen:  # a TLS chain: what each party refused on a caller's certificate
+        try:
+            regels = keten.party(party).access_log()
+        except (*NIET_BEREIKT, ValueError):
+            continue
+        if regels:
+            allure.attach(auditlog.als_tabel(regels), name=f"toegangslog {party}",
+                          attachment_type=allure.attachment_type.TEXT)
 
 
 def _attach_journey(titel: str, journals: dict[str, list[dict]]) -> None:

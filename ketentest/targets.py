@@ -26,6 +26,8 @@ import requests
 PARTIJEN = ("gemeente", "ggk", "rinis", "cbs")
 ENVIRONMENT = "KETENTEST_DOELEN"
 """The environment variable through which ``ketentest run`` hands the targets to pytest."""
+TLS_VARIABLE = "KETENTEST_TLS"
+"""Set by ``ketentest run --tls``: every scenario on a chain served with mutual TLS."""
 
 
 class TargetError(ValueError):

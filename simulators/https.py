@@ -12,8 +12,15 @@ check the certificate's dates (``X509_V_FLAG_NO_CHECK_TIME``): a party checks th
 own, simulated, clock, as CBS checks a signature (``party.py``).
 
 cheroot does the handshake in its accepting thread, one connection at a time, with the
-server's time-out (10 s); on loopback a handshake takes about a millisecond, and clients
-keep their connections alive.
+server's time-out; on loopback a handshake takes about a millisecond, and clients keep their
+connections alive.
+
+Two habits of waitress that the chain relies on are kept (:class:`_Gateway`): a request's body
+is read to its end even when the app answered without reading it (a 413 or a 403 reaches a
+client that is still sending, and the next request on the connection starts clean); and the
+fault middleware's ways to break a connection (``simulators/beheer/storingen.py``) work the
+same: waitress's ``ClientDisconnected`` closes the connection without an answer, an answer
+shorter than its ``Content-Length`` closes it after what was sent.
 """
 
 from __future__ import annotations
@@ -25,11 +32,15 @@ from collections.abc import Callable
 
 from cheroot import errors, wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+from waitress.channel import ClientDisconnected
 
 logger = logging.getLogger("ketentest.https")
 
 X509_V_FLAG_NO_CHECK_TIME = 0x200000
 """OpenSSL's flag: verify the chain, not the dates (the party checks those on its clock)."""
+
+MAX_DRAINED = 1024 * 1024 * 1024
+"""The most of an unread request body read away (waitress's largest request body, 1 GiB)."""
 
 Refused = Callable[[str, str], None]
 """Told of a refused handshake: (the peer's address, why, in Dutch)."""
@@ -91,6 +102,38 @@ class _Adapter(BuiltinSSLAdapter):
             raise
 
 
+class _Gateway(wsgi.Gateway_10):
+    """cheroot's WSGI gateway with waitress's habits (see the module's docstring)."""
+
+    written = 0
+
+    def write(self, chunk: bytes) -> None:
+        super().write(chunk)
+        self.written += len(chunk)
+
+    def respond(self) -> None:
+        try:
+            super().respond()
+        except ClientDisconnected:
+            if not self.req.sent_headers:
+                raise errors.FatalSSLAlert("verbinding verbroken zonder antwoord") from None
+            self.req.close_connection = True
+            return
+        declared = self.remaining_bytes_out  # cheroot keeps the Content-Length here
+        if declared is not None and self.written < declared:  # a cut-off answer: the client sees it end
+            self.req.close_connection = True
+        self._drain()
+
+    def _drain(self) -> None:
+        rfile, drained = self.req.rfile, 0
+        while drained < MAX_DRAINED:
+            chunk = rfile.read(64 * 1024)
+            if not chunk:
+                return
+            drained += len(chunk)
+        self.req.close_connection = True
+
+
 class _Server(wsgi.Server):
     """cheroot's WSGI server, logging through :mod:`logging` (a refused handshake is normal
     here: it is audited, not printed)."""
@@ -111,6 +154,7 @@ class HttpsServedApp:
         self.host = host
         self._server = _Server((host, port), app, numthreads=threads, max=64, request_queue_size=64,
                                server_name="ketentest", timeout=30, shutdown_timeout=5)
+        self._server.gateway = _Gateway
         self._server.ssl_adapter = _Adapter(server_context(cert, key, ca), on_refused)
         self._server.prepare()  # binds: the port is known from here on
         self.port = int(self._server.bind_addr[1])

@@ -340,3 +340,13 @@ def client_files(key: str) -> tuple[str, str]:
 def server_files(party: str, hosts: tuple[str, ...] = ()) -> tuple[str, str]:
     """The files of a party's server certificate (cached per process)."""
     return files(server_certificate(party, hosts), f"server-{party}")
+
+
+def trust_bundle(*extra: str) -> str:
+    """A CA bundle file holding the test CA and the PEM files ``extra`` (a partner's own CA)."""
+    data = ca_pem() + b"".join(Path(path).read_bytes().rstrip(b"\n") + b"\n" for path in extra)
+    if not extra:
+        return str(ca_bestand())
+    path = _folder() / f"vertrouwd-{hashlib.sha256(data).hexdigest()[:12]}.pem"
+    _write(path, data, 0o644)
+    return str(path)

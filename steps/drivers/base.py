@@ -3,7 +3,9 @@ control API every simulated party serves (``/_beheer``, ``/journal``, ``/health`
 ``simulators/beheer/api.py`` and ``simulators/party.py``).
 
 A driver knows URLs and endpoints; a step knows the business. A partner's real endpoint
-answers only its own business paths: the harness never calls its control API.
+answers only its own business paths: the harness never calls its control API. On a TLS chain
+a driver also knows which party the harness plays on each path (``ROLES``), and shows that
+party's certificate there (``tls.py``).
 
 A failed check says which of two things went wrong, so a partner knows what to do about it:
 :class:`NoAnswerError` (nothing came within the wait, or the connection failed: a
@@ -23,6 +25,8 @@ import requests
 from ketentest.rerun import WACHTTIJD
 from simulators.stuf import CONTENT_TYPE
 
+from .tls import HARNESS, Certificates
+
 KLOK = "/_beheer/klok"
 TIJDLIJN = "/_beheer/tijdlijn"
 RESET = "/_beheer/reset"
@@ -33,6 +37,7 @@ TAKEN = "/_beheer/taken"
 LATER = "/_beheer/taken/later"
 ALARMEN = "/_beheer/alarmen"
 WACHT = "/_beheer/wacht"
+TOEGANG = "/_beheer/toegang"
 JOURNAL = "/journal"
 JOURNAL_STAND = "/journal/stand"
 HEALTH = "/health"
@@ -94,11 +99,16 @@ class PartyDriver:
     name: ClassVar[str]
     INGANG: ClassVar[str]
     """Where the party's neighbours' messages come in: the path a fault on them is armed on."""
+    ROLES: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """On a TLS chain: per path (and what lies under it), the party whose certificate the
+    harness shows there, the one it plays; elsewhere it shows its own (``harness``)."""
 
-    def __init__(self, base: str, session: requests.Session, timeout: float = 10.0) -> None:
+    def __init__(self, base: str, session: requests.Session, timeout: float = 10.0,
+                 tls: Certificates | None = None) -> None:
         self.base = base.rstrip("/")
         self.session = session
         self.timeout = timeout
+        self.tls = tls
 
     def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
         return f"{type(self).__name__}({self.base})"
@@ -108,9 +118,19 @@ class PartyDriver:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        """One HTTP call; a time-out or a failed connection is :class:`NoAnswerError`."""
+    def role(self, path: str) -> str:
+        """Whom the harness plays on ``path`` (a TLS chain): a party, a gemeentecode, or itself."""
+        return next((role for prefix, role in self.ROLES
+                     if path == prefix or path.startswith(prefix.rstrip("/") + "/")), HARNESS)
+
+    def request(self, method: str, path: str, *, als: str | None = None, **kwargs) -> requests.Response:
+        """One HTTP call; a time-out or a failed connection is :class:`NoAnswerError`. On a TLS
+        chain it shows the certificate of ``als`` (a party or gemeentecode), by default of whom
+        the harness plays on this path."""
         kwargs.setdefault("timeout", self.timeout + 5 if method in ("GET", "POST") else self.timeout)
+        if self.tls is not None:
+            kwargs.setdefault("verify", self.tls.ca)
+            kwargs.setdefault("cert", self.tls.cert(als or self.role(path.split("?", 1)[0])))
         try:
             return self.session.request(method, self.url(path), **kwargs)
         except requests.Timeout:
@@ -192,6 +212,12 @@ class PartyDriver:
         """The party's journal entries after id ``na``: every message it sent or received."""
         return self.get(JOURNAL, params={"na": na}).json()
 
+    def access_log(self, na: int = 0) -> list[dict]:
+        """What the party refused on a caller's certificate (a TLS chain), oldest first."""
+        response = self.get(TOEGANG, params={"na": na})
+        response.raise_for_status()
+        return response.json()
+
     # ------------------------------------------------------- faults, restart
 
     def arm_fault(self, storing: dict | list[dict]) -> dict:
@@ -238,11 +264,13 @@ class StufPartyDriver(PartyDriver):
     """A party that receives StUF messages from its neighbour (the GGk, RINIS)."""
 
     INGANG = "/stuf/"
+    SENDER: ClassVar[str]
+    """The neighbour whose StUF messages come in here: whom the harness plays when it sends."""
 
     def send_stuf(self, body: bytes, action: str) -> requests.Response:
         """POST one SOAP message with this SOAPAction, as the neighbour would."""
         return self.post(STUF_ONTVANG, data=body, headers={"Content-Type": CONTENT_TYPE,
-                                                           "SOAPAction": f'"{action}"'})
+                                                           "SOAPAction": f'"{action}"'}, als=self.SENDER)
 
 
 def _reden(exc: Exception) -> str:

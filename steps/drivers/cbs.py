@@ -18,6 +18,8 @@ class CbsDriver(PartyDriver):
     name = "cbs"
     INGANG = "/rinis/"
     """RINIS's announcements of a new file come in here."""
+    ROLES = (("/rinis/nieuw", "rinis"),)
+    """On a TLS chain the harness announces a file as RINIS."""
 
     def aanleveringen(self) -> list[dict]:
         """Every file the CBS fetched from its inbox, with the reports it made about it."""

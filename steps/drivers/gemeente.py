@@ -19,6 +19,7 @@ class GemeenteDriver(PartyDriver):
     name = "gemeente"
     INGANG = "/notificaties"
     """The GGk's notifications of a new download come in here."""
+    ROLES = (("/notificaties", "ggk"),)
 
     def deliver(self, gemeentecode: str, files: list[tuple[str, bytes]]) -> requests.Response:
         """Upload these files through the gemeente simulator (it logs and uploads to the GGk)."""
@@ -33,8 +34,10 @@ class GemeenteDriver(PartyDriver):
         """Several compose-and-deliver calls side by side, as gemeenten do (a session is not
         shared between threads: each call has its own connection)."""
         url = self.url(AANLEVERINGEN)
+        tls = {} if self.tls is None else {"verify": self.tls.ca, "cert": self.tls.cert(self.role(AANLEVERINGEN))}
         with ThreadPoolExecutor(workers) as pool:
-            return list(pool.map(lambda spec: requests.post(url, json=spec, timeout=self.timeout + 5), specs))
+            return list(pool.map(lambda spec: requests.post(url, json=spec, timeout=self.timeout + 5, **tls),
+                                 specs))
 
     def reports(self, gemeentecode: str | None = None) -> list[dict]:
         """The reports the simulator fetched from its download areas (of one gemeente, when given)."""

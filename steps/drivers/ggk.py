@@ -44,6 +44,14 @@ class GgkDriver(StufPartyDriver):
     """What the harness asks of the GGk, as a gemeente's software, RINIS or a person would."""
 
     name = "ggk"
+    SENDER = "rinis"
+    ROLES = (("/stuf/", "rinis"),)
+
+    def role(self, path: str) -> str:
+        """A gemeente's own paths: its software, with its certificate."""
+        if path.startswith(_gemeente_path("")):
+            return path.split("/")[4]
+        return super().role(path)
 
     # ------------------------------------------------------------- uploads
 
@@ -54,7 +62,8 @@ class GgkDriver(StufPartyDriver):
         form = {"gemeentecode": gemeentecode, "gebruiker": gebruiker}
         if namens:
             form["namens"] = ",".join(namens)
-        return self.post(UPLOADS, data=form, files=[("bestand", (name, data)) for name, data in files])
+        return self.post(UPLOADS, data=form, files=[("bestand", (name, data)) for name, data in files],
+                         als=gemeentecode)
 
     def uploads(self, gemeentecode: str) -> list[dict]:
         """What the gemeente uploaded, oldest first, with each upload's moment and references."""

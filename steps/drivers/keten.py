@@ -25,6 +25,7 @@ from .cbs import CbsDriver
 from .gemeente import GemeenteDriver
 from .ggk import GgkDriver
 from .rinis import RinisDriver
+from .tls import HARNESS, Certificates
 
 DRIVERS: dict[str, type[PartyDriver]] = {
     driver.name: driver for driver in (GemeenteDriver, GgkDriver, RinisDriver, CbsDriver)}
@@ -48,13 +49,16 @@ class Keten:
     stilte: float = field(default_factory=lambda: float(os.environ.get("KETENTEST_STILTE", "0.5")))
     """With a partner in the chain: how long the simulated parties must stay quiet before the
     chain counts as idle (the partner's own work cannot be seen); env KETENTEST_STILTE."""
+    tls: Certificates | None = None
+    """A TLS chain: the certificates the harness shows (per role it plays) and trusts."""
     drivers: dict[str, PartyDriver] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         onbekend = sorted(set(self.urls) - set(DRIVERS))
         if onbekend:
             raise ChainError(f"onbekende partij {', '.join(onbekend)}; kies uit {', '.join(DRIVERS)}")
-        self.drivers = {party: DRIVERS[party](url, self.session, self.timeout) for party, url in self.urls.items()}
+        self.drivers = {party: DRIVERS[party](url, self.session, self.timeout, self.tls)
+                        for party, url in self.urls.items()}
 
     def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
         return f"Keten({', '.join(self.urls)})"
@@ -147,7 +151,8 @@ class Keten:
 
     def payload(self, entry: dict, timeout: float | None = None) -> bytes:
         """The bytes of one journal entry's message, as they went over the wire."""
-        return self.session.get(entry["payload"], timeout=timeout or self.timeout + 5).content
+        tls = {} if self.tls is None else {"verify": self.tls.ca, "cert": self.tls.cert(HARNESS)}
+        return self.session.get(entry["payload"], timeout=timeout or self.timeout + 5, **tls).content
 
     def tasks(self) -> dict[str, list[dict]]:
         """Every simulated party's task list."""

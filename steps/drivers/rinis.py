@@ -17,6 +17,8 @@ class RinisDriver(StufPartyDriver):
     """What the harness asks of RINIS, as the GGk or the CBS would."""
 
     name = "rinis"
+    SENDER = "ggk"
+    ROLES = (("/stuf/", "ggk"), ("/mappen", "cbs"))
 
     @staticmethod
     def folder_path(folder: str) -> str:
