@@ -13,7 +13,7 @@ import json
 import time
 from pathlib import Path
 
-from locust import events
+from locust import events, runners
 from locust.runners import MasterRunner, WorkerRunner
 
 from ketentest.last.gemeente import Gemeente
@@ -22,6 +22,12 @@ from ketentest.last.roster import Roster
 from ketentest.last.shape import DeadlineDay
 
 __all__ = ["Gemeente", "DeadlineDay"]  # what Locust looks for in this module
+
+# The master counts a worker missing after 3 s without a heartbeat (Locust's default) and
+# gives its users to the others; when it is back, the master evens the count out again and
+# stops gemeenten that were still waiting for their reports. On a busy 2-core machine a
+# worker sometimes went 3 s without being scheduled: allow 15 s before calling it missing.
+runners.HEARTBEAT_LIVENESS = 15
 
 
 @events.init_command_line_parser.add_listener

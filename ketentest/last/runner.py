@@ -5,8 +5,9 @@ Locust runs as a process of its own (``python -m locust -f locustfile.py``): it 
 its whole process with gevent, and this process starts the chain's party processes and
 reads their books with plain threads and ``requests``. The chain is the embedded one,
 as ``ketentest up`` starts it (each party its own process, the clock on 15 August 2016,
-no timeline), in ``REPORT/keten``; with targets a partner's endpoint plays a party and
-the harness the others, on their usual ports (the partner calls them back).
+no timeline), in ``REPORT/keten``, on free loopback ports; on the usual ports 8101-8104
+when another machine must reach it (``--host``), or with targets, where a partner's
+endpoint plays a party, the harness the others, and the partner calls them back.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def run(opties: Opties, echo: Callable[[str], None]) -> Samenvatting:
     shutil.rmtree(state, ignore_errors=True)
     doelen = opties.doelen
     options = {p: {"tls": doelen.tls.__dict__} for p in PARTIES} if doelen else {}
-    ports = {p: DEFAULT_PORTS[p] for p in PARTIES if p not in doelen.urls} if doelen else {}
+    vast = bool(doelen) or opties.host not in ("127.0.0.1", "localhost")  # others call them: known ports
+    ports = {p: DEFAULT_PORTS[p] for p in PARTIES if p not in doelen.urls} if vast else {}
     chain = ProcessChain(state, klok=KLOK, host=opties.host, ports=ports, options=options, extern=doelen.urls)
     try:
         chain.start()
