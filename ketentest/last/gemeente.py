@@ -110,10 +110,10 @@ class Gemeente(HttpUser):
         """Upload, then wait for every report; returns how many report events it fired."""
         start = time.perf_counter()
         referenties = self.upload()
+        uploaded = (time.perf_counter() - start) * 1000
         self.client.close()  # a waiting gemeente holds no connection of the GGk's: the poller does
         if not referenties:
             return 0
-        uploaded = (time.perf_counter() - start) * 1000
         for soort in referenties.values():
             self.fire(LEVERING, soort, uploaded)
         return self.wait_for_reports(referenties, start)

@@ -141,9 +141,12 @@ def run(opties: Opties, echo: Callable[[str], None]) -> Samenvatting:
         cijfers = run_locust(opties, urls["ggk"], report)
         books = None
         if eigen:
-            if not wait_quiet(eigen):
-                echo("let op: de keten liep niet binnen 60 s leeg; de boekhouding telt open werk")
-            books = read_books(eigen)
+            try:
+                if not wait_quiet(eigen):
+                    echo("let op: de keten liep niet binnen 60 s leeg; de boekhouding telt open werk")
+                books = read_books(eigen)
+            except requests.RequestException as exc:
+                raise LastError(f"de boekhouding van de keten is niet te lezen: {exc}") from None
         samenvatting = samenvatten(cijfers, opties.plan, books, doelen.urls)
         samenvatting.write(report / "last.json")
         if books is not None:
