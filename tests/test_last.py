@@ -71,8 +71,9 @@ def test_last_storing_at_rinis_shows_the_retries_and_loses_nothing(tmp_path):
                                  "--report", str(tmp_path)), capture_output=True, text=True, timeout=LIMIT)
     assert result.returncode == 0, result.stdout + result.stderr
     outcome = summary(tmp_path)
-    assert [outcome[k] for k in ("herhaald", "verloren", "dubbel", "rapporten")] == [6, 0, 0, 15]
-    assert hop(outcome["boekhouding"], "ggk→rinis")["herhaald"] == 6
+    assert [outcome[k] for k in ("verloren", "dubbel", "rapporten", "fouten")] == [0, 0, 15, 0]
+    # six 503s, each tried again (a busy machine may add a retry after a time-out)
+    assert hop(outcome["boekhouding"], "ggk→rinis")["herhaald"] >= 6 and outcome["herhaald"] >= 6
     assert "storing bij rinis: 503 op /stuf/, de volgende 6 verzoeken" in result.stdout
 
 
