@@ -544,7 +544,7 @@ def last(gemeenten, duur, piek, wacht, rijen, processes, master, expect_workers,
     \b
     ketentest last --duur 30 --processes 2 --report reports/last
     ketentest last --piek 10 --storing rinis=503
-    ketentest last --master --expect-workers 2 --host 10.0.0.1     # machine A
+    ketentest last --master --expect-workers 4 --host 10.0.0.1     # machine A
     ketentest last --worker --master-host 10.0.0.1 --processes 2   # machines B and C
 
     Against the embedded chain by default (as 'ketentest up' starts it, the clock on 15 August
