@@ -582,7 +582,7 @@ def last(gemeenten, duur, piek, wacht, rijen, processes, master, expect_workers,
             sys.exit(lastrunner.run_worker(master_host, master_port, master_timeout, processes))
         plan = Plan(len(gemeentecodes()) if gemeenten is None else gemeenten, duur, piek, wacht, rijen)
         try:
-            doelen = maak_doelen(list(targets), None, ca, cert, key, host, [])
+            doelen = make_targets(list(targets), None, ca, cert, key, host, [])
         except TargetError as exc:
             raise lastrunner.LastError(str(exc)) from None
         opties = lastrunner.Opties(plan, report_dir, processes, master, expect_workers, master_port,

@@ -29,7 +29,7 @@ import requests
 from simulators.chain import DEFAULT_PORTS, PARTIES, ChainStartError, ProcessChain
 
 from ..boekhouding import Boeken, boeken
-from ..targets import Doelen, TargetError, controleer
+from ..targets import TargetError, Targets, check_reachable
 from .plan import KLOK, Plan, gemeentecodes
 from .summary import Samenvatting, samenvatten
 
@@ -60,7 +60,7 @@ class Opties:
     master_port: int = MASTER_PORT
     master_timeout: float = 60.0
     host: str = "127.0.0.1"
-    doelen: Doelen = field(default_factory=Doelen)
+    doelen: Targets = field(default_factory=Targets)
     storingen: tuple[str, ...] = ()
 
 
@@ -102,7 +102,7 @@ def check(opties: Opties) -> list[tuple[str, dict]]:
         raise LastError(f"{extern[0]} is een partner (--target): een storing zet de harness alleen bij "
                         "een partij die hij zelf speelt")
     try:
-        controleer(opties.doelen)
+        check_reachable(opties.doelen)
     except TargetError as exc:
         raise LastError(str(exc)) from None
     return storingen
