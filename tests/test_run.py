@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,12 @@ Functionaliteit: Opzettelijk kapot
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ketentest.cli", "run", *args], cwd=ROOT,
                           env=os.environ | (env or {}), capture_output=True, text=True, timeout=600)
+
+
+def _runs_side_by_side(*runs: tuple[str, ...]) -> list[subprocess.CompletedProcess]:
+    """Several ``ketentest run`` at once, each with its own chain on its own ports."""
+    with ThreadPoolExecutor(len(runs)) as pool:
+        return list(pool.map(lambda args: _run(*args), runs))
 
 
 def _verdicts(junit: Path) -> dict[str, str]:
@@ -64,8 +71,8 @@ def test_a_scenario_broken_on_purpose_turns_the_run_red_and_names_its_hop(tmp_pa
 
 
 def test_a_parallel_run_gives_the_same_verdicts_as_a_serial_run(tmp_path):
-    serial = _run("--suite", "all", "--report", str(tmp_path / "serieel"))
-    parallel = _run("--suite", "all", "-n", "2", "--report", str(tmp_path / "parallel"))
+    serial, parallel = _runs_side_by_side(("--suite", "all", "--report", str(tmp_path / "serieel")),
+                                          ("--suite", "all", "-n", "2", "--report", str(tmp_path / "parallel")))
     assert serial.returncode == 0, serial.stdout[-3000:] + serial.stderr[-2000:]
     assert parallel.returncode == 0, parallel.stdout[-3000:] + parallel.stderr[-2000:]
     serial_verdicts = _verdicts(tmp_path / "serieel" / "junit.xml")
