@@ -71,8 +71,9 @@ def test_a_scenario_broken_on_purpose_turns_the_run_red_and_names_its_hop(tmp_pa
 
 
 def test_a_parallel_run_gives_the_same_verdicts_as_a_serial_run(tmp_path):
-    serial, parallel = _runs_side_by_side(("--suite", "all", "--report", str(tmp_path / "serieel")),
-                                          ("--suite", "all", "-n", "2", "--report", str(tmp_path / "parallel")))
+    serial, parallel = _runs_side_by_side(
+        ("--suite", "all", "--report", str(tmp_path / "serieel")),
+        ("--suite", "all", "-n", "2", "--report", str(tmp_path / "parallel")))
     assert serial.returncode == 0, serial.stdout[-3000:] + serial.stderr[-2000:]
     assert parallel.returncode == 0, parallel.stdout[-3000:] + parallel.stderr[-2000:]
     serial_verdicts = _verdicts(tmp_path / "serieel" / "junit.xml")
