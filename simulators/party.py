@@ -14,6 +14,7 @@ kept aside.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Callable
@@ -257,8 +258,11 @@ def _common_blueprint() -> Blueprint:
     def journal():
         party = party_of()
         since = request.args.get("na", default=0, type=int)
-        entries = party.journal.entries(since, request.args.get("correlatie"))
+        inhoud = request.args.get("inhoud") == "1"
+        entries = party.journal.entries(since, request.args.get("correlatie"), payloads=inhoud)
         for entry in entries:
+            if inhoud:
+                entry["inhoud"] = base64.b64encode(bytes(entry["payload"])).decode("ascii")
             entry["payload"] = url_for("common.journal_payload", entry_id=entry["id"], _external=True)
         return jsonify(entries)
 
