@@ -39,6 +39,7 @@ def create_app(view: ChainView) -> Flask:
     """The regie's Flask app over ``view`` (which it reads on every request)."""
     app = Flask(__name__, static_folder=None)
     app.json.ensure_ascii = False
+    app.json.sort_keys = False  # the steps in chain order, the fields as docs/regie.md lists them
     app.extensions["ketentest.regie"] = view
     app.jinja_env.filters.update(tijd=tijd_kort, tijd_vol=tijd_vol, dag=dag_kort)
     app.jinja_env.globals.update(KOLOMMEN=KOLOMMEN, STAPPEN=STAPPEN, TOESTANDEN=TOESTANDEN,
