@@ -87,10 +87,11 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
         except ChainStartError as exc:
             raise click.ClickException(str(exc)) from None
         try:
+            for name, url in chain.urls.items():
+                click.echo(f"{name} {url}")
+            sys.stdout.flush()
             regie = _start_regie(chain.urls, host, REGIE_PORT if ports == "vast" else 0)
             try:
-                for name, url in chain.urls.items():
-                    click.echo(f"{name} {url}")
                 click.echo(f"regie {regie.url}")
                 sys.stdout.flush()
                 stop.wait()

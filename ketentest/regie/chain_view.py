@@ -35,6 +35,8 @@ __all__ = ["ChainView", "PartijStand", "Snapshot"]
 
 OPNIEUW_NA = 10.0
 """Seconds before a listing that did not fill a gap is asked for again."""
+RUST = 5.0
+"""A listing is asked for again at the earliest this many times its last duration later."""
 MAX_PAYLOADS = 50
 """Payloads read per party per refresh (fault texts, senders): the rest follows next time."""
 
@@ -100,6 +102,9 @@ class ChainView:
         self._versie = 0
         self._snapshot: Snapshot | None = None
         self._status: tuple = ()
+        self.duur: dict[str, float] = {}
+        """Seconds each part of the last read took (reading the parties, building the rows,
+        filling the gaps from listings and payloads, the books): for bench/regie.py."""
         self._reset()
 
     def _reset(self) -> None:
@@ -144,14 +149,20 @@ class ChainView:
     # ------------------------------------------------------------------- one read
 
     def _refresh(self) -> None:
+        begin = time.perf_counter()
         deadline = time.monotonic() + self.wacht
         self._run({naam: source.refresh for naam, source in self.sources.items()}, deadline)
+        gelezen = time.perf_counter()
         self._consume()
         self._build()
+        opgebouwd = time.perf_counter()
         self._run(self._gaps(), deadline)
         self._fill()
         self._build()
+        aangevuld = time.perf_counter()
         self._snapshot = self._make_snapshot()
+        self.duur = {"lezen": gelezen - begin, "opbouwen": opgebouwd - gelezen,
+                     "aanvullen": aangevuld - opgebouwd, "boeken": time.perf_counter() - aangevuld}
 
     def _run(self, jobs: Mapping[str, Callable[[], None]], deadline: float) -> None:
         """Start each party's job unless its previous one still runs; wait until ``deadline``."""
@@ -206,7 +217,8 @@ class ChainView:
     def _gaps(self) -> dict[str, Callable[[], None]]:
         """What the journals leave open and a party's read-only API can tell, per party."""
         jobs: dict[str, list[Callable[[], None]]] = {}
-        rinis, cbs = self.sources.get("rinis"), self.sources.get("cbs")
+        rinis, cbs = (self.sources[n] if n in self.sources and self._idle(n) else None
+                      for n in ("rinis", "cbs"))  # a party still being read is asked next time
         if rinis is not None:
             open_ = frozenset(lev.upload for lev in self.rows.values() if "bij_rinis" in lev.stappen
                               and not lev.fouten and lev.upload not in self.extra.inbox)
@@ -220,6 +232,8 @@ class ChainView:
         wanted: dict[str, list[tuple[int, str]]] = {}
         for lev in self.rows.values():
             for partij, entry_id, url in lev.te_lezen:
+                if not self._idle(partij):
+                    continue
                 sleutel = (partij, entry_id)
                 self._wie_wacht.setdefault(sleutel, set()).add(lev.referentie)
                 if sleutel not in self._geprobeerd and len(wanted.get(partij, ())) < MAX_PAYLOADS:
@@ -231,13 +245,19 @@ class ChainView:
         return {naam: _in_turn(taken) for naam, taken in jobs.items()}
 
     def _ask(self, source: PartySource, path: str, open_: frozenset) -> bool:
-        """Ask for a listing when there is a gap it may fill: at once for a new gap, else now
-        and then; never again from a party that does not have it."""
+        """Ask for a listing when there is a gap it may fill: for a new gap as soon as the last
+        ask is :data:`RUST` times its duration ago (a whole listing costs the party: CBS's of
+        1,200 deliveries takes it about a second), else now and then; never again from a
+        party that does not have it."""
         if not open_ or source.lijsten.get(path) is AFWEZIG:
             return False
         vorige = self._gevraagd.get((source.naam, path))
-        if vorige is not None and vorige[1] >= open_ and time.monotonic() - vorige[0] < OPNIEUW_NA:
-            return False
+        if vorige is not None:
+            geleden = time.monotonic() - vorige[0]
+            if geleden < RUST * source.lijstduur.get(path, 0.0):
+                return False
+            if vorige[1] >= open_ and geleden < OPNIEUW_NA:
+                return False
         self._gevraagd[(source.naam, path)] = (time.monotonic(), open_)
         return True
 
@@ -277,7 +297,7 @@ class ChainView:
         upload = item.get("correlatie")
         if upload and self.extra.inbox.get(upload) != item:
             self.extra.inbox[upload] = item
-            self._dirty |= {ref for ref in self.rows if self.index.upload_of(ref) == upload}
+            self._dirty |= {ref for ref in self.index.members(upload) if ref in self.rows}
 
     def _verdicts(self, aanlevering: Any) -> None:
         if not isinstance(aanlevering, dict):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from simulators.gmsd import rapportnaam
@@ -34,8 +35,10 @@ Line = tuple[str, Mapping[str, Any]]
 """A journal line with the party whose journal holds it: ``(partij, regel)``."""
 
 
+@lru_cache(maxsize=8192)
 def report_of(bestandsnaam: str | None) -> rapportnaam.Rapportnaam | None:
-    """The report a file name names (a PDF at CBS and RINIS, the same name as ZIP at the GGk)."""
+    """The report a file name names (a PDF at CBS and RINIS, the same name as ZIP at the GGk);
+    cached: every report's name comes by in six journal lines."""
     if not bestandsnaam or not bestandsnaam.startswith("CBS_"):
         return None
     if bestandsnaam.endswith(".zip"):
@@ -113,6 +116,10 @@ class DeliveryIndex:
     def upload_of(self, referentie: str) -> str:
         """The reference of the upload a reference came in (itself, unless a ZIP member)."""
         return self.root.get(referentie, referentie)
+
+    def members(self, upload: str) -> list[str]:
+        """The references of one upload's deliveries: itself, and a ZIP's other CSVs."""
+        return [upload, *(lid for lid, root in self.root.items() if root == upload and lid != upload)]
 
     def lines_of(self, referentie: str) -> list[Line]:
         """A delivery's lines: its upload's (for a ZIP member: without the other CSVs'

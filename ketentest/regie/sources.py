@@ -18,6 +18,7 @@ tuple, so a reader never pairs the lines of one generation with the number of an
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,7 @@ class PartySource:
         self.payloads: dict[int, bytes | None] = {}
         self.lijsten: dict[str, Any] = {}
         """Read-only listings asked for by path (RINIS's folders, CBS's deliveries)."""
+        self.lijstduur: dict[str, float] = {}
 
     @property
     def label(self) -> str:
@@ -178,11 +180,14 @@ class PartySource:
             raise UnreadableError(f"{self.label}: {path} gaf geen JSON") from None
 
     def listing(self, path: str) -> None:
-        """Read a read-only listing into :attr:`lijsten` (absent: :data:`AFWEZIG`)."""
+        """Read a read-only listing into :attr:`lijsten` (absent: :data:`AFWEZIG`), and how
+        long the party took (:attr:`lijstduur`: a costly listing is asked for less often)."""
+        begin = time.monotonic()
         try:
             self.lijsten[path] = self.get_json(path)
         except (requests.RequestException, UnreadableError):
             self.lijsten.pop(path, None)
+        self.lijstduur[path] = time.monotonic() - begin
 
     def read_payloads(self, wanted: list[tuple[int, str]]) -> None:
         """Fetch these journal lines' payloads (id, URL) into :attr:`payloads` (None: unreadable)."""
