@@ -245,7 +245,7 @@ def _(regiepagina: Regiepagina, keten) -> None:
 def _(regiepagina: Regiepagina, regie: RegieDriver, keten) -> None:
     """Wat een script bij de regie opvraagt (JSON) is wat de pagina toont: dezelfde leveringen,
     gemeente, bestand, soort, periode, toestand en de tijd van elke stap.
-    Voorbeeld: En geeft de regie als JSON dezelfde leveringen als de pagina
+    Voorbeeld: Dan geeft de regie als JSON dezelfde leveringen als de pagina
     """
     keten.wait_idle()
     regiepagina.open(RegiePagina.OVERZICHT)
@@ -339,7 +339,7 @@ def _(regiepagina: Regiepagina, wie: str) -> None:
 @then("noemt de regiepagina geen storing meer")
 def _(regiepagina: Regiepagina) -> None:
     """Geen partij is meer onbereikbaar: de melding is weg (de open pagina werkt zich bij).
-    Voorbeeld: En noemt de regiepagina geen storing meer
+    Voorbeeld: Dan noemt de regiepagina geen storing meer
     """
     regiepagina.wacht(lambda: None if regiepagina.page.get_by_role("status").count() == 0 else
                       " | ".join(regiepagina.page.get_by_role("status").all_inner_texts()),
