@@ -269,7 +269,7 @@ def test_the_journals_are_read_from_the_last_line_on(chain):
 
 
 def test_the_page_and_the_json_show_the_same_deliveries(chain):
-    app = create_app(ChainView(chain.urls, ttl=0))
+    app = create_app(ChainView(chain.urls, ttl=0, wacht=30))  # every request reads everything
     client = app.test_client()
     data = client.get("/api/leveringen").get_json()
     pagina = html.fromstring(client.get("/").get_data(as_text=True))
