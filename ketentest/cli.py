@@ -23,6 +23,7 @@ from simulators.serve import serve_party
 
 from . import partner_report as partnerrapport
 from .overview import write_overview
+from .regie import RegieServer
 from .rerun import HERHAAL, WACHTTIJD, rerun_base
 from .targets import ENVIRONMENT as TARGETS_VARIABLE
 from .targets import TargetError, check_reachable, make_targets
@@ -73,7 +74,8 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
        opties) -> None:
     """Start the chain (or one party) and serve until interrupted.
 
-    Prints one line per party, '<party> <url>', as soon as it answers.
+    Prints one line per party, '<party> <url>', as soon as it answers; for the whole chain
+    a fifth line, 'regie <url>': the coordinator's page (docs/regie.md).
     """
     stop = _stop_on_signal()
     clock = clock_from_setting(klok)
@@ -90,7 +92,13 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
             for name, url in chain.urls.items():
                 click.echo(f"{name} {url}")
             sys.stdout.flush()
-            stop.wait()
+            regie = _start_regie(chain.urls, host, REGIE_PORT if ports == "vast" else 0)
+            try:
+                click.echo(f"regie {regie.url}")
+                sys.stdout.flush()
+                stop.wait()
+            finally:
+                regie.stop()
         finally:
             chain.stop()
         return
@@ -103,6 +111,48 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
     if missing:
         click.echo(f"# let op: geen URL voor {', '.join(missing)}; berichten daarheen blijven "
                    "in de wachtrij", err=True)
+    sys.stdout.flush()
+    try:
+        stop.wait()
+    finally:
+        server.stop()
+
+
+REGIE_PORT = 8100
+"""Where ``ketentest up`` (fixed ports) and ``ketentest regie`` serve the coordinator's page."""
+
+
+def _start_regie(urls: dict[str, str], host: str, port: int) -> RegieServer:
+    try:
+        return RegieServer(urls, host, port).start()
+    except OSError as exc:
+        raise click.ClickException(f"de regiepagina kan niet op {host}:{port} luisteren "
+                                   f"({exc.strerror or exc}); is die poort bezet?") from None
+
+
+@main.command()
+@click.option("--url", "urls", multiple=True, metavar="PARTIJ=URL",
+              help="A party to watch, e.g. ggk=http://127.0.0.1:8102 (repeat; any subset; default: the four "
+              "where 'ketentest up' puts them).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
+@click.option("--port", type=int, default=REGIE_PORT, show_default=True, help="Port (0 = any free port).")
+def regie(urls, host, port) -> None:
+    """Serve the coordinator's page for parties started elsewhere (simulated or a partner's).
+
+    \b
+    ketentest regie --url gemeente=http://127.0.0.1:8101 --url ggk=https://ggk.example
+    Prints 'regie <url>' and serves until interrupted (docs/regie.md).
+    """
+    stop = _stop_on_signal()
+    gegeven: dict[str, str] = {}
+    for pair in urls:
+        partij, sep, url = pair.partition("=")
+        if not sep or partij not in PARTIES or not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"'{pair}': gebruik PARTIJ=URL met PARTIJ een van {', '.join(PARTIES)}, "
+                                     "bijvoorbeeld ggk=http://127.0.0.1:8102", param_hint="--url")
+        gegeven[partij] = url.rstrip("/")
+    server = _start_regie(gegeven or {p: party_url(p, None) for p in PARTIES}, host, port)
+    click.echo(f"regie {server.url}")
     sys.stdout.flush()
     try:
         stop.wait()
