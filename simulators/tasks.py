@@ -190,8 +190,11 @@ class Tasks:
     def _next(self) -> tuple[sqlite3.Row | None, float | None]:
         now = time.monotonic()
         wait: float | None = self._until_due()
+        # Only as many rows as can be waiting out a retry pause, plus one: a period makes
+        # thousands of tasks due at once, and reading all of them for every pick is quadratic.
         rows = self.store.query("SELECT * FROM taken WHERE status = 'open' AND (niet_voor IS NULL"
-                                " OR niet_voor <= ?) ORDER BY COALESCE(niet_voor, ''), id", (self._now(),))
+                                " OR niet_voor <= ?) ORDER BY COALESCE(niet_voor, ''), id LIMIT ?",
+                                (self._now(), len(self._not_before) + 1))
         for row in rows:
             not_before = self._not_before.get(row["id"], 0.0)
             if not_before <= now:
