@@ -59,6 +59,9 @@ NEIGHBOURS = {
 }
 """Whom each party talks to directly (its ``urls``)."""
 
+TASK_WORKERS = 3
+"""Default worker threads per party: enough for its kinds of task to overlap their waits."""
+
 _ONGELADEN = object()
 MAX_COURIER_TIMEOUT = 300.0
 
@@ -93,8 +96,11 @@ class Party:
         self.courier_timeout = float(config.options.get("courier_timeout", 10.0))
         self.courier = Courier(self.name, self.journal, timeout=self.courier_timeout,
                                tls=config.options.get("tls"))
+        # Worker threads for the party's tasks (option taakwerkers): one kind of task at a time,
+        # different kinds side by side, as a real party's stages run (simulators/tasks.py).
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
-                           expiry=self.task_expiry_handlers())
+                           expiry=self.task_expiry_handlers(),
+                           workers=int(config.options.get("taakwerkers", TASK_WORKERS)))
         self.storingen = Storingen(  # in memory: a restart clears them
             self.name, self.clock, self.journal,
             peer=lambda: getattr(getattr(self, "receiver", None), "peer", "onbekend"))
