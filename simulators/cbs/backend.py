@@ -300,10 +300,15 @@ class Cbs(Party):
         return _at_nine(dag, ontvangen)
 
     def _oporde_due(self, periode: str, ontvangen: datetime) -> datetime | None:
-        """After the technical report: with it, or on the period's spiegelrapport I date
-        when the timeline has one ahead."""
+        """After the technical report: with it, ``sla.oporde_vertraging`` working days after
+        it (a CBS that answers late, to test the SLA), or on the period's spiegelrapport I
+        date when the timeline has one ahead."""
         technisch = self._technical_report_due(ontvangen)
         tijdlijn = self.tijdlijn
+        if tijdlijn is not None and tijdlijn.sla.oporde_vertraging > 0:
+            goedgekeurd = technisch or ontvangen
+            dag = tijdlijn.kalender.plus_werkdagen(goedgekeurd, tijdlijn.sla.oporde_vertraging)
+            technisch = _at_nine(dag, ontvangen)
         dates = tijdlijn.periode(periode) if tijdlijn else None
         if dates is None or dates.spiegelrapport_1 is None:
             return technisch
