@@ -117,8 +117,8 @@ def test_upload_shows_reference_per_csv_file_travels_and_report_downloads(keten)
     pagina = b.open(links[0])
     assert pagina.response.content[:2] == b"PK"
     # the portal's own lines (the gemeente simulator's fetch through the web service is audited too)
-    acties = [(r["actie"], r["resultaat"]) for r in keten.get("ggk", "/_beheer/audit", params={"gemeente": "0363"}).json()
-              if not r["herkomst"].startswith("webservice")]
+    regels = keten.get("ggk", "/_beheer/audit", params={"gemeente": "0363"}).json()
+    acties = [(r["actie"], r["resultaat"]) for r in regels if not r["herkomst"].startswith("webservice")]
     assert acties[-2:] == [("upload", "gelukt"), ("download", "gelukt")]
 
 

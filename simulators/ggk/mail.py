@@ -246,8 +246,9 @@ class Mail:
             codes = [c for c in {u["gemeentecode"] for u in self._users_of(db, None)}
                      if has_oporde(db, c, periode) and not _has_decided(db, c, periode)]
             for user in self._users_of(db, codes):
+                naam = periode_tekst(periode)
                 self._mail(db, user, "herinnering_optin",
-                           f"Herinnering: geef uiterlijk {tot} uw opt-in of opt-out voor {periode_tekst(periode)}",
+                           f"Herinnering: geef uiterlijk {tot} uw opt-in of opt-out voor {naam}",
                            f"Het CBS heeft van uw gemeente nog geen opt-in of opt-out voor "
                            f"{periode_tekst(periode)}. Het formulier sluit na {tot}.", f"{sleutel}:{periode}")
 

@@ -6,8 +6,8 @@ contents, to give each CSV inside its own reference. All files of one upload are
 before any is accepted. Under a timeline a file outside its period's delivery window is
 refused; a file after the regular deadline but within the correction window is accepted as
 late; in a period's burentest weeks a test delivery is accepted (seed 001: the connection
-test, both directions, before the pilot). A file name no file system takes is refused; one the envelope cannot carry (spaces)
-is mapped or refused by the option ``bestandsnaam_beleid``.
+test, both directions, before the pilot). A file name no file system takes is refused; one
+the envelope cannot carry (spaces) is mapped or refused by the option ``bestandsnaam_beleid``.
 
 Forwarding is a task (``doorsturen``), retried until RINIS answers or the aflevertermijn
 (option ``aflevertermijn_werkdagen``, default 2 working days) has passed: then the
