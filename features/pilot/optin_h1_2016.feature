@@ -28,6 +28,7 @@ Functionaliteit: Opt-in en opt-out voor H1 2016
       | H12016  | Wmo   | opt-in  |
       | H12016  | Jeugd | opt-out |
     Dan neemt het GGk het besluit aan
+    En gaan de besluiten in één CSV met de kolommen "Naam organisatie;verslagperiode;naam verzoek;conclusie;datumconclusie;naam van gebruiker;emailadres;telefoonnummer" naar het CBS
     En legt het CBS bij de Wmo-levering voor H12016 "opt-in" vast met de naam van de medewerker
     En legt het CBS bij de Jeugd-levering voor H12016 "opt-out" vast met de naam van de medewerker
 

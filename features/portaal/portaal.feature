@@ -83,8 +83,10 @@ Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruike
     En de medewerker van Amsterdam (0363) is ingelogd op het portaal met EH3
     Als de gebruiker via het portaal de Wmo-levering van H12016 wil intrekken
     Dan vraagt het portaal om bevestiging
+    En is er voor H12016 bij het GGk en het CBS nog niets ingetrokken
     Als de gebruiker de intrekking bevestigt
     Dan toont het portaal de bevestiging "ingetrokken" met een GGk-referentienummer
+    En legt het CBS bij de Wmo-levering voor H12016 "ingetrokken" vast door "Henk de Vries"
     En staat in het auditlog van Amsterdam (0363) een regel "intrekken" met resultaat "gelukt"
 
   Scenario: Een lid van een samenwerkingsverband ziet wat de uitvoerder voor een ander lid aanleverde
