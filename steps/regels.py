@@ -225,3 +225,12 @@ def _(keten, wie: str, n: str) -> None:
     Voorbeeld: Gegeven de inwonertabel van het CBS noemt Amsterdam (0363) met 25.000 inwoners
     """
     extra.set_inwoners(keten.cbs, {parse_gemeente(wie).code: int(n.replace(".", ""))})
+
+
+@given(parsers.re(rf"het CBS weet dat (?P<wie>{GEMEENTE}) Iv3-informatie levert"))
+def _(keten, wie: str) -> None:
+    """Zet in de inwonertabel van het CBS dat deze gemeente Iv3 levert (voor haar vervalt SBO).
+    Voorbeeld: Gegeven het CBS weet dat Schiermonnikoog (0088) Iv3-informatie levert
+    """
+    extra.set_inwoners(keten.cbs, iv3=[parse_gemeente(wie).code])
+

@@ -34,8 +34,8 @@ from ..gmsd import metagegevens, periodes
 from ..gmsd.gemeenten import gemeenten
 from ..party import Party, PartyConfig
 from ..store import Entry
+from . import inwoners, messages, optin, spiegel, zip_safety
 from . import leveringen as lv
-from . import messages, optin, spiegel, zip_safety
 from .check import check_file, check_zip, parse_bestandsnaam
 from .report import report_file_name, technical_report_pdf
 from .spiegel_pdf import spiegelrapport_pdf
@@ -87,7 +87,7 @@ class Refused(ValueError):
 
 class Cbs(Party):
     name = "cbs"
-    schema = SCHEMA + lv.SCHEMA + optin.SCHEMA + auditlog.schema("cbs_audit")
+    schema = SCHEMA + lv.SCHEMA + optin.SCHEMA + inwoners.SCHEMA + auditlog.schema("cbs_audit")
 
     def __init__(self, config: PartyConfig) -> None:
         super().__init__(config)
@@ -100,6 +100,7 @@ class Cbs(Party):
         self.zip_limits = zip_safety.Limits.from_options(config.options)
         self.defecten = defects.lees("cbs", config.options.get("defecten"))
         self.rinis = messages.RinisFolders(self.courier, lambda: self.url("rinis"))
+        self.inwoners = inwoners.Inwoners(self.store, config.options)
 
     def task_handlers(self):
         return {"ophalen": self._fetch, "controleren": self._check,
@@ -238,7 +239,8 @@ class Cbs(Party):
                 oordeel = check_zip(name_for_check, weigering)
             else:
                 oordeel = check_file(name_for_check, inhoud, gemeentecode, valid_periods,
-                                     vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
+                                     vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd,
+                                     sbo=self.inwoners.toets(gemeentecode))
             parsed = parse_bestandsnaam(name_for_check, gemeentecode,
                                         vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
             periode = parsed["code_uitvraag"] if parsed else "ONBEKEND"
@@ -410,6 +412,16 @@ class Cbs(Party):
                            (self.clock.now().isoformat(), row["id"]))
 
     # ---------------------------------------------------------------- queries
+
+    def set_inwoners(self, body: Any) -> dict:
+        """Figures for the SBO threshold, for a test (``PUT /_beheer/inwoners``)."""
+        try:
+            return self.inwoners.zet(body)
+        except inwoners.InwonersRefused as exc:
+            raise Refused(str(exc), fout="Inwonertallen niet aangenomen") from None
+
+    def inwonertabel(self) -> dict:
+        return self.inwoners.tabel()
 
     def status(self, gemeentecode: str | None = None, periode: str | None = None,
                soort: str | None = None) -> list[dict]:

@@ -27,10 +27,10 @@ def optins(ggk: GgkDriver, gemeentecode: str) -> list[dict]:
     return response.json()
 
 
-def set_inwoners(cbs: CbsDriver, inwoners: dict[str, int]) -> dict:
-    """Tell the CBS simulator the inhabitants of these gemeenten on 1 January (what its SBO
-    threshold reads); kept until the next reset."""
-    response = cbs.put(INWONERS, json=inwoners)
+def set_inwoners(cbs: CbsDriver, inwoners: dict[str, int] | None = None, iv3: list[str] | None = None) -> dict:
+    """Tell the CBS simulator the inhabitants of these gemeenten on 1 January 2016 and who
+    reports Iv3 (what its SBO threshold reads); kept until the next reset."""
+    response = cbs.put(INWONERS, json={"inwoners": inwoners or {}, "iv3": iv3 or []})
     if response.status_code != 200:
         raise ChainError(f"het CBS nam de inwonertallen niet aan: HTTP {response.status_code} "
                          f"{response.text[:300]}")
