@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import replace
 from datetime import datetime
@@ -15,13 +16,15 @@ from datetime import datetime
 import allure
 from pytest_bdd import given, parsers, then, when
 
+from simulators import stuf
 from simulators.gmsd import generator, metagegevens
 from simulators.gmsd.optinnaam import ONTVANGEN_NAAM
 from steps.aanlevering import SOORT, Aanlevering, lever_aan, periode_uit_naam
-from steps.drivers import INBOX, ChainError
+from steps.drivers import INBOX, ChainError, PortaalPagina
 from steps.drivers import regels as extra
 from steps.gemeenten import GEMEENTE, Gemeente, parse_gemeente
 from steps.klok import PERIODE
+from steps.optin import Verzoek
 from steps.tijdlijn import kalender, ontvangen_rapport
 
 SET = {"Wmo": "WMO", "Jeugd": "JEUGD", "SBO": "SBO"}
@@ -183,18 +186,130 @@ def _(keten, portaal, periode: str) -> None:
     assert "ingetrokken" not in statussen, f"het CBS legde al 'ingetrokken' vast: {statussen}"
 
 
-@then(parsers.re(rf'legt het CBS bij de (?P<set>Wmo|Jeugd|SBO)-levering voor {PERIODE} '
-                 r'"(?P<status>opt-in|opt-out|ingetrokken)" vast door "(?P<naam>[^"]+)"'))
-def _(keten, portaal, set: str, periode: str, status: str, naam: str) -> None:
-    """Het besluit uit het portaal staat in het leveringsregister van het CBS, met wie besloot.
+STATUS = (r"(?P<status>opt-in|opt-out|ingetrokken|correctielevering aangekondigd|spiegelrapport geaccordeerd|"
+          r"terugmelding ontvangen)")
+
+
+@then(parsers.re(rf'legt het CBS bij de (?P<set>Wmo|Jeugd|SBO)-levering voor {PERIODE} "{STATUS}" vast door '
+                 r'"(?P<naam>[^"]+)"(?: met "(?P<tekst>[^"]+)")?'))
+def _(keten, portaal, set: str, periode: str, status: str, naam: str, tekst: str | None) -> None:
+    """Het besluit of de reactie uit het portaal staat in het leveringsregister van het CBS, met
+    wie besloot (en bij een terugmelding: wat er niet klopt).
     Voorbeeld: Dan legt het CBS bij de Wmo-levering voor H12016 "ingetrokken" vast door "Henk de Vries"
+    Voorbeeld: Dan legt het CBS bij de Wmo-levering voor H12016 "terugmelding ontvangen" vast door "Henk de Vries" met "te laag"
     """
     keten.wait_idle()
     leveringen = keten.cbs.status(gemeente=portaal.gemeentecode, periode=periode, soort=SET[set])
     historie = [h for lv in leveringen for h in lv["historie"] if h["status"] == status]
     assert historie, (f"het CBS legde geen '{status}' vast; statussen: "
                       f"{[h['status'] for lv in leveringen for h in lv['historie']]}")
-    assert naam in (historie[-1]["toelichting"] or ""), f"'{naam}' ontbreekt bij het besluit: {historie[-1]}"
+    toelichting = historie[-1]["toelichting"] or ""
+    assert naam in toelichting, f"'{naam}' ontbreekt bij het besluit: {historie[-1]}"
+    assert not tekst or tekst in toelichting, f"'{tekst}' ontbreekt bij het besluit: {historie[-1]}"
+
+
+@when(parsers.re(rf"de gebruiker via het portaal voor {PERIODE} een correctielevering aankondigt voor "
+                 r"(?P<sets>(?:Wmo|Jeugd|SBO)(?:(?:, | en )(?:Wmo|Jeugd|SBO))*)"))
+def _(portaal, periode: str, sets: str) -> None:
+    """Kies in het opt-in-scherm de derde keuze: eerst een correctielevering (seed 000 h.7).
+    Voorbeeld: Als de gebruiker via het portaal voor H12016 een correctielevering aankondigt voor Wmo
+    """
+    portaal.open(PortaalPagina.OPTIN)
+    naam = f"{periode[:2]} {periode[2:]}"
+    helft = portaal.regio(re.compile(rf"^{naam} "))
+    for s in sets.replace(" en ", ", ").split(", "):
+        helft.get_by_role("group", name=SET[s], exact=True).get_by_label("correctielevering", exact=True).check()
+    portaal.klik(portaal.knop(f"Besluit indienen voor {naam}", helft))
+
+
+def _reageer(keten, portaal, soort: str, conclusie: str, tekst: str) -> None:
+    """Open the spiegelrapporten page (by the menu), pick the newest report of ``soort`` and send."""
+    keten.wait_idle()
+    portaal.klik(portaal.page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Spiegelrapporten"))
+    prefix = {"op-orde rapport": "CBS_OPORDE_", "spiegelrapport II": "CBS_SPIEGEL2_"}[soort]
+    regio = portaal.page.get_by_role("region", name=re.compile("^" + prefix))
+    assert regio.count(), f"geen {soort} op de pagina Spiegelrapporten: {portaal.tekst[:500]}"
+    rapport = regio.first
+    rapport.get_by_role("group", name="Reactie").get_by_label(conclusie, exact=True).check()
+    if tekst:
+        rapport.get_by_label("Toelichting", exact=True).fill(tekst)
+    portaal.klik(portaal.knop("Reactie versturen", rapport))
+
+
+@when(parsers.re(r"de gebruiker via het portaal het (?P<soort>op-orde rapport|spiegelrapport II) accordeert"))
+def _(keten, portaal, soort: str) -> None:
+    """Geef op de pagina Spiegelrapporten het akkoord van de gemeente op het rapport (accordering).
+    Voorbeeld: Als de gebruiker via het portaal het op-orde rapport accordeert
+    """
+    _reageer(keten, portaal, soort, "akkoord", "")
+
+
+@when(parsers.re(r'de gebruiker via het portaal op het (?P<soort>op-orde rapport|spiegelrapport II) terugmeldt'
+                 r'(?:: "(?P<tekst>[^"]+)"| zonder toelichting)'))
+def _(keten, portaal, soort: str, tekst: str | None) -> None:
+    """Meld op de pagina Spiegelrapporten terug wat er volgens de gemeente niet klopt.
+    Voorbeeld: Als de gebruiker via het portaal op het op-orde rapport terugmeldt: "Het aantal cliënten is te laag"
+    Voorbeeld: Als de gebruiker via het portaal op het op-orde rapport terugmeldt zonder toelichting
+    """
+    _reageer(keten, portaal, soort, "terugmelding", tekst or "")
+
+
+@when(parsers.re(rf"de medewerker alleen de correctielevering van (?P<set>Wmo|Jeugd|SBO) voor {PERIODE} intrekt"),
+      target_fixture="verzoek")
+def _(keten, medewerker, set: str, periode: str):
+    """Trek via het GGk alleen de correctielevering in; de levering van daarvoor geldt weer (seed 004).
+    Voorbeeld: Als de medewerker alleen de correctielevering van Wmo voor H22017 intrekt
+    """
+    response = keten.ggk.submit_intrekking(medewerker.gemeentecode, medewerker.gegevens() | {
+        "periode": periode, "soorten": [SET[set]], "alleen_correctie": True})
+    allure.attach(response.content, name=f"ggk → harness · intrekking HTTP {response.status_code}",
+                  attachment_type=allure.attachment_type.JSON)
+    return Verzoek("intrekking", response.status_code, response.json())
+
+
+def _levering(keten, gemeente, set: str, periode: str, bestand: str) -> dict:
+    keten.wait_idle()
+    leveringen = keten.cbs.status(gemeente=gemeente.code, periode=periode, soort=SET[set])
+    gevonden = [lv for lv in leveringen if lv["bestand"] == bestand]
+    assert gevonden, f"het CBS kent geen {set}-levering '{bestand}'; wel {[lv['bestand'] for lv in leveringen]}"
+    return gevonden[0]
+
+
+@then(parsers.re(rf'heeft de (?P<set>Wmo|Jeugd|SBO)-levering "(?P<bestand>[^"]+)" voor {PERIODE} bij het CBS '
+                 r'de status "(?P<status>[^"]+)"'))
+def _(keten, gemeente, set: str, bestand: str, periode: str, status: str) -> None:
+    """De status van één levering (het bestand zoals het CBS het kreeg) in het register van het CBS.
+    Voorbeeld: Dan heeft de Wmo-levering "WMO_H22017_correctie_0363.csv" voor H22017 bij het CBS de status "correctie ingetrokken"
+    """
+    levering = _levering(keten, gemeente, set, periode, bestand)
+    assert levering["status"] == status, f"de status is '{levering['status']}', verwacht '{status}': {levering}"
+
+
+@then(parsers.re(rf'is de (?P<set>Wmo|Jeugd|SBO)-levering "(?P<bestand>[^"]+)" voor {PERIODE} bij het CBS weer '
+                 r'de actuele, met status "(?P<status>[^"]+)"'))
+def _(keten, gemeente, set: str, bestand: str, periode: str, status: str) -> None:
+    """Deze levering is (weer) de levering die het CBS gebruikt, met deze status.
+    Voorbeeld: Dan is de Wmo-levering "WMO_H22017_eerste_0363.csv" voor H22017 bij het CBS weer de actuele, met status "op-orde verzonden"
+    """
+    levering = _levering(keten, gemeente, set, periode, bestand)
+    assert levering["actueel"] and levering["status"] == status, (
+        f"verwacht de actuele levering met status '{status}': {levering}")
+
+
+@then(parsers.re(r'krijgt de gemeente op haar (?:besluit|intrekking) een foutrapport met foutcode "(?P<code>\w+)" '
+                 r'van het CBS'))
+def _(keten, gemeente, verzoek, code: str) -> None:
+    """Het CBS weigerde het besluit: een Fo01 van het CBS bij de GGk-referentie van het besluit.
+    Voorbeeld: Dan krijgt de gemeente op haar intrekking een foutrapport met foutcode "StUF055" van het CBS
+    """
+    referentie = verzoek.antwoord.get("referentie")
+    item = keten.ggk.wait_for_download(gemeente.code, 0, lambda i: i["soort"] == "foutrapport"
+                                       and i["correlatie"] == referentie, "foutrapport")
+    fo01 = stuf.read_antwoord(stuf.parse_xml(keten.ggk.download(gemeente.code, item["id"])))
+    assert (fo01.stuurgegevens.zender.organisatie, fo01.fout.code) == ("CBS", code), (
+        f"een Fo01 van {fo01.stuurgegevens.zender.organisatie} met {fo01.fout.code} ({fo01.fout.omschrijving}), "
+        f"verwacht {code} van het CBS")
+    allure.attach(fo01.fout.omschrijving, name="omschrijving", attachment_type=allure.attachment_type.TEXT)
 
 
 # ------------------------------------------------------------- file contents

@@ -2,7 +2,8 @@
 @portaal @hop:gemeente-ggk
 Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruiken
   Een medewerker logt in met eHerkenning (niveau EH3 of hoger), levert aan, downloadt
-  rapporten, geeft een opt-in en trekt een levering in. De gebruikersbeheerder van de
+  rapporten, geeft een opt-in (of kondigt eerst een correctielevering aan, seed 000 h.7) en
+  trekt een levering in. De gebruikersbeheerder van de
   gemeente kent de CBS-rol toe. Elke handeling en elke weigering staat in het auditlog.
 
   Scenario: Inloggen met EH3 opent het CBS-tabblad met de aanleverperioden
@@ -77,6 +78,16 @@ Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruike
     En is het laatste besluit van Amsterdam (0363) ondertekend door "Henk de Vries" met exclusieve canonicalisatie
     En staat in het auditlog van Amsterdam (0363) een regel "optin" met resultaat "geweigerd"
     En staat in het auditlog van Amsterdam (0363) een regel "optin" met resultaat "gelukt"
+
+  Scenario: De derde keuze in het opt-in-formulier is eerst een correctielevering
+    Gegeven de tijdlijn "H1 2016"
+    En gemeente Amsterdam (0363)
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
+    En de klok naar woensdag 9 november 2016 om 9:00 gaat
+    En de medewerker van Amsterdam (0363) inlogt op het portaal met EH3
+    En de gebruiker via het portaal voor H12016 een correctielevering aankondigt voor Wmo
+    Dan toont het portaal de bevestiging "ontvangen" met een GGk-referentienummer
+    En legt het CBS bij de Wmo-levering voor H12016 "correctielevering aangekondigd" vast door "Henk de Vries"
 
   Scenario: Intrekken gaat pas na bevestiging
     Gegeven het is maandag 15 augustus 2016
