@@ -249,6 +249,26 @@ MUTANTEN: tuple[Mutant, ...] = (
       "simulators/cbs/backend.py", "answer = self.rinis.put(self.verzend, row[\"naam\"], pdf)",
       "answer = self.rinis.put(self.inbox, row[\"naam\"], pdf)", "burentest",
       "technisch_rapport_met_de_ggkreferentie"),
+    # --- the gemeente's answers: spiegelrapport response, third opt-in choice, a correction withdrawn
+    m("M61", "R-AANL-07", "het CBS legt een akkoord op een spiegelrapport vast als terugmelding",
+      "simulators/cbs/optin.py", '"akkoord": lv.GEACCORDEERD', '"akkoord": lv.TERUGMELDING',
+      "portaal", "akkoord_op_het_oporde"),
+    m("M62", "R-AANL-07", "het GGk neemt een terugmelding zonder toelichting aan", "simulators/ggk/optin.py",
+      'if conclusie == "terugmelding" and not toelichting.strip():', "if False:",
+      "portaal", "zonder_toelichting"),
+    m("M63", "R-OPTIN-14", "het opt-in-formulier kent de correctielevering niet als keuze",
+      "simulators/ggk/optin.py", 'BESLUITEN = ("opt-in", "opt-out", "correctielevering")',
+      'BESLUITEN = ("opt-in", "opt-out")', "portaal", "derde_keuze"),
+    m("M64", "R-OPTIN-15", "na het intrekken van de correctie wordt de vorige levering niet weer actueel",
+      "simulators/cbs/leveringen.py",
+      '"UPDATE leveringen SET actueel = 1, vervangen_door = NULL WHERE id = ?"',
+      '"UPDATE leveringen SET vervangen_door = NULL WHERE id = ?"', "pilot", "alleen_haar_correctielevering"),
+    m("M65", "R-OPTIN-15", "het GGk trekt de hele levering in als alleen de correctie wordt gevraagd",
+      "simulators/ggk/optin.py", "conclusie = CORRECTIE_INGETROKKEN if alleen_correctie else INGETROKKEN",
+      "conclusie = INGETROKKEN", "pilot", "alleen_haar_correctielevering"),
+    m("M66", "R-OPTIN-02", "een opt-in voor een deel van een set wordt aangenomen", "simulators/ggk/optin.py",
+      "            if besluit not in BESLUITEN:", "            if str(besluit).split()[0] not in BESLUITEN:",
+      "pilot", "deel_van_de_wmoset"),
 )
 
 

@@ -349,3 +349,14 @@ def _(keten, wie: str) -> None:
     """
     extra.set_inwoners(keten.cbs, iv3=[parse_gemeente(wie).code])
 
+
+@when(parsers.re(rf"de medewerker voor {PERIODE} een opt-in geeft voor alleen de (?P<deel>basisset|kostenset|"
+                 r"facultatieve set) van Wmo"), target_fixture="verzoek")
+def _(keten, medewerker, periode: str, deel: str):
+    """Probeer via het GGk een opt-in voor een deel van de Wmo-set (een opt-in geldt alleen de hele set).
+    Voorbeeld: Als de medewerker voor H12016 een opt-in geeft voor alleen de basisset van Wmo
+    """
+    response = keten.ggk.submit_optin(medewerker.gemeentecode, medewerker.gegevens() | {
+        "periode": periode, "besluiten": {"WMO": f"opt-in {deel}"}})
+    return Verzoek("opt-in", response.status_code, response.json())
+

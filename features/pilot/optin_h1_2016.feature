@@ -48,3 +48,10 @@ Functionaliteit: Opt-in en opt-out voor H1 2016
     Als de klok naar woensdag 9 november 2016 gaat
     En de medewerker voor H12016 een opt-in geeft voor Wmo
     Dan weigert het GGk het besluit met HTTP 422 en een melding met "op-orde rapport"
+
+  Scenario: Een opt-in voor een deel van de Wmo-set weigert het GGk: een opt-in geldt de hele set
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
+    En de klok naar woensdag 9 november 2016 gaat
+    En de medewerker voor H12016 een opt-in geeft voor alleen de basisset van Wmo
+    Dan weigert het GGk het besluit met HTTP 422 en een melding met "geldt voor de hele set"
+
