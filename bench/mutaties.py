@@ -269,6 +269,9 @@ MUTANTEN: tuple[Mutant, ...] = (
     m("M66", "R-OPTIN-02", "een opt-in voor een deel van een set wordt aangenomen", "simulators/ggk/optin.py",
       "            if besluit not in BESLUITEN:", "            if str(besluit).split()[0] not in BESLUITEN:",
       "pilot", "deel_van_de_wmoset"),
+    m("M67", "R-BEST-16", "het CBS ziet niet dat een ZIP twee bestanden van dezelfde set en periode bevat",
+      "simulators/cbs/backend.py", "for (soort, periode), n in sorted(geteld.items()) if n > 1)",
+      "for (soort, periode), n in sorted(geteld.items()) if n > 2)", "ketentest", "twee_wmobestanden"),
 )
 
 

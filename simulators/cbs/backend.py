@@ -25,6 +25,7 @@ and recorded by ``optin.py``. Any other file without metadata is an error, as be
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -284,6 +285,11 @@ class Cbs(Party):
         except zip_safety.UnsafeZipError as refused:
             yield meta.bestandsnaam, naam, b"", refused.reason
             return
+        dubbel = _more_than_one_per_set(filename for filename, _data in members)
+        if dubbel:  # public: at most one file per set and half year (Wmo, SBO, JEUGD)
+            yield meta.bestandsnaam, naam, b"", (f"de ZIP bevat meer dan één bestand voor {dubbel}; lever "
+                                                 "per set en verslagperiode één bestand aan")
+            return
         suffix = "_" + meta.gemeentecode
         for filename, data in members:
             member = filename.rsplit("/", 1)[-1]
@@ -439,6 +445,13 @@ class Cbs(Party):
                                        " ORDER BY id", (row["id"],))
             result.append(dict(row) | {"rapporten": [dict(r) for r in reports]})
         return result
+
+
+def _more_than_one_per_set(namen) -> str:
+    """The sets and periods a ZIP holds more than one file of ('WMO H12016'), or ''."""
+    delen = [parse_bestandsnaam(naam.rsplit("/", 1)[-1]) for naam in namen]
+    geteld = Counter((d["soort"], d["code_uitvraag"]) for d in delen if d)
+    return ", ".join(f"{soort} {periode}" for (soort, periode), n in sorted(geteld.items()) if n > 1)
 
 
 def _at_nine(dag, voorbeeld: datetime) -> datetime:
