@@ -285,7 +285,10 @@ def receive(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rin
             levering_id = register.besluit(
                 db, gemeentecode=bestand.gemeentecode, periode=bestand.periode, soort=besluit.soort,
                 status=besluit.status, toelichting=besluit.toelichting(bestandsnaam), bestand=bestandsnaam)
-        rijen.append(asdict(besluit) | {"levering_id": levering_id})
+        rij = asdict(besluit)
+        if not besluit.rapport:  # only a response to a spiegelrapport names a report and a text
+            del rij["rapport"], rij["reactie"]
+        rijen.append(rij | {"levering_id": levering_id})
     uitkomst = _keep(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, VERWERKT,
                      None, None, rijen, ondertekenaar)
     db.execute("INSERT INTO ondertekeningen VALUES (?,?,?,?,?,?)",
