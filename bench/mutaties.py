@@ -182,7 +182,7 @@ MUTANTEN: tuple[Mutant, ...] = (
     m("M39", "R-BEST-15", "de metagegevens noemen de gemeente als gebruiker", "simulators/ggk/messages.py",
       'gemeentecode=upload["gemeentecode"], gebruiker=upload["gebruiker"],',
       'gemeentecode=upload["gemeentecode"], gebruiker=upload["gemeentecode"],', "ketentest", "metagegevens"),
-    m("M40", "R-BEST-17", "de grens van 25 MB rekent base64 andersom (4/3 in plaats van 3/4)",
+    m("M40", "R-ENV-04", "de grens van 25 MB rekent base64 andersom (4/3 in plaats van 3/4)",
       "simulators/ggk/uploads.py", "MAX_FILE_BYTES = (stuf.MAX_MESSAGE_BYTES - 16 * 1024) * 3 // 4",
       "MAX_FILE_BYTES = (stuf.MAX_MESSAGE_BYTES - 16 * 1024) * 4 // 3", "foutafhandeling", "ws-te-groot"),
     m("M41", "R-BEST-01", "het GGk neemt ook .xlsx aan", "simulators/ggk/uploads.py",
