@@ -134,9 +134,8 @@ MUTANTEN: tuple[Mutant, ...] = (
       "        if False:\n            raise IntrekkingRefused(", "pilot", "delegeerde"),
     m("M26", "R-OPTIN-12", "het portaal trekt al in bij de eerste stap, vóór de bevestiging",
       "simulators/ggk/portaal/backend.py",
-      '        self.sessions.set_pending(sessie, {"periode": periode, "soorten": soorten})\n'
-      '        return True',
-      '        self.sessions.set_pending(sessie, {"periode": periode, "soorten": soorten})\n'
+      "        self.sessions.set_pending(sessie, wacht)\n        return True",
+      "        self.sessions.set_pending(sessie, wacht)\n"
       '        self.intrekken_bevestigen(sessie, True, Origin("portaal", "stap 1"))\n        return True',
       "portaal", "pas_na_bevestiging"),
     m("M27", "R-OPTIN-07", "het CBS aanvaardt een besluit zonder handtekening",
