@@ -360,3 +360,16 @@ def _(keten, medewerker, periode: str, deel: str):
         "periode": periode, "besluiten": {"WMO": f"opt-in {deel}"}})
     return Verzoek("opt-in", response.status_code, response.json())
 
+
+@when(parsers.re(r"de gebruiker via het portaal alleen de correctielevering van (?P<set>Wmo|Jeugd|SBO) voor "
+                 rf"{PERIODE} wil intrekken"))
+def _(portaal, set: str, periode: str) -> None:
+    """Kies op het intrekscherm een set en "alleen de correctielevering"; het portaal vraagt dan om bevestiging.
+    Voorbeeld: Als de gebruiker via het portaal alleen de correctielevering van Wmo voor H22017 wil intrekken
+    """
+    portaal.open(PortaalPagina.INTREKKEN)
+    helft = portaal.regio(re.compile(rf"^{periode[:2]} {periode[2:]} "))
+    helft.get_by_label(SET[set], exact=True).check()
+    helft.get_by_label("alleen de correctielevering", exact=True).check()
+    portaal.klik(portaal.knop("Verder naar bevestigen", helft))
+

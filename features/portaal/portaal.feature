@@ -100,6 +100,21 @@ Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruike
     En legt het CBS bij de Wmo-levering voor H12016 "ingetrokken" vast door "Henk de Vries"
     En staat in het auditlog van Amsterdam (0363) een regel "intrekken" met resultaat "gelukt"
 
+  Scenario: Via het portaal trekt een gemeente alleen haar correctielevering in
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Amsterdam (0363)
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H22017_eerste.csv"
+    En de klok naar dinsdag 13 februari 2018 gaat
+    En de gemeente een Wmo-bestand aanlevert als "WMO_H22017_correctie.csv"
+    En de klok naar maandag 12 maart 2018 gaat
+    En de medewerker van Amsterdam (0363) inlogt op het portaal met EH3
+    En de gebruiker via het portaal alleen de correctielevering van Wmo voor H22017 wil intrekken
+    Dan vraagt het portaal om bevestiging
+    Als de gebruiker de intrekking bevestigt
+    Dan toont het portaal de bevestiging "ingetrokken" met een GGk-referentienummer
+    En heeft de Wmo-levering "WMO_H22017_correctie_0363.csv" voor H22017 bij het CBS de status "correctie ingetrokken"
+    En is de Wmo-levering "WMO_H22017_eerste_0363.csv" voor H22017 bij het CBS weer de actuele, met status "op-orde verzonden"
+
   Scenario: Een lid van een samenwerkingsverband ziet wat de uitvoerder voor een ander lid aanleverde
     Gegeven het is maandag 15 augustus 2016
     En het samenwerkingsverband "Holland Rijnland" met uitvoerder Leiden (0546) en leden Leiderdorp (0547) en Oegstgeest (0579)
