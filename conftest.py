@@ -41,7 +41,7 @@ pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.m
                   "steps.rapporten", "steps.status",
                   "steps.tijdlijn", "steps.fouten", "steps.optin", "steps.samenwerking",
                   "steps.chromium", "steps.portaal", "steps.handtekening", "steps.boekhouding",
-                  "steps.storingen", "steps.regie"]
+                  "steps.storingen", "steps.regie", "steps.regels"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"

@@ -32,6 +32,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.boekhouding", "Boekhouding: niets verloren"),
     ("steps.storingen", "Storingen en herstel"),
     ("steps.regie", "De regiepagina"),
+    ("steps.regels", "Regels van de keten: SLA na goedkeuring, audit, metagegevens, drempels"),
 )
 SLEUTELWOORD = {"given": "Gegeven", "when": "Als", "then": "Dan"}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")

@@ -109,8 +109,20 @@ class Ggk(Party):
     # ------------------------------------------------------- the web service
 
     def upload(self, gemeentecode: str, gebruiker: str, files: list[tuple[str, bytes]],
-               namens: str = "") -> list[UploadResult]:
-        return self.upload_desk.upload(gemeentecode, gebruiker, files, namens)
+               namens: str = "", herkomst: str = "webservice") -> list[UploadResult]:
+        """An upload through the web service; every one, taken or refused, is audited (000 ch.6:
+        the GGk logs every upload and download for tracking and tracing)."""
+        namen = ", ".join(n for n, _ in files) or "(geen bestand)"
+        wie = gebruiker.strip() or "onbekend"
+        code = gemeentecode if gemeentecode in self.gemeenten else None
+        try:
+            results = self.upload_desk.upload(gemeentecode, gebruiker, files, namens)
+        except UploadRefused as exc:
+            self.audit.schrijf(wie, code, "upload", "geweigerd", f"{namen}: {exc}", herkomst)
+            raise
+        self.audit.schrijf(wie, code, "upload", "gelukt", "; ".join(
+            f"{csv} {ref} voor {r.gemeentecode}" for r in results for csv, ref in r.referenties), herkomst)
+        return results
 
     def uploads(self, gemeentecode: str) -> list[dict]:
         return self.upload_desk.uploads(gemeentecode)
@@ -118,8 +130,15 @@ class Ggk(Party):
     def downloads(self, gemeentecode: str, after: int = 0, wait: float = 0.0) -> list[dict]:
         return self.download_area.listing(gemeentecode, after, wait)
 
-    def download(self, gemeentecode: str, download_id: int) -> tuple[str, bytes, str] | None:
-        return self.download_area.fetch(gemeentecode, download_id)
+    def download(self, gemeentecode: str, download_id: int, gebruiker: str = "",
+                 herkomst: str = "webservice") -> tuple[str, bytes, str] | None:
+        """One file of the download area through the web service; every fetch is audited with
+        who fetched it (the area itself keeps only the first moment)."""
+        found = self.download_area.fetch(gemeentecode, download_id)
+        if found is not None:
+            self.audit.schrijf(gebruiker.strip() or "onbekend", gemeentecode, "download", "gelukt",
+                               f"{download_id} {found[0]}", herkomst)
+        return found
 
     def optin(self, gemeentecode: str, body: object) -> OptinResult:
         return self.optin_desk.optin(gemeentecode, body)
