@@ -21,9 +21,7 @@ from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, ChainStartError
 from simulators.clock import clock_from_setting
 from simulators.serve import serve_party
 
-from . import partner_report as partnerrapport
 from .overview import write_overview
-from .regie import RegieServer
 from .rerun import HERHAAL, WACHTTIJD, rerun_base
 from .targets import ENVIRONMENT as TARGETS_VARIABLE
 from .targets import TargetError, check_reachable, make_targets
@@ -122,7 +120,10 @@ REGIE_PORT = 8100
 """Where ``ketentest up`` (fixed ports) and ``ketentest regie`` serve the coordinator's page."""
 
 
-def _start_regie(urls: dict[str, str], host: str, port: int) -> RegieServer:
+def _start_regie(urls: dict[str, str], host: str, port: int):
+    # imported here: `ketentest up` forks its parties first, so this runs while they start
+    from .regie import RegieServer
+
     try:
         return RegieServer(urls, host, port).start()
     except OSError as exc:
@@ -436,6 +437,8 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
                                    + (f" en tags '{tags}'" if tags else "")
                                    + (f" met de naam '{scenario}'" if scenario else ""))
     if doelen:
+        from . import partner_report as partnerrapport  # only a run against a partner needs it
+
         md, page, lijst = partnerrapport.write(report_dir, partnerrapport.Header(
             doelen.urls, datetime.now().strftime("%Y-%m-%d %H:%M"),  # the report's date: wall time
             f"suite {suite}" + (f", tags {tags}" if tags else ""), terugroep, env[HERHAAL]))
