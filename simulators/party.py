@@ -59,8 +59,10 @@ NEIGHBOURS = {
 }
 """Whom each party talks to directly (its ``urls``)."""
 
-TASK_WORKERS = 3
-"""Default worker threads per party: enough for its kinds of task to overlap their waits."""
+TASK_WORKERS = 1
+"""Default worker threads per party. More (option taakwerkers) let its kinds of task overlap
+their waits; on two cores the period bench ran no faster with three (CPU, not waiting, bounds
+it: bench/README.md), so one, as before."""
 
 _ONGELADEN = object()
 MAX_COURIER_TIMEOUT = 300.0
