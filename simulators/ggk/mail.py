@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS mails (
     sleutel TEXT NOT NULL,                     -- what it is about; one mail per address and sleutel
     UNIQUE (aan, sleutel)
 );
+CREATE INDEX IF NOT EXISTS mails_aan ON mails (aan);
 """
 
 TAAK = "mail_gepland"
@@ -178,8 +179,10 @@ class Mail:
 
     def _users_of(self, db: sqlite3.Connection, codes: list[str] | None) -> list[sqlite3.Row]:
         """Users of these gemeenten (None: of every gemeente)."""
-        rows = db.execute("SELECT * FROM gebruikers ORDER BY gemeentecode, id").fetchall()
-        return [r for r in rows if codes is None or r["gemeentecode"] in codes]
+        if codes is None:
+            return db.execute("SELECT * FROM gebruikers ORDER BY gemeentecode, id").fetchall()
+        return db.execute(f"SELECT * FROM gebruikers WHERE gemeentecode IN ({', '.join('?' * len(codes))})"
+                          " ORDER BY gemeentecode, id", tuple(codes)).fetchall()
 
     def report_ready(self, download: Mapping) -> None:
         """Every user of the gemeente hears that a file is in its download area."""

@@ -64,6 +64,8 @@ CREATE TABLE IF NOT EXISTS referenties (
     upload_id INTEGER NOT NULL REFERENCES uploads(id),
     bestand TEXT NOT NULL                      -- the CSV it belongs to (a ZIP member, or the file)
 );
+CREATE INDEX IF NOT EXISTS uploads_gemeente ON uploads (gemeentecode);
+CREATE INDEX IF NOT EXISTS referenties_upload ON referenties (upload_id);
 """
 
 TAAK = "doorsturen"
