@@ -106,6 +106,9 @@ class Leveringen:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+        # a levering's figures never change once computed, and its id is never used again
+        # (AUTOINCREMENT, also after a reset): every peer's figures, read once per process
+        self._figures: dict[int, dict] = {}
         with store.transaction() as db:
             columns = {row["name"] for row in db.execute("PRAGMA table_info(leveringen)")}
             if "cijfers" not in columns:  # state from before the figures were kept
@@ -115,13 +118,18 @@ class Leveringen:
         """The delivery's figures, computed once with ``bereken(soort, inhoud)`` and kept:
         every spiegelrapport compares with all peers, so re-reading their files each time
         would make a period quadratic in the number of gemeenten."""
+        known = self._figures.get(levering["id"])
+        if known is not None:
+            return dict(known)
         if levering["cijfers"]:
-            return json.loads(levering["cijfers"])
-        row = self.store.one("SELECT inhoud FROM leveringen WHERE id = ?", (levering["id"],))
-        waarden = bereken(levering["soort"], bytes(row["inhoud"]))
-        self.store.execute("UPDATE leveringen SET cijfers = ? WHERE id = ?",
-                           (json.dumps(waarden), levering["id"]))
-        return waarden
+            waarden = json.loads(levering["cijfers"])
+        else:
+            row = self.store.one("SELECT inhoud FROM leveringen WHERE id = ?", (levering["id"],))
+            waarden = bereken(levering["soort"], bytes(row["inhoud"]))
+            self.store.execute("UPDATE leveringen SET cijfers = ? WHERE id = ?",
+                               (json.dumps(waarden), levering["id"]))
+        self._figures[levering["id"]] = waarden
+        return dict(waarden)
 
     def received(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
                  periode: str, soort: str, bestand: str, ggk_referentie: str,
