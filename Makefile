@@ -20,7 +20,7 @@ run: $(STAMP) chromium
 test: $(STAMP) chromium  # the house rules first, then two processes (pytest-xdist)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -p no:allure_pytest -n 2
+	$(BIN)/python -m pytest -p no:allure_pytest -n 2 --dist loadgroup
 
 up: $(STAMP)
 	$(BIN)/ketentest up

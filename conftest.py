@@ -12,6 +12,7 @@ command that reruns it alone (the Allure parameter ``herhaal``: ``ketentest run 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
@@ -42,7 +43,7 @@ pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.m
                   "steps.rapporten", "steps.status",
                   "steps.tijdlijn", "steps.fouten", "steps.optin", "steps.samenwerking",
                   "steps.chromium", "steps.portaal", "steps.handtekening", "steps.boekhouding",
-                  "steps.storingen"]
+                  "steps.storingen", "steps.regie", "steps.regels"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"
@@ -252,7 +253,7 @@ def pytest_bdd_after_scenario(request, feature, scenario):
         keten.wait_idle(5)
     except AssertionError:
         pass  # attach what there is; the scenario's own steps judge the outcome
-    journals = keten.journal_since(marks)
+    journals = keten.journal_since(marks, inhoud=True)  # one call per party, the bytes included
     _attach_journey(scenario.name, journals)
     _attach_audit(keten)
     if HARNESS_SPEELT not in set(feature.tags) | set(scenario.tags):
@@ -266,7 +267,7 @@ def pytest_bdd_after_scenario(request, feature, scenario):
                       "de rest staat in de journalen van de partijen.", name="berichten (ingekort)",
                       attachment_type=allure.attachment_type.TEXT)
     for party, entry in entries[:MAX_BERICHTEN]:
-        body = keten.payload(entry, timeout=10)
+        body = base64.b64decode(entry["inhoud"])
         name = _attachment_name(party, entry)
         if "zip" in entry["content_type"]:
             allure.attach(zip_listing(body), name=f"{name} · inhoud",

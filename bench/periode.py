@@ -149,7 +149,11 @@ def main() -> int:
     parser.add_argument("--gemeenten", type=int, default=400)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--taakwerkers", type=int, default=None,
+                        help="worker threads per party (option taakwerkers; default the parties' own)")
     args = parser.parse_args()
+    opties = ({party: {"taakwerkers": args.taakwerkers} for party in ("gemeente", "ggk", "rinis", "cbs")}
+              if args.taakwerkers else {})
     tijdlijn = tijdlijnen.laad("H1 2016")
     codes = sorted(gemeenten(tijdlijn.start.date()))[: args.gemeenten]
     rng = random.Random(2016)
@@ -157,7 +161,7 @@ def main() -> int:
     eerst = [(code, files_for(code, tijdlijn.start, seed=i)) for i, code in enumerate(codes)]
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, \
-            ProcessChain(Path(tmp), tijdlijn.start.isoformat()) as chain:
+            ProcessChain(Path(tmp), tijdlijn.start.isoformat(), options=opties) as chain:
         keten = Keten(chain.urls, timeout=600)
         keten.apply_timeline(tijdlijn.to_json())
         start = time.perf_counter()

@@ -21,7 +21,6 @@ from simulators.chain import DEFAULT_PORTS, NEIGHBOURS, PARTIES, ChainStartError
 from simulators.clock import clock_from_setting
 from simulators.serve import serve_party
 
-from . import partner_report as partnerrapport
 from .overview import write_overview
 from .rerun import HERHAAL, WACHTTIJD, rerun_base
 from .targets import ENVIRONMENT as TARGETS_VARIABLE
@@ -73,7 +72,8 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
        opties) -> None:
     """Start the chain (or one party) and serve until interrupted.
 
-    Prints one line per party, '<party> <url>', as soon as it answers.
+    Prints one line per party, '<party> <url>', as soon as it answers; for the whole chain
+    a fifth line, 'regie <url>': the coordinator's page (docs/regie.md).
     """
     stop = _stop_on_signal()
     clock = clock_from_setting(klok)
@@ -90,7 +90,13 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
             for name, url in chain.urls.items():
                 click.echo(f"{name} {url}")
             sys.stdout.flush()
-            stop.wait()
+            regie = _start_regie(chain.urls, host, REGIE_PORT if ports == "vast" else 0)
+            try:
+                click.echo(f"regie {regie.url}")
+                sys.stdout.flush()
+                stop.wait()
+            finally:
+                regie.stop()
         finally:
             chain.stop()
         return
@@ -103,6 +109,51 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
     if missing:
         click.echo(f"# let op: geen URL voor {', '.join(missing)}; berichten daarheen blijven "
                    "in de wachtrij", err=True)
+    sys.stdout.flush()
+    try:
+        stop.wait()
+    finally:
+        server.stop()
+
+
+REGIE_PORT = 8100
+"""Where ``ketentest up`` (fixed ports) and ``ketentest regie`` serve the coordinator's page."""
+
+
+def _start_regie(urls: dict[str, str], host: str, port: int):
+    # imported here: `ketentest up` forks its parties first, so this runs while they start
+    from .regie import RegieServer
+
+    try:
+        return RegieServer(urls, host, port).start()
+    except OSError as exc:
+        raise click.ClickException(f"de regiepagina kan niet op {host}:{port} luisteren "
+                                   f"({exc.strerror or exc}); is die poort bezet?") from None
+
+
+@main.command()
+@click.option("--url", "urls", multiple=True, metavar="PARTIJ=URL",
+              help="A party to watch, e.g. ggk=http://127.0.0.1:8102 (repeat; any subset; default: the four "
+              "where 'ketentest up' puts them).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
+@click.option("--port", type=int, default=REGIE_PORT, show_default=True, help="Port (0 = any free port).")
+def regie(urls, host, port) -> None:
+    """Serve the coordinator's page for parties started elsewhere (simulated or a partner's).
+
+    \b
+    ketentest regie --url gemeente=http://127.0.0.1:8101 --url ggk=https://ggk.example
+    Prints 'regie <url>' and serves until interrupted (docs/regie.md).
+    """
+    stop = _stop_on_signal()
+    gegeven: dict[str, str] = {}
+    for pair in urls:
+        partij, sep, url = pair.partition("=")
+        if not sep or partij not in PARTIES or not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"'{pair}': gebruik PARTIJ=URL met PARTIJ een van {', '.join(PARTIES)}, "
+                                     "bijvoorbeeld ggk=http://127.0.0.1:8102", param_hint="--url")
+        gegeven[partij] = url.rstrip("/")
+    server = _start_regie(gegeven or {p: party_url(p, None) for p in PARTIES}, host, port)
+    click.echo(f"regie {server.url}")
     sys.stdout.flush()
     try:
         stop.wait()
@@ -386,6 +437,8 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
                                    + (f" en tags '{tags}'" if tags else "")
                                    + (f" met de naam '{scenario}'" if scenario else ""))
     if doelen:
+        from . import partner_report as partnerrapport  # only a run against a partner needs it
+
         md, page, lijst = partnerrapport.write(report_dir, partnerrapport.Header(
             doelen.urls, datetime.now().strftime("%Y-%m-%d %H:%M"),  # the report's date: wall time
             f"suite {suite}" + (f", tags {tags}" if tags else ""), terugroep, env[HERHAAL]))
@@ -519,6 +572,79 @@ def report(report_dir) -> None:
                    err=True)
         return
     click.echo(f"rapport: {(out / 'index.html').resolve()}")
+
+
+@main.command()
+@click.option("--gemeenten", type=int, default=None, help="Gemeenten that deliver, each a Locust user "
+              "(default: every gemeente of H1 2016, 390).")
+@click.option("--duur", type=float, default=30.0, show_default=True,
+              help="Seconds within which every gemeente has started its delivery.")
+@click.option("--piek", type=float, default=None, help="The deadline rush: half of the gemeenten start "
+              "in the last PIEK seconds of --duur, the other half evenly before (default: all evenly).")
+@click.option("--wacht", type=float, default=300.0, show_default=True,
+              help="Seconds a gemeente waits for its technical reports before it counts them as failed.")
+@click.option("--rijen", type=int, default=25, show_default=True, help="Clients in each WMO file.")
+@click.option("--processes", type=int, default=0, show_default=True,
+              help="Locust workers on this machine (processes; 0: Locust in one process).")
+@click.option("--master", is_flag=True, help="Be Locust's master for workers on other machines "
+              "('ketentest last --worker --master-host HOST' there).")
+@click.option("--expect-workers", type=int, default=1, show_default=True,
+              help="With --master: start when this many workers have joined.")
+@click.option("--worker", is_flag=True, help="Be a Locust worker of the master at --master-host; the "
+              "master hands over the plan and the target.")
+@click.option("--master-host", default=None, help="With --worker: the master's address.")
+@click.option("--master-port", type=int, default=5557, show_default=True, help="The master's port.")
+@click.option("--master-timeout", type=float, default=60.0, show_default=True,
+              help="Seconds a worker waits to reach its master, and a master for its workers.")
+@click.option("--target", "targets", multiple=True, metavar="PARTIJ=URL",
+              help="A partner's real endpoint plays this party; the harness plays the others.")
+@click.option("--ca", default=None, help="CA bundle (PEM) to trust the partner's certificate.")
+@click.option("--cert", default=None, help="Client certificate (PEM) for mutual TLS.")
+@click.option("--key", default=None, help="Private key of --cert (PEM).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Where the harness's parties listen (another machine's workers must reach the GGk).")
+@click.option("--storing", "storingen", multiple=True, metavar="PARTIJ=SOORT[,naam=waarde]",
+              help="Arm a fault on a simulated party before the load, e.g. rinis=503 (default: on the "
+              "path it receives the chain's messages on, the next 20 requests; docs/storingen.md).")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports/last"), show_default=True,
+              help="Where Locust's HTML report and CSVs, last.json and the chain's logs go.")
+def last(gemeenten, duur, piek, wacht, rijen, processes, master, expect_workers, worker, master_host,
+         master_port, master_timeout, targets, ca, cert, key, host, storingen, report_dir) -> None:
+    """The deadline-day peak on Locust (docs/last.md): every gemeente uploads its WMO, SBO and
+    JEUGD file to the GGk and waits for the technical reports, all within --duur seconds.
+
+    \b
+    ketentest last --duur 30 --processes 2 --report reports/last
+    ketentest last --piek 10 --storing rinis=503
+    ketentest last --master --expect-workers 4 --host 10.0.0.1     # machine A
+    ketentest last --worker --master-host 10.0.0.1 --processes 2   # machines B and C
+
+    Against the embedded chain by default (as 'ketentest up' starts it, the clock on 15 August
+    2016). Writes REPORT/locust.html, REPORT/locust_*.csv and REPORT/last.json and prints the
+    summary; exit code 0 only when every file was answered, nothing failed and nothing was lost
+    or doubled, 1 otherwise, 2 when the run could not start.
+    """
+    from .last import runner as lastrunner
+    from .last.plan import Plan, gemeentecodes
+
+    try:
+        if worker:
+            if master or not master_host:
+                raise lastrunner.LastError("een worker heeft --master-host nodig (en geen --master)")
+            sys.exit(lastrunner.run_worker(master_host, master_port, master_timeout, processes))
+        plan = Plan(len(gemeentecodes()) if gemeenten is None else gemeenten, duur, piek, wacht, rijen)
+        try:
+            doelen = make_targets(list(targets), None, ca, cert, key, host, [])
+        except TargetError as exc:
+            raise lastrunner.LastError(str(exc)) from None
+        opties = lastrunner.Opties(plan, report_dir, processes, master, expect_workers, master_port,
+                                   master_timeout, host, doelen, tuple(storingen))
+        samenvatting = lastrunner.run(opties, lambda regel: click.echo(regel) or sys.stdout.flush())
+    except lastrunner.LastError as exc:
+        raise CommandError(str(exc)) from None
+    click.echo(samenvatting.als_tekst(report_dir))
+    sys.exit(0 if samenvatting.geslaagd else 1)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ kept aside.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Callable
@@ -68,6 +69,11 @@ NEIGHBOURS = {
 }
 """Whom each party talks to directly (its ``urls``)."""
 
+TASK_WORKERS = 1
+"""Default worker threads per party. More (option taakwerkers) let its kinds of task overlap
+their waits; on two cores the period bench ran no faster with three (CPU, not waiting, bounds
+it: bench/README.md), so one, as before."""
+
 _ONGELADEN = object()
 MAX_COURIER_TIMEOUT = 300.0
 
@@ -108,8 +114,11 @@ class Party:
         self.courier_timeout = float(config.options.get("courier_timeout", 10.0))
         self.courier = Courier(self.name, self.journal, timeout=self.courier_timeout,
                                tls=config.options.get("tls"))
+        # Worker threads for the party's tasks (option taakwerkers): one kind of task at a time,
+        # different kinds side by side, as a real party's stages run (simulators/tasks.py).
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
-                           expiry=self.task_expiry_handlers())
+                           expiry=self.task_expiry_handlers(),
+                           workers=int(config.options.get("taakwerkers", TASK_WORKERS)))
         self.storingen = Storingen(  # in memory: a restart clears them
             self.name, self.clock, self.journal,
             peer=lambda: getattr(getattr(self, "receiver", None), "peer", "onbekend"))
@@ -322,8 +331,11 @@ def _common_blueprint() -> Blueprint:
     def journal():
         party = party_of()
         since = request.args.get("na", default=0, type=int)
-        entries = party.journal.entries(since, request.args.get("correlatie"))
+        inhoud = request.args.get("inhoud") == "1"
+        entries = party.journal.entries(since, request.args.get("correlatie"), payloads=inhoud)
         for entry in entries:
+            if inhoud:
+                entry["inhoud"] = base64.b64encode(bytes(entry["payload"])).decode("ascii")
             entry["payload"] = url_for("common.journal_payload", entry_id=entry["id"], _external=True)
         return jsonify(entries)
 

@@ -128,8 +128,12 @@ class Journal:
             return db.execute(sql, row).lastrowid
         return self.store.execute(sql, row)
 
-    def entries(self, since: int = 0, correlatie: str | None = None) -> list[dict[str, Any]]:
-        sql = f"SELECT {', '.join(self.FIELDS)} FROM journal WHERE id > ?"
+    def entries(self, since: int = 0, correlatie: str | None = None,
+                payloads: bool = False) -> list[dict[str, Any]]:
+        """The lines after ``since`` (of one delivery), oldest first; with ``payloads`` each
+        also carries its raw bytes as ``payload``."""
+        fields = (*self.FIELDS, "payload") if payloads else self.FIELDS
+        sql = f"SELECT {', '.join(fields)} FROM journal WHERE id > ?"
         params: list[Any] = [since]
         if correlatie:
             sql += " AND correlatie = ?"

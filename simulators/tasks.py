@@ -1,4 +1,4 @@
-"""A party's durable to-do list and the one worker thread that works through it.
+"""A party's durable to-do list and the worker threads that work through it.
 
 Work that follows an acknowledged message (forward a file, check it, route a report)
 is first written to the ``taken`` table in the same transaction as the state it
@@ -9,6 +9,11 @@ Hand-offs are event-driven: adding a task wakes the worker at once; there is no
 polling interval. A task may be due later (``niet_voor``, a moment on the party's
 clock: a report due in three working days): it waits until the clock gets there, and
 on a simulated clock moving the clock wakes the worker.
+
+Tasks of one kind (``soort``) are done one at a time, in order; tasks of different kinds
+may run side by side, up to ``workers`` at once: a CBS fetches the next file while it
+checks the previous one and places an earlier report, the way a real party's stages run.
+Order within a delivery needs nothing more: each step adds the next task when it is done.
 
 A task whose handler raises :class:`TransientError` (the next hop
 was unreachable or answered 5xx) is tried again after a short pause; any other error
@@ -56,7 +61,7 @@ class TransientError(Exception):
 
 
 class Tasks:
-    """Durable tasks of one party, done in order by one worker thread."""
+    """Durable tasks of one party: one kind at a time and in order, kinds side by side."""
 
     def __init__(
         self,
@@ -65,6 +70,7 @@ class Tasks:
         retry_delays: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0),
         clock: Clock | None = None,
         expiry: dict[str, Callable[[dict[str, Any], str], None]] | None = None,
+        workers: int = 1,
     ) -> None:
         self.store = store
         self.handlers = handlers
@@ -81,13 +87,15 @@ class Tasks:
         if clock is not None:  # weakly: a party replaced by a restart must not live on in the clock
             wake = weakref.WeakMethod(self.wake)
             clock.on_advance(lambda _moment: (woken := wake()) is not None and woken())
+        self.workers = max(1, int(workers))
         self._cond = threading.Condition()
         self._not_before: dict[int, float] = {}
-        self._busy = False
-        self._woken = False
+        self._running: set[str] = set()  # the kinds a worker is doing a task of right now
+        self._generation = 0  # moves on every wake and every finished task: time to look again
+        self._finished = 0  # moves on every finished task: a pick made before it may be stale
         self._stopping = False
         self._stilgezet = False
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     def add(self, soort: str, data: dict[str, Any], db: sqlite3.Connection | None = None,
             niet_voor: datetime | None = None, verloopt: datetime | None = None) -> int:
@@ -111,20 +119,23 @@ class Tasks:
 
     def wake(self) -> None:
         with self._cond:
-            self._woken = True
+            self._generation += 1
             self._cond.notify_all()
 
     def start(self) -> None:
         self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="tasks", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._run, name=f"tasks-{i}", daemon=True)
+                         for i in range(self.workers)]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def forget(self) -> None:
         """Drop the in-memory retry schedule (the tasks themselves live in the store)."""
@@ -156,7 +167,7 @@ class Tasks:
         deadline = time.monotonic() + timeout
         while True:
             with self._cond:
-                busy = self._busy
+                busy = bool(self._running)
             if not busy and not self.pending():  # the store is read without holding _cond
                 return True
             remaining = deadline - time.monotonic()
@@ -174,24 +185,31 @@ class Tasks:
         deadline = time.monotonic() + timeout
         with self._cond:
             self._stilgezet = True
-            while self._busy and time.monotonic() < deadline:
+            while self._running and time.monotonic() < deadline:
                 self._cond.wait(min(max(deadline - time.monotonic(), 0.0), 0.05))
-            klaar = not self._busy
+            klaar = not self._running
         try:
             yield klaar
         finally:
             with self._cond:
                 self._stilgezet = False
-                self._woken = True
+                self._generation += 1
                 self._cond.notify_all()
 
     # ----------------------------------------------------------------- the worker
 
-    def _next(self) -> tuple[sqlite3.Row | None, float | None]:
+    def _next(self, busy: set[str]) -> tuple[sqlite3.Row | None, float | None]:
+        """The first due task of a kind no worker is doing; else how long until a paused
+        one may be tried again (None: until woken)."""
         now = time.monotonic()
         wait: float | None = self._until_due()
-        rows = self.store.query("SELECT * FROM taken WHERE status = 'open' AND (niet_voor IS NULL"
-                                " OR niet_voor <= ?) ORDER BY COALESCE(niet_voor, ''), id", (self._now(),))
+        # Only as many rows as can be waiting out a retry pause, plus one: a period makes
+        # thousands of tasks due at once, and reading all of them for every pick is quadratic.
+        kinds = sorted(busy)
+        rows = self.store.query(
+            "SELECT * FROM taken WHERE status = 'open' AND (niet_voor IS NULL OR niet_voor <= ?)"
+            f" AND soort NOT IN ({', '.join('?' * len(kinds))}) ORDER BY COALESCE(niet_voor, ''), id"
+            " LIMIT ?", (self._now(), *kinds, len(self._not_before) + 1))
         for row in rows:
             not_before = self._not_before.get(row["id"], 0.0)
             if not_before <= now:
@@ -207,24 +225,27 @@ class Tasks:
                 if self._stopping:
                     return
                 if self._stilgezet:  # a reset is emptying the store: start nothing
-                    self._busy = False
-                    self._cond.notify_all()
                     self._cond.wait(0.05)
                     continue
-                self._woken = False
-            row, wait = self._next()
-            if row is None:
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
-                    if not self._woken and not self._stopping:
-                        self._cond.wait(wait)
-                continue
+                seen, finished, busy = self._generation, self._finished, set(self._running)
+            row, wait = self._next(busy)
             with self._cond:
-                if self._stilgezet:  # stopped while this task was being picked: leave it
+                if row is None:
+                    if self._generation == seen and not self._stopping:
+                        self._cond.wait(wait)
                     continue
-                self._busy = True
-            self._do(row)
+                # another worker may have taken its kind, or done the task, since the pick
+                if self._stilgezet or row["soort"] in self._running or self._finished != finished:
+                    continue
+                self._running.add(row["soort"])
+            try:
+                self._do(row)
+            finally:
+                with self._cond:
+                    self._running.discard(row["soort"])
+                    self._finished += 1
+                    self._generation += 1
+                    self._cond.notify_all()
 
     def _until_due(self) -> float | None:
         """Seconds until the next task due later, on a wall clock; None on a simulated

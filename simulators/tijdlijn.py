@@ -12,12 +12,15 @@ Rules the parties take from it:
   ``tussentijdse_deadline`` (or ``levering_sluit``); after that, up to
   ``correctie_deadline`` it is accepted and marked *te laat*; outside both it is refused
   with a message naming the window. A file for a period the timeline does not list
-  is refused.
+  is refused. Without ``levering_open`` delivery opens on the first of the month after
+  the period (seed 003). In the ``burentest_open``..``burentest_sluit`` weeks (the
+  connection test before the pilot, seed 001) the GGk accepts test deliveries too.
 * CBS: the technical report after ``sla.technisch_rapport_vertraging`` working days
   (0: at once; the SLA itself is ``sla.technisch_rapport_werkdagen``); the op-orde
-  rapport on the period's ``spiegelrapport_1`` date, or, without one, within
-  ``sla.oporde_werkdagen`` working days after approval; spiegelrapport II on
-  ``spiegelrapport_2``.
+  rapport on the period's ``spiegelrapport_1`` date, or, without one, after
+  ``sla.oporde_vertraging`` working days after approval (0: with the technical report;
+  the SLA itself is ``sla.oporde_werkdagen``, measured from approval); spiegelrapport II
+  on ``spiegelrapport_2``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from .kalender import Werkdagkalender
 TIMELINES = Path(__file__).resolve().parent.parent / "fixtures" / "timelines"
 DATUMVELDEN = ("levering_open", "levering_sluit", "tussentijdse_deadline", "correctie_deadline",
                "spiegelrapport_1", "spiegelrapport_2", "optin_open", "optin_deadline",
-               "intrekken_open", "intrekken_sluit")
+               "intrekken_open", "intrekken_sluit", "burentest_open", "burentest_sluit")
 
 
 class TijdlijnError(ValueError):
@@ -55,6 +58,17 @@ class Periode:
     optin_deadline: date | None = None
     intrekken_open: date | None = None
     intrekken_sluit: date | None = None
+    burentest_open: date | None = None
+    burentest_sluit: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.levering_open is None and _is_halfjaar(self.code):
+            object.__setattr__(self, "levering_open", eerste_na_periode(self.code))
+
+    def in_burentest(self, dag: date) -> bool:
+        """Whether ``dag`` falls in the period's burentest weeks (both days inclusive)."""
+        return bool(self.burentest_open and self.burentest_sluit
+                    and self.burentest_open <= dag <= self.burentest_sluit)
 
     @property
     def regulier_tot(self) -> date | None:
@@ -72,6 +86,19 @@ class Sla:
     technisch_rapport_werkdagen: int = 3
     technisch_rapport_vertraging: int = 0
     oporde_werkdagen: int = 2
+    oporde_vertraging: int = 0
+
+
+def _is_halfjaar(code: str) -> bool:
+    """``H12016``-like (the pattern's home is ``gmsd.periodes``, which the ground floor may not import)."""
+    return len(code) == 6 and code[0] == "H" and code[1] in "12" and code[2:].isdigit()
+
+
+def eerste_na_periode(code: str) -> date:
+    """The first of the month after verslagperiode ``code``: when its delivery opens unless
+    the timeline says otherwise (seed 003). ``H12016`` -> 1 July 2016, ``H22016`` -> 1 January 2017."""
+    jaar, halfjaar = int(code[2:]), int(code[1])
+    return date(jaar, 7, 1) if halfjaar == 1 else date(jaar + 1, 1, 1)
 
 
 @dataclass(frozen=True)

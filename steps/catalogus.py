@@ -31,6 +31,8 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.handtekening", "Het ondertekende besluit"),
     ("steps.boekhouding", "Boekhouding: niets verloren"),
     ("steps.storingen", "Storingen en herstel"),
+    ("steps.regie", "De regiepagina"),
+    ("steps.regels", "Regels van de keten: SLA na goedkeuring, audit, metagegevens, drempels"),
 )
 SLEUTELWOORD = {"given": "Gegeven", "when": "Als", "then": "Dan"}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")

@@ -16,6 +16,7 @@ from simulators.cbs.check import (
     MAX_REGELS,
     RULES,
     Regel,
+    SboToets,
     Uitkomst,
     bsn_valid,
     catalogus,
@@ -120,7 +121,8 @@ def test_check_file_valid_file_passes_every_rule(soort):
 def test_check_file_valid_wmo_gets_tc01_to_tc15_and_tc17_sbo_jeugd_all_but_tc10_tc11():
     assert _ids("WMO") == [f"TC{n:02d}" for n in range(1, 18) if n != 16]
     expected = [f"TC{n:02d}" for n in range(1, 18) if n not in (10, 11)]
-    assert _ids("SBO") == _ids("JEUGD") == expected
+    assert _ids("JEUGD") == expected
+    assert _ids("SBO") == [*expected, "TC18"]  # the SBO threshold judges SBO files only
 
 
 @pytest.mark.parametrize(
@@ -232,6 +234,12 @@ BREUKEN = {
     ),
     "tc17-wmo-formule": Breuk(
         "TC17", _wmo({3: {"Type instelling": "=1+1"}}), (3,), ook=frozenset({"TC12"})
+    ),
+    "tc18-sbo-te-veel-inwoners": Breuk(
+        "TC18", _bestand("SBO"), naam=NAMEN["SBO"], opties={"sbo": SboToets(20_000)}
+    ),
+    "tc18-sbo-levert-iv3": Breuk(
+        "TC18", _bestand("SBO"), naam=NAMEN["SBO"], opties={"sbo": SboToets(19_999, iv3=True)}
     ),
     "tc17-sbo-formule-in-kosten": Breuk(
         "TC17", _bestand("SBO", {2: {"Kosten": "-1+1"}}), (2,), NAMEN["SBO"], ook=frozenset({"TC12"})
@@ -502,7 +510,7 @@ def _bsns(aantal: int) -> list[str]:
 
 
 def test_rules_catalogue_ids_severities_and_texts():
-    assert [regel.id for regel in RULES] == [f"TC{n:02d}" for n in range(0, 18)]
+    assert [regel.id for regel in RULES] == [f"TC{n:02d}" for n in range(0, 19)]
     waarschuwingen = {regel.id: regel.ernst for regel in RULES if regel.ernst != "fout"}
     assert waarschuwingen == {"TC15": "waarschuwing", "TC17": "waarschuwing"}
     assert all(regel.omschrijving.endswith(".") for regel in RULES)
@@ -645,3 +653,9 @@ def test_parse_bestandsnaam_forbidden_character_rejected(teken):
 )
 def test_parse_bestandsnaam_nonconforming_rejected(naam):
     assert parse_bestandsnaam(naam, GEMEENTE) is None
+
+
+def test_tc18_sbo_under_the_threshold_or_unknown_gemeente_passes():
+    for toets in (SboToets(19_999), SboToets(None), None):
+        assert _failed(check_file(NAMEN["SBO"], _bestand("SBO"), GEMEENTE, PERIODES, sbo=toets)) == {}
+

@@ -8,6 +8,10 @@ partner report it writes read back. A partner's endpoint keeps its state between
 role's checks are shown to pass against one partner process, with one state folder, after a
 run that failed and left its debris there (issue 15): files an earlier run left unfetched, a
 download area with the same names, messages the partner still retries.
+
+The runs mostly wait (for the partner to go quiet, for what a broken party never sends), so the
+module starts every run its tests need at once, a few side by side (``runs``), and each test
+judges its own run when it comes; the tests share one xdist worker (``xdist_group``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -126,27 +132,63 @@ def _conformance_run(party: str, tmp_path: Path,
 
 WRONG = {"rinis": "cbs", "ggk": "rinis", "cbs": "rinis"}
 """The harness party a first run puts on the wrong port: the one the partner calls back."""
+SIDE_BY_SIDE = 4
+"""Conformance runs at once: each is a partner process and a chain of three, mostly waiting."""
+
+pytestmark = pytest.mark.xdist_group("conformiteit")
 
 
-@pytest.mark.parametrize("party", ["rinis", "ggk", "cbs"])
-def test_the_role_checks_pass_against_a_stateful_party_after_a_failed_run(party, tmp_path):
+def _stateful_runs(party: str, tmp_path: Path) -> tuple[tuple[int, str, dict], tuple[int, str, dict], bool]:
     """One partner process, one state folder, two runs: the first with the harness party the
-    partner calls back on another port than the partner was given (a set-up mistake: it fails
-    and leaves its traffic unfinished in the partner's state), the second set up right: every
-    check must pass, judged on the second run's own traffic only."""
+    partner calls back on another port than the partner was given, then the second set up right.
+    Returns both runs and whether the partner went quiet in between."""
     harness = dict(zip(OTHERS[party], _free_ports(3), strict=True))
     process, url = _partner(party, tmp_path, harness, None)
     try:
         verkeerd = harness | {WRONG[party]: _free_ports(1)[0]}
-        code, output, verdicts = _run(party, url, verkeerd, tmp_path / "rapport-verkeerd", "burentest",
-                                      "--wachttijd", "2")
-        assert code == 1, f"the run with {WRONG[party]} on the wrong port passed:\n{output[-3000:]}"
-        assert "niet voldaan: geen antwoord" in verdicts.values(), verdicts
-        if party != "ggk":  # the GGk retries its Di01s until a deadline its frozen clock never reaches
-            assert _wait_idle(url, 20), f"{party} kept working on the first run's traffic"
-        code, output, verdicts = _run(party, url, harness, tmp_path / "rapport-goed")
+        first = _run(party, url, verkeerd, tmp_path / "rapport-verkeerd", "burentest", "--wachttijd", "2")
+        # the GGk retries its Di01s until a deadline its frozen clock never reaches
+        quiet = party == "ggk" or _wait_idle(url, 20)
+        return first, _run(party, url, harness, tmp_path / "rapport-goed"), quiet
     finally:
         _stop(process)
+
+
+def _work(item: pytest.Item, tmp_path: Path) -> Callable[[], object] | None:
+    """The run a test of this module judges, as a function to start in the background."""
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    name = item.originalname if hasattr(item, "originalname") else item.name
+    if name == "test_the_role_checks_pass_against_a_stateful_party_after_a_failed_run":
+        return lambda: _stateful_runs(params["party"], tmp_path)
+    if name == "test_a_party_broken_on_purpose_fails_the_check_named_for_it":
+        return lambda: _conformance_run(params["party"], tmp_path, params["defect"])
+    return None
+
+
+@pytest.fixture(scope="module")
+def runs(request, tmp_path_factory) -> dict[str, Future]:
+    """Every run this worker's tests of the module need, started at once, SIDE_BY_SIDE at a
+    time; a test waits for its own (``runs[nodeid].result()``)."""
+    pool = ThreadPoolExecutor(SIDE_BY_SIDE, thread_name_prefix="conformiteit")
+    futures = {}
+    for item in request.session.items:
+        if item.module is request.module:
+            work = _work(item, tmp_path_factory.mktemp(item.name[:40]))
+            if work is not None:
+                futures[item.nodeid] = pool.submit(work)
+    yield futures
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.parametrize("party", ["rinis", "ggk", "cbs"])
+def test_the_role_checks_pass_against_a_stateful_party_after_a_failed_run(party, runs, request):
+    """A set-up mistake first (it fails and leaves its traffic unfinished in the partner's
+    state), then a run set up right: every check must pass, judged on that run's own traffic."""
+    (code, output, verdicts), (code2, output2, verdicts2), quiet = runs[request.node.nodeid].result()
+    assert code == 1, f"the run with {WRONG[party]} on the wrong port passed:\n{output[-3000:]}"
+    assert "niet voldaan: geen antwoord" in verdicts.values(), verdicts
+    assert quiet, f"{party} kept working on the first run's traffic"
+    code, output, verdicts = code2, output2, verdicts2
     assert code == 0, output[-4000:]
     assert verdicts and set(verdicts.values()) == {"voldaan"}, verdicts
     assert f"partner {party} http://127.0.0.1:" in output, "the partner's endpoint is printed"
@@ -156,8 +198,8 @@ def test_the_role_checks_pass_against_a_stateful_party_after_a_failed_run(party,
 
 
 @pytest.mark.parametrize("party,defect,check", DEFECTS, ids=[f"{p}-{d}" for p, d, _c in DEFECTS])
-def test_a_party_broken_on_purpose_fails_the_check_named_for_it(party, defect, check, tmp_path):
-    code, output, verdicts = _conformance_run(party, tmp_path, defect)
+def test_a_party_broken_on_purpose_fails_the_check_named_for_it(party, defect, check, runs, request):
+    code, output, verdicts = runs[request.node.nodeid].result()
     assert code == 1, f"the run passed against {party} with defect {defect}:\n{output[-3000:]}"
     failing = sorted(c for c, v in verdicts.items() if v != "voldaan")
     assert verdicts.get(check, "").startswith("niet voldaan"), (

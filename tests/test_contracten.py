@@ -323,6 +323,10 @@ def _cbs(call: Traffic) -> None:
     assert {r["resultaat"] for r in call("cbs", "GET", "/_beheer/audit?gemeente=0344&na=0", 200).json()} == {
         "aanvaard"}, "the GGk signed both decisions and CBS accepted them"
     assert call("cbs", "GET", "/_beheer/ca.pem", 200).content.startswith(b"-----BEGIN CERTIFICATE-----")
+    tabel = call("cbs", "PUT", "/_beheer/inwoners", 200, json={"inwoners": {"0088": 900}, "iv3": []}).json()
+    assert tabel["inwoners"] == {"0088": 900} and tabel["drempel"] == 20000
+    assert call("cbs", "GET", "/_beheer/inwoners", 200).json() == tabel
+    call("cbs", "PUT", "/_beheer/inwoners", 400, json={"inwoners": {"88": -1}}, geldig=False)
     spiegel = call("cbs", "POST", "/api/v1/spiegelrapporten2", 202, json={"periode": "H12016"}).json()
     assert spiegel["verzonden"], spiegel
     call("cbs", "POST", "/api/v1/spiegelrapporten2", 400, json={"periode": "2016"}, geldig=False)

@@ -225,7 +225,8 @@ def test_past_moments_are_not_planned(ggk, clock):
     clock.set(datetime(2016, 10, 1, 9, 0))
     ggk.set_tijdlijn(laad("H1 2016"))
     days = sorted(t["data"]["dag"] for t in ggk.tasks.later() if t["soort"] == TAAK)
-    assert days == ["2016-10-19", "2016-11-09"], days
+    # the correction deadline's reminder, the opt-in request, the reminder before the opt-in deadline
+    assert days == ["2016-10-19", "2016-11-09", "2016-11-29"], days
 
 
 def test_http_mails_listing_filters_by_address(tmp_path: Path):

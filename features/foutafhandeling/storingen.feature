@@ -48,11 +48,14 @@ Functionaliteit: Storingen onderweg: de keten herstelt zich zonder iets kwijt te
     En heeft RINIS het bestand maar één keer doorgezet naar het CBS
 
   @hop:rinis-cbs
-  Scenario: Een traag CBS krijgt het bestand toch
+  Scenario: Een traag CBS krijgt het bestand toch, en zijn rapport komt terug
     Gegeven het CBS antwoordt traag (1 seconde)
     Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
     Dan ontvangt het CBS het bestand als "WMO_H12016_regulier_0363.csv"
     En is de storing bij het CBS 1 keer opgetreden
+    En heeft RINIS het bestand maar één keer doorgezet naar het CBS
+    En staat een technisch rapport "goedgekeurd" klaar in het downloadgebied van de gemeente
+    En is de boekhouding van de keten sluitend
 
   @hop:ggk-rinis
   Scenario: Weigert het GGk een rapport met een Fo03, dan zet RINIS het op geweigerd en biedt het niet opnieuw aan

@@ -40,3 +40,18 @@ Functionaliteit: De technische controle van het CBS, regel voor regel
       | Wmo   | datum-buiten-periode | TC10  |
       | Wmo   | bsn-ongeldig         | TC11  |
       | SBO   | onbekende-code       | TC12  |
+
+  Abstract Scenario: Type maatwerkarrangement "<code>" is <uitkomst> een iWmo-productcategorie (01 tot en met 18)
+    Gegeven het is maandag 15 augustus 2016
+    En gemeente Amsterdam (0363)
+    Als de gemeente een Wmo-bestand met type maatwerkarrangement "<code>" aanlevert als "WMO_H12016_categorie.csv"
+    Dan staat een technisch rapport "<oordeel>" klaar in het downloadgebied van de gemeente
+    En meldt het rapport regel TC12 als "<regel>"
+
+    Voorbeelden:
+      | code | uitkomst | oordeel     | regel        |
+      | 01   | wel      | goedgekeurd | voldaan      |
+      | 18   | wel      | goedgekeurd | voldaan      |
+      | 00   | geen     | afgekeurd   | niet voldaan |
+      | 19   | geen     | afgekeurd   | niet voldaan |
+

@@ -28,6 +28,7 @@ Functionaliteit: Opt-in en opt-out voor H1 2016
       | H12016  | Wmo   | opt-in  |
       | H12016  | Jeugd | opt-out |
     Dan neemt het GGk het besluit aan
+    En gaan de besluiten in één CSV met de kolommen "Naam organisatie;verslagperiode;naam verzoek;conclusie;datumconclusie;naam van gebruiker;emailadres;telefoonnummer" naar het CBS
     En legt het CBS bij de Wmo-levering voor H12016 "opt-in" vast met de naam van de medewerker
     En legt het CBS bij de Jeugd-levering voor H12016 "opt-out" vast met de naam van de medewerker
 
@@ -47,3 +48,10 @@ Functionaliteit: Opt-in en opt-out voor H1 2016
     Als de klok naar woensdag 9 november 2016 gaat
     En de medewerker voor H12016 een opt-in geeft voor Wmo
     Dan weigert het GGk het besluit met HTTP 422 en een melding met "op-orde rapport"
+
+  Scenario: Een opt-in voor een deel van de Wmo-set weigert het GGk: een opt-in geldt de hele set
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
+    En de klok naar woensdag 9 november 2016 gaat
+    En de medewerker voor H12016 een opt-in geeft voor alleen de basisset van Wmo
+    Dan weigert het GGk het besluit met HTTP 422 en een melding met "geldt voor de hele set"
+

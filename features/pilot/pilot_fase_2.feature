@@ -4,7 +4,8 @@ Functionaliteit: Pilot fase II (2018) met een samenwerkingsverband en een intrek
   Vier gemeenten doen mee: drie in het samenwerkingsverband Holland Rijnland (Leiden levert
   aan voor Leiderdorp en Oegstgeest, één bestand per gemeente) en Amsterdam. Intrekken kan
   via het portaal van 12 tot en met 23 maart 2018, maar niet door gemeenten die hun
-  levering hebben gedelegeerd.
+  levering hebben gedelegeerd. Een gemeente kan ook alleen haar correctielevering intrekken:
+  dan geldt de levering van daarvoor weer.
 
   @ernst:blokkerend
   Scenario: Vier gemeenten leveren aan, drie via het samenwerkingsverband, en Amsterdam trekt in
@@ -73,3 +74,28 @@ Functionaliteit: Pilot fase II (2018) met een samenwerkingsverband en een intrek
     Als de klok naar maandag 12 maart 2018 gaat
     En de medewerker de levering van H22017 intrekt
     Dan weigert het GGk de intrekking met HTTP 403 en een melding met "formulier van het CBS"
+
+  Scenario: Een gemeente trekt alleen haar correctielevering in; de levering van daarvoor geldt weer
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Amsterdam (0363)
+    En medewerker "Anna Jansen" (anna@amsterdam.nl, 020-7654321) van de gemeente
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H22017_eerste.csv"
+    En de klok naar dinsdag 13 februari 2018 gaat
+    En de gemeente een Wmo-bestand aanlevert als "WMO_H22017_correctie.csv"
+    En de klok naar maandag 12 maart 2018 gaat
+    En de medewerker alleen de correctielevering van Wmo voor H22017 intrekt
+    Dan neemt het GGk de intrekking aan
+    En heeft de Wmo-levering "WMO_H22017_correctie_0363.csv" voor H22017 bij het CBS de status "correctie ingetrokken"
+    En is de Wmo-levering "WMO_H22017_eerste_0363.csv" voor H22017 bij het CBS weer de actuele, met status "op-orde verzonden"
+
+  Scenario: Zonder correctielevering valt er geen correctie in te trekken
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Amsterdam (0363)
+    En medewerker "Anna Jansen" (anna@amsterdam.nl, 020-7654321) van de gemeente
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H22017_pilot.csv"
+    En de klok naar maandag 12 maart 2018 gaat
+    En de medewerker alleen de correctielevering van Wmo voor H22017 intrekt
+    Dan neemt het GGk de intrekking aan
+    En krijgt de gemeente op haar intrekking een foutrapport met foutcode "StUF055" van het CBS
+    En heeft de Wmo-levering "WMO_H22017_pilot_0363.csv" voor H22017 bij het CBS de status "op-orde verzonden"
+

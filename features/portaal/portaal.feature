@@ -2,7 +2,8 @@
 @portaal @hop:gemeente-ggk
 Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruiken
   Een medewerker logt in met eHerkenning (niveau EH3 of hoger), levert aan, downloadt
-  rapporten, geeft een opt-in en trekt een levering in. De gebruikersbeheerder van de
+  rapporten, geeft een opt-in (of kondigt eerst een correctielevering aan, seed 000 h.7) en
+  trekt een levering in. De gebruikersbeheerder van de
   gemeente kent de CBS-rol toe. Elke handeling en elke weigering staat in het auditlog.
 
   Scenario: Inloggen met EH3 opent het CBS-tabblad met de aanleverperioden
@@ -78,14 +79,41 @@ Functionaliteit: Het GGk-portaal zoals medewerkers van een gemeente het gebruike
     En staat in het auditlog van Amsterdam (0363) een regel "optin" met resultaat "geweigerd"
     En staat in het auditlog van Amsterdam (0363) een regel "optin" met resultaat "gelukt"
 
+  Scenario: De derde keuze in het opt-in-formulier is eerst een correctielevering
+    Gegeven de tijdlijn "H1 2016"
+    En gemeente Amsterdam (0363)
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H12016_regulier.csv"
+    En de klok naar woensdag 9 november 2016 om 9:00 gaat
+    En de medewerker van Amsterdam (0363) inlogt op het portaal met EH3
+    En de gebruiker via het portaal voor H12016 een correctielevering aankondigt voor Wmo
+    Dan toont het portaal de bevestiging "ontvangen" met een GGk-referentienummer
+    En legt het CBS bij de Wmo-levering voor H12016 "correctielevering aangekondigd" vast door "Henk de Vries"
+
   Scenario: Intrekken gaat pas na bevestiging
     Gegeven het is maandag 15 augustus 2016
     En de medewerker van Amsterdam (0363) is ingelogd op het portaal met EH3
     Als de gebruiker via het portaal de Wmo-levering van H12016 wil intrekken
     Dan vraagt het portaal om bevestiging
+    En is er voor H12016 bij het GGk en het CBS nog niets ingetrokken
     Als de gebruiker de intrekking bevestigt
     Dan toont het portaal de bevestiging "ingetrokken" met een GGk-referentienummer
+    En legt het CBS bij de Wmo-levering voor H12016 "ingetrokken" vast door "Henk de Vries"
     En staat in het auditlog van Amsterdam (0363) een regel "intrekken" met resultaat "gelukt"
+
+  Scenario: Via het portaal trekt een gemeente alleen haar correctielevering in
+    Gegeven de tijdlijn "pilot fase II 2018"
+    En gemeente Amsterdam (0363)
+    Als de gemeente een Wmo-bestand aanlevert als "WMO_H22017_eerste.csv"
+    En de klok naar dinsdag 13 februari 2018 gaat
+    En de gemeente een Wmo-bestand aanlevert als "WMO_H22017_correctie.csv"
+    En de klok naar maandag 12 maart 2018 gaat
+    En de medewerker van Amsterdam (0363) inlogt op het portaal met EH3
+    En de gebruiker via het portaal alleen de correctielevering van Wmo voor H22017 wil intrekken
+    Dan vraagt het portaal om bevestiging
+    Als de gebruiker de intrekking bevestigt
+    Dan toont het portaal de bevestiging "ingetrokken" met een GGk-referentienummer
+    En heeft de Wmo-levering "WMO_H22017_correctie_0363.csv" voor H22017 bij het CBS de status "correctie ingetrokken"
+    En is de Wmo-levering "WMO_H22017_eerste_0363.csv" voor H22017 bij het CBS weer de actuele, met status "op-orde verzonden"
 
   Scenario: Een lid van een samenwerkingsverband ziet wat de uitvoerder voor een ander lid aanleverde
     Gegeven het is maandag 15 augustus 2016

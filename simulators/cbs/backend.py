@@ -25,6 +25,7 @@ and recorded by ``optin.py``. Any other file without metadata is an error, as be
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -35,8 +36,8 @@ from ..gmsd.gemeenten import gemeenten
 from ..identity import ANYONE
 from ..party import Party, PartyConfig
 from ..store import Entry
+from . import inwoners, messages, optin, spiegel, zip_safety
 from . import leveringen as lv
-from . import messages, optin, spiegel, zip_safety
 from .check import check_file, check_zip, parse_bestandsnaam
 from .report import report_file_name, technical_report_pdf
 from .spiegel_pdf import spiegelrapport_pdf
@@ -88,7 +89,7 @@ class Refused(ValueError):
 
 class Cbs(Party):
     name = "cbs"
-    schema = SCHEMA + lv.SCHEMA + optin.SCHEMA + auditlog.schema("cbs_audit")
+    schema = SCHEMA + lv.SCHEMA + optin.SCHEMA + inwoners.SCHEMA + auditlog.schema("cbs_audit")
     ACCESS = (("/rinis/nieuw", "rinis"), ("/_beheer/ca.pem", ANYONE))
     """On a TLS chain: only RINIS announces a file; everyone may fetch the CA that CBS trusts."""
 
@@ -103,6 +104,7 @@ class Cbs(Party):
         self.zip_limits = zip_safety.Limits.from_options(config.options)
         self.defecten = defects.lees("cbs", config.options.get("defecten"))
         self.rinis = messages.RinisFolders(self.courier, lambda: self.url("rinis"))
+        self.inwoners = inwoners.Inwoners(self.store, config.options)
 
     def task_handlers(self):
         return {"ophalen": self._fetch, "controleren": self._check,
@@ -241,7 +243,8 @@ class Cbs(Party):
                 oordeel = check_zip(name_for_check, weigering)
             else:
                 oordeel = check_file(name_for_check, inhoud, gemeentecode, valid_periods,
-                                     vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
+                                     vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd,
+                                     sbo=self.inwoners.toets(gemeentecode))
             parsed = parse_bestandsnaam(name_for_check, gemeentecode,
                                         vrije_tekst_sbo_jeugd=self.vrije_tekst_sbo_jeugd)
             periode = parsed["code_uitvraag"] if parsed else "ONBEKEND"
@@ -285,6 +288,11 @@ class Cbs(Party):
         except zip_safety.UnsafeZipError as refused:
             yield meta.bestandsnaam, naam, b"", refused.reason
             return
+        dubbel = _more_than_one_per_set(filename for filename, _data in members)
+        if dubbel:  # public: at most one file per set and half year (Wmo, SBO, JEUGD)
+            yield meta.bestandsnaam, naam, b"", (f"de ZIP bevat meer dan één bestand voor {dubbel}; lever "
+                                                 "per set en verslagperiode één bestand aan")
+            return
         suffix = "_" + meta.gemeentecode
         for filename, data in members:
             member = filename.rsplit("/", 1)[-1]
@@ -303,10 +311,15 @@ class Cbs(Party):
         return _at_nine(dag, ontvangen)
 
     def _oporde_due(self, periode: str, ontvangen: datetime) -> datetime | None:
-        """After the technical report: with it, or on the period's spiegelrapport I date
-        when the timeline has one ahead."""
+        """After the technical report: with it, ``sla.oporde_vertraging`` working days after
+        it (a CBS that answers late, to test the SLA), or on the period's spiegelrapport I
+        date when the timeline has one ahead."""
         technisch = self._technical_report_due(ontvangen)
         tijdlijn = self.tijdlijn
+        if tijdlijn is not None and tijdlijn.sla.oporde_vertraging > 0:
+            goedgekeurd = technisch or ontvangen
+            dag = tijdlijn.kalender.plus_werkdagen(goedgekeurd, tijdlijn.sla.oporde_vertraging)
+            technisch = _at_nine(dag, ontvangen)
         dates = tijdlijn.periode(periode) if tijdlijn else None
         if dates is None or dates.spiegelrapport_1 is None:
             return technisch
@@ -409,6 +422,16 @@ class Cbs(Party):
 
     # ---------------------------------------------------------------- queries
 
+    def set_inwoners(self, body: Any) -> dict:
+        """Figures for the SBO threshold, for a test (``PUT /_beheer/inwoners``)."""
+        try:
+            return self.inwoners.zet(body)
+        except inwoners.InwonersRefused as exc:
+            raise Refused(str(exc), fout="Inwonertallen niet aangenomen") from None
+
+    def inwonertabel(self) -> dict:
+        return self.inwoners.tabel()
+
     def status(self, gemeentecode: str | None = None, periode: str | None = None,
                soort: str | None = None) -> list[dict]:
         """Every levering matching the filters, newest first, with its status history."""
@@ -425,6 +448,13 @@ class Cbs(Party):
                                        " ORDER BY id", (row["id"],))
             result.append(dict(row) | {"rapporten": [dict(r) for r in reports]})
         return result
+
+
+def _more_than_one_per_set(namen) -> str:
+    """The sets and periods a ZIP holds more than one file of ('WMO H12016'), or ''."""
+    delen = [parse_bestandsnaam(naam.rsplit("/", 1)[-1]) for naam in namen]
+    geteld = Counter((d["soort"], d["code_uitvraag"]) for d in delen if d)
+    return ", ".join(f"{soort} {periode}" for (soort, periode), n in sorted(geteld.items()) if n > 1)
 
 
 def _at_nine(dag, voorbeeld: datetime) -> datetime:

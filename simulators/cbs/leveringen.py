@@ -66,10 +66,18 @@ SPIEGEL2_VERZONDEN = "spiegelrapport II verzonden"
 OPTIN = "opt-in"
 OPTOUT = "opt-out"
 INGETROKKEN = "ingetrokken"
+CORRECTIE_AANGEKONDIGD = "correctielevering aangekondigd"
+CORRECTIE_INGETROKKEN = "correctie ingetrokken"
+GEACCORDEERD = "spiegelrapport geaccordeerd"
+TERUGMELDING = "terugmelding ontvangen"
 STATUSSEN = (ONTVANGEN, AFGEKEURD, GOEDGEKEURD, OPORDE_VERZONDEN, GECORRIGEERD, SPIEGEL2_VERZONDEN,
-             OPTIN, OPTOUT, INGETROKKEN)
-BESLUITEN = (OPTIN, OPTOUT, INGETROKKEN)
-"""The statuses a gemeente's decision sets (through an opt-in or withdrawal file)."""
+             OPTIN, OPTOUT, INGETROKKEN, CORRECTIE_AANGEKONDIGD, CORRECTIE_INGETROKKEN, GEACCORDEERD,
+             TERUGMELDING)
+BESLUITEN = (OPTIN, OPTOUT, INGETROKKEN, CORRECTIE_AANGEKONDIGD)
+"""The statuses a gemeente's decision sets (through an opt-in or withdrawal file): the
+third opt-in choice is a correction delivery to come (seed 000 ch.7)."""
+REACTIES = (GEACCORDEERD, TERUGMELDING)
+"""The statuses a gemeente's response to a spiegelrapport sets (seeds 000 ch.2, 002)."""
 ZONDER_BESTAND = 0
 """``aanlevering_id`` of a levering without a file: a decision on a set CBS holds no delivery of."""
 
@@ -98,6 +106,9 @@ class Leveringen:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+        # a levering's figures never change once computed, and its id is never used again
+        # (AUTOINCREMENT, also after a reset): every peer's figures, read once per process
+        self._figures: dict[int, dict] = {}
         with store.transaction() as db:
             columns = {row["name"] for row in db.execute("PRAGMA table_info(leveringen)")}
             if "cijfers" not in columns:  # state from before the figures were kept
@@ -107,13 +118,18 @@ class Leveringen:
         """The delivery's figures, computed once with ``bereken(soort, inhoud)`` and kept:
         every spiegelrapport compares with all peers, so re-reading their files each time
         would make a period quadratic in the number of gemeenten."""
+        known = self._figures.get(levering["id"])
+        if known is not None:
+            return dict(known)
         if levering["cijfers"]:
-            return json.loads(levering["cijfers"])
-        row = self.store.one("SELECT inhoud FROM leveringen WHERE id = ?", (levering["id"],))
-        waarden = bereken(levering["soort"], bytes(row["inhoud"]))
-        self.store.execute("UPDATE leveringen SET cijfers = ? WHERE id = ?",
-                           (json.dumps(waarden), levering["id"]))
-        return waarden
+            waarden = json.loads(levering["cijfers"])
+        else:
+            row = self.store.one("SELECT inhoud FROM leveringen WHERE id = ?", (levering["id"],))
+            waarden = bereken(levering["soort"], bytes(row["inhoud"]))
+            self.store.execute("UPDATE leveringen SET cijfers = ? WHERE id = ?",
+                               (json.dumps(waarden), levering["id"]))
+        self._figures[levering["id"]] = waarden
+        return dict(waarden)
 
     def received(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
                  periode: str, soort: str, bestand: str, ggk_referentie: str,
@@ -160,8 +176,8 @@ class Leveringen:
         """Record a gemeente's decision (opt-in, opt-out, ingetrokken) on a set; returns the
         levering it is recorded on: the current delivery, else the set's levering without a
         file (made on first need, named after the decision's ``bestand``)."""
-        if status not in BESLUITEN:
-            raise ValueError(f"{status!r} is geen besluit; kies uit {', '.join(BESLUITEN)}")
+        if status not in BESLUITEN + REACTIES:
+            raise ValueError(f"{status!r} is geen besluit; kies uit {', '.join(BESLUITEN + REACTIES)}")
         row = db.execute(
             "SELECT id FROM leveringen WHERE gemeentecode = ? AND periode = ? AND soort = ?"
             " AND actueel = 1", (gemeentecode, periode, soort)).fetchone()
@@ -181,6 +197,33 @@ class Leveringen:
                  "levering zonder bestand: het CBS had geen actuele levering van deze set")).lastrowid
         self._set(db, levering_id, status, toelichting)
         return levering_id
+
+    def correctie(self, db: sqlite3.Connection, gemeentecode: str, periode: str,
+                  soort: str) -> sqlite3.Row | None:
+        """The current delivery of this set when it is a correction (it replaced another), else None."""
+        return db.execute(
+            "SELECT * FROM leveringen l WHERE gemeentecode = ? AND periode = ? AND soort = ? AND actueel = 1"
+            " AND EXISTS (SELECT 1 FROM leveringen v WHERE v.vervangen_door = l.id)",
+            (gemeentecode, periode, soort)).fetchone()
+
+    def intrek_correctie(self, db: sqlite3.Connection, *, gemeentecode: str, periode: str, soort: str,
+                         toelichting: str) -> int:
+        """Withdraw only the correction (seed 004): the delivery it replaced is current again,
+        with the status it had before; returns the withdrawn correction's id."""
+        correctie = self.correctie(db, gemeentecode, periode, soort)
+        if correctie is None:
+            raise ValueError(f"geen correctielevering van {soort} voor {periode} om in te trekken")
+        vorige = db.execute("SELECT * FROM leveringen WHERE vervangen_door = ? ORDER BY id DESC",
+                            (correctie["id"],)).fetchone()
+        db.execute("UPDATE leveringen SET actueel = 0 WHERE id = ?", (correctie["id"],))
+        self._set(db, correctie["id"], CORRECTIE_INGETROKKEN, toelichting)
+        eerder = db.execute("SELECT status FROM statussen WHERE levering_id = ? AND status != ?"
+                            " ORDER BY id DESC", (vorige["id"], GECORRIGEERD)).fetchone()
+        db.execute("UPDATE leveringen SET actueel = 1, vervangen_door = NULL WHERE id = ?", (vorige["id"],))
+        self._set(db, vorige["id"], eerder["status"] if eerder else GOEDGEKEURD,
+                  f"weer de actuele levering: correctielevering {correctie['id']} ({correctie['bestand']}) "
+                  "ingetrokken")
+        return correctie["id"]
 
     def reached(self, levering_id: int, status: str) -> bool:
         """Whether the delivery ever had ``status`` (a later decision may have replaced it)."""

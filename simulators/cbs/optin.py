@@ -71,10 +71,18 @@ MAX_DEEL = 1 << 20
 
 KOLOMMEN = ("Naam organisatie", "verslagperiode", "naam verzoek", "conclusie", "datumconclusie",
             "naam van gebruiker", "emailadres", "telefoonnummer")
+KOLOMMEN_REACTIE = (*KOLOMMEN, "rapport", "toelichting")
+"""A response to a spiegelrapport names the report and says why (a terugmelding)."""
 SOORTEN = ("WMO", "JEUGD", "SBO")
-CONCLUSIES = {"OPTIN": ("opt-in", "opt-out"), "INTREKKING": ("ingetrokken",)}
-"""Per kind of file, the conclusies it may hold."""
-STATUS = {"opt-in": lv.OPTIN, "opt-out": lv.OPTOUT, "ingetrokken": lv.INGETROKKEN}
+CONCLUSIES = {"OPTIN": ("opt-in", "opt-out", "correctielevering"),
+              "INTREKKING": ("ingetrokken", "correctie ingetrokken"),
+              "REACTIE": ("akkoord", "terugmelding")}
+"""Per kind of file, the conclusies it may hold: the third opt-in choice is a correction
+delivery (seed 000 ch.7); a withdrawal may take back only the correction (seed 004); a
+spiegelrapport is agreed to or answered with a terugmelding (seeds 000 ch.2, 002)."""
+STATUS = {"opt-in": lv.OPTIN, "opt-out": lv.OPTOUT, "ingetrokken": lv.INGETROKKEN,
+          "correctielevering": lv.CORRECTIE_AANGEKONDIGD, "correctie ingetrokken": lv.CORRECTIE_INGETROKKEN,
+          "akkoord": lv.GEACCORDEERD, "terugmelding": lv.TERUGMELDING}
 """The delivery register's status for each conclusie."""
 
 
@@ -98,6 +106,8 @@ class Besluit:
     email: str
     telefoon: str
     organisatie: str
+    rapport: str = ""       # a response: the spiegelrapport it answers
+    reactie: str = ""       # a response: the terugmelding's text
 
     @property
     def status(self) -> str:
@@ -106,8 +116,10 @@ class Besluit:
 
     def toelichting(self, bestandsnaam: str) -> str:
         wie = ", ".join(v for v in (self.email, self.telefoon) if v)
+        over = f", rapport {self.rapport}" if self.rapport else ""
+        tekst = f": {self.reactie}" if self.reactie else ""
         return (f"{self.conclusie} door {self.naam} ({wie}), datumconclusie {self.datumconclusie}, "
-                f"bestand {bestandsnaam}")
+                f"bestand {bestandsnaam}{over}{tekst}")
 
 
 @dataclass(frozen=True)
@@ -141,8 +153,9 @@ def read(naam: str, inhoud: bytes) -> OptinFile:
     if not lines:
         raise OptinUnreadableError(["het bestand is leeg"])
     header = tuple(cell.strip() for cell in lines[0].split(";"))
-    if header != KOLOMMEN:
-        raise OptinUnreadableError([f"de kopregel is '{lines[0][:200]}', verwacht '{';'.join(KOLOMMEN)}'"])
+    kolommen = KOLOMMEN_REACTIE if match["soort"] == "REACTIE" else KOLOMMEN
+    if header != kolommen:
+        raise OptinUnreadableError([f"de kopregel is '{lines[0][:200]}', verwacht '{';'.join(kolommen)}'"])
     if len(lines) == 1:
         raise OptinUnreadableError(["het bestand heeft geen regels na de kopregel"])
     conclusies = CONCLUSIES[match["soort"]]
@@ -150,10 +163,11 @@ def read(naam: str, inhoud: bytes) -> OptinFile:
     besluiten: list[Besluit] = []
     for number, line in enumerate(lines[1:], start=2):
         cells = [cell.strip() for cell in line.split(";")]
-        if len(cells) != len(KOLOMMEN):
-            meldingen.append(f"regel {number}: {len(cells)} velden, verwacht {len(KOLOMMEN)}")
+        if len(cells) != len(kolommen):
+            meldingen.append(f"regel {number}: {len(cells)} velden, verwacht {len(kolommen)}")
             continue
-        organisatie, periode, soort, conclusie, datum, gebruiker, email, telefoon = cells
+        organisatie, periode, soort, conclusie, datum, gebruiker, email, telefoon = cells[:8]
+        rapport, reactie = (cells[8], cells[9]) if len(cells) == 10 else ("", "")
         fouten = []
         if periode != match["periode"]:
             fouten.append(f"verslagperiode '{periode}' wijkt af van {match['periode']} in de bestandsnaam")
@@ -168,9 +182,14 @@ def read(naam: str, inhoud: bytes) -> OptinFile:
             fouten.append(f"datumconclusie '{datum}' is geen datum JJJJMMDD")
         if not gebruiker or not email:
             fouten.append("naam van gebruiker en emailadres zijn verplicht")
+        if match["soort"] == "REACTIE" and not rapport:
+            fouten.append("een reactie noemt het spiegelrapport")
+        if conclusie == "terugmelding" and not reactie:
+            fouten.append("een terugmelding heeft een toelichting")
         meldingen += [f"regel {number}: {fout}" for fout in fouten]
         if not fouten:
-            besluiten.append(Besluit(soort, conclusie, datum, gebruiker, email, telefoon, organisatie))
+            besluiten.append(Besluit(soort, conclusie, datum, gebruiker, email, telefoon, organisatie,
+                                     rapport, reactie))
     if meldingen:
         raise OptinUnreadableError(meldingen)
     return OptinFile(match["soort"], match["periode"], match["gemeentecode"], tuple(besluiten))
@@ -245,6 +264,11 @@ def receive(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rin
         if anders:
             raise ondertekening.SignatureError(ondertekening.VREEMD, (
                 f"de regels noemen {', '.join(anders)} als beslisser, maar {ondertekenaar} ondertekende"))
+        zonder = [b.soort for b in bestand.besluiten if b.conclusie == "correctie ingetrokken"
+                  and register.correctie(db, bestand.gemeentecode, bestand.periode, b.soort) is None]
+        if zonder:
+            raise OptinUnreadableError([f"er is geen correctielevering van {s} voor {bestand.periode} om "
+                                        "in te trekken" for s in zonder])
     except OptinUnreadableError as exc:
         return _keep(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, ONLEESBAAR,
                      ONLEESBAAR_CODE, str(exc)[:2000], [], ondertekenaar)
@@ -253,10 +277,18 @@ def receive(db: sqlite3.Connection, register: lv.Leveringen, *, folder: str, rin
                      exc.code, str(exc)[:2000], [], ondertekenaar)
     rijen = []
     for besluit in bestand.besluiten:
-        levering_id = register.besluit(
-            db, gemeentecode=bestand.gemeentecode, periode=bestand.periode, soort=besluit.soort,
-            status=besluit.status, toelichting=besluit.toelichting(bestandsnaam), bestand=bestandsnaam)
-        rijen.append(asdict(besluit) | {"levering_id": levering_id})
+        if besluit.conclusie == "correctie ingetrokken":
+            levering_id = register.intrek_correctie(
+                db, gemeentecode=bestand.gemeentecode, periode=bestand.periode, soort=besluit.soort,
+                toelichting=besluit.toelichting(bestandsnaam))
+        else:
+            levering_id = register.besluit(
+                db, gemeentecode=bestand.gemeentecode, periode=bestand.periode, soort=besluit.soort,
+                status=besluit.status, toelichting=besluit.toelichting(bestandsnaam), bestand=bestandsnaam)
+        rij = asdict(besluit)
+        if not besluit.rapport:  # only a response to a spiegelrapport names a report and a text
+            del rij["rapport"], rij["reactie"]
+        rijen.append(rij | {"levering_id": levering_id})
     uitkomst = _keep(db, folder, rinis_id, bestandsnaam, inhoud, match, gemeentecode, nu, VERWERKT,
                      None, None, rijen, ondertekenaar)
     db.execute("INSERT INTO ondertekeningen VALUES (?,?,?,?,?,?)",

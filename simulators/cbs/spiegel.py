@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 __all__ = [
     "BEKENDE_INWONERTALLEN",
@@ -211,6 +212,7 @@ def figures_from_file(soort: str, inhoud: bytes) -> dict[str, int] | dict[str, f
 # ---------------------------------------------------------------- inhabitants, peer group
 
 
+@cache  # a pure function of the code, asked for every peer of every report
 def inwoners(gemeentecode: str) -> int:
     """The fictitious, deterministic number of inhabitants of a gemeente (1,000..900,000).
 
@@ -317,6 +319,7 @@ def _fraction(sleutel: str) -> float:
     return int.from_bytes(hashlib.sha256(sleutel.encode()).digest()[:8], "big") / 2**64
 
 
+@cache
 def _code(gemeentecode: str) -> str:
     code = gemeentecode.upper().removeprefix("GM")
     if not re.fullmatch(r"\d{4}", code):

@@ -21,6 +21,8 @@ ENDPOINTS = {
     "audit": "GET /_beheer/audit?gemeente=<code>&actie=<actie>&na=<id> - auditlog: elke controle van een "
              "ondertekend besluit",
     "ca": "GET /_beheer/ca.pem - het certificaat van de test-CA die het CBS vertrouwt",
+    "inwoners": "GET|PUT /_beheer/inwoners (JSON: inwoners {gemeentecode: aantal}, iv3 [gemeentecode]) - de "
+                "inwonertabel voor de SBO-drempel (TC18)",
 }
 
 
@@ -73,3 +75,15 @@ def ca_pem():
 def spiegelrapporten2():
     periode = str((request.get_json(silent=True) or {}).get("periode", ""))
     return jsonify(periode=periode, verzonden=party_of().spiegelrapporten2(periode)), 202
+
+
+@bp.get("/_beheer/inwoners")
+def inwonertabel():
+    return jsonify(party_of().inwonertabel())
+
+
+@bp.put("/_beheer/inwoners")
+def set_inwoners():
+    """Figures for the SBO threshold, kept until the next reset (data/inwoners/SOURCE.md)."""
+    return jsonify(party_of().set_inwoners(request.get_json(silent=True)))
+

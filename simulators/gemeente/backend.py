@@ -171,7 +171,7 @@ class Gemeente(Party):
         item = self.ggk.download_item(code, download_id)
         if item is None:
             raise TransientError(f"download {download_id} staat (nog) niet klaar")
-        inhoud = self.ggk.download(code, download_id)
+        inhoud = self.ggk.download(code, download_id, self.default_gebruiker)
         with self.store.transaction() as db:
             self.journal.record(Entry("in", "ggk", item.soort, inhoud, item.content_type,
                                       bestandsnaam=item.bestandsnaam, crossRefnummer=item.crossRefnummer,

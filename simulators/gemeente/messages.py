@@ -89,9 +89,10 @@ class GgkWebService:
         return Download(item["id"], item["soort"], item["bestandsnaam"], item["content_type"],
                         item["crossRefnummer"], item["correlatie"])
 
-    def download(self, gemeentecode: str, download_id: int) -> bytes:
+    def download(self, gemeentecode: str, download_id: int, gebruiker: str = "") -> bytes:
+        """One file of the download area, fetched as ``gebruiker`` (the GGk audits who fetched)."""
         response = self.courier.request(
             "GET", f"{self.base_url()}/api/v1/gemeenten/{gemeentecode}/downloads/{download_id}",
-            gemeentecode=gemeentecode)
+            gemeentecode=gemeentecode, params={"gebruiker": gebruiker} if gebruiker else None)
         response.raise_for_status()
         return response.content

@@ -141,11 +141,23 @@ class Ggk(Party):
         raise AccessRefused(why)
 
     def upload(self, gemeentecode: str, gebruiker: str, files: list[tuple[str, bytes]],
-               namens: str = "", identity: Identity | None = None) -> list[UploadResult]:
-        """On a TLS chain the gemeente is the certificate's (an uitvoerder names a member in
-        ``namens``, as without TLS)."""
+               namens: str = "", herkomst: str = "webservice",
+               identity: Identity | None = None) -> list[UploadResult]:
+        """An upload through the web service; every one, taken or refused, is audited (000 ch.6:
+        the GGk logs every upload and download for tracking and tracing). On a TLS chain the
+        gemeente is the certificate's (an uitvoerder names a member in ``namens``, as without TLS)."""
         gemeentecode = self.acting_for(identity, gemeentecode, "aanleveren")
-        return self.upload_desk.upload(gemeentecode, gebruiker, files, namens)
+        namen = ", ".join(n for n, _ in files) or "(geen bestand)"
+        wie = gebruiker.strip() or "onbekend"
+        code = gemeentecode if gemeentecode in self.gemeenten else None
+        try:
+            results = self.upload_desk.upload(gemeentecode, gebruiker, files, namens)
+        except UploadRefused as exc:
+            self.audit.schrijf(wie, code, "upload", "geweigerd", f"{namen}: {exc}", herkomst)
+            raise
+        self.audit.schrijf(wie, code, "upload", "gelukt", "; ".join(
+            f"{csv} {ref} voor {r.gemeentecode}" for r in results for csv, ref in r.referenties), herkomst)
+        return results
 
     def uploads(self, gemeentecode: str, identity: Identity | None = None) -> list[dict]:
         gemeentecode = self.acting_for(identity, gemeentecode, "de aanleveringen inzien", members=True)
@@ -156,10 +168,17 @@ class Ggk(Party):
         gemeentecode = self.acting_for(identity, gemeentecode, "het downloadgebied inzien", members=True)
         return self.download_area.listing(gemeentecode, after, wait)
 
-    def download(self, gemeentecode: str, download_id: int,
+    def download(self, gemeentecode: str, download_id: int, gebruiker: str = "",
+                 herkomst: str = "webservice",
                  identity: Identity | None = None) -> tuple[str, bytes, str] | None:
+        """One file of the download area through the web service; every fetch is audited with
+        who fetched it (the area itself keeps only the first moment)."""
         gemeentecode = self.acting_for(identity, gemeentecode, "een bestand downloaden", members=True)
-        return self.download_area.fetch(gemeentecode, download_id)
+        found = self.download_area.fetch(gemeentecode, download_id)
+        if found is not None:
+            self.audit.schrijf(gebruiker.strip() or "onbekend", gemeentecode, "download", "gelukt",
+                               f"{download_id} {found[0]}", herkomst)
+        return found
 
     def optin(self, gemeentecode: str, body: object, identity: Identity | None = None) -> OptinResult:
         return self.optin_desk.optin(self.acting_for(identity, gemeentecode, "een opt-in indienen"), body)

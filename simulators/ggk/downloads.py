@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS meldingen (
     tekst TEXT NOT NULL,
     tijdstip TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS downloads_gemeente ON downloads (gemeentecode, id);
+CREATE INDEX IF NOT EXISTS meldingen_download ON meldingen (download_id);
 """
 
 TAAK = "melden"

@@ -1,6 +1,7 @@
 """The GGk's users and e-mail notifications (seeds 003, 004): each user has a personal
 address; the GGk mails when a report is ready, when a delivery period opens, a few
-working days before a deadline, and when the opt-in form opens.
+working days before a deadline (the delivery's, the opt-in's and the end of the withdrawal
+window), and when the opt-in form opens.
 
 Mails go to an outbox table (``mails``), readable at ``GET /api/v1/mails``: nothing is
 really sent. :class:`Mail` is given the store, clock, tasks and the GGk's timeline; the
@@ -47,13 +48,15 @@ CREATE TABLE IF NOT EXISTS mails (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     aan TEXT NOT NULL COLLATE NOCASE,
     gemeentecode TEXT,
-    soort TEXT NOT NULL,                       -- rapport_klaar, levering_open, herinnering, optin_verzoek
+    soort TEXT NOT NULL,                       -- rapport_klaar, levering_open, herinnering(_optin,
+                                               -- _intrekken), optin_verzoek
     onderwerp TEXT NOT NULL,
     tekst TEXT NOT NULL,
     tijdstip TEXT NOT NULL,
     sleutel TEXT NOT NULL,                     -- what it is about; one mail per address and sleutel
     UNIQUE (aan, sleutel)
 );
+CREATE INDEX IF NOT EXISTS mails_aan ON mails (aan);
 """
 
 TAAK = "mail_gepland"
@@ -91,6 +94,14 @@ def planning(tijdlijn: Tijdlijn, werkdagen: int) -> dict[tuple[str, date, str], 
             plan[("herinnering", dag_, deadline.isoformat())].append(periode.code)
         if periode.optin_open:
             plan[("optin_verzoek", periode.optin_open, "")].append(periode.code)
+        # seed 003: reminders for the toestemmingen too, before the opt-in deadline and before
+        # the withdrawal window closes
+        if periode.optin_deadline:
+            dag_ = werkdagen_voor(kalender, periode.optin_deadline, werkdagen)
+            plan[("herinnering_optin", dag_, periode.optin_deadline.isoformat())].append(periode.code)
+        if periode.intrekken_sluit:
+            dag_ = werkdagen_voor(kalender, periode.intrekken_sluit, werkdagen)
+            plan[("herinnering_intrekken", dag_, periode.intrekken_sluit.isoformat())].append(periode.code)
     return plan
 
 
@@ -168,8 +179,10 @@ class Mail:
 
     def _users_of(self, db: sqlite3.Connection, codes: list[str] | None) -> list[sqlite3.Row]:
         """Users of these gemeenten (None: of every gemeente)."""
-        rows = db.execute("SELECT * FROM gebruikers ORDER BY gemeentecode, id").fetchall()
-        return [r for r in rows if codes is None or r["gemeentecode"] in codes]
+        if codes is None:
+            return db.execute("SELECT * FROM gebruikers ORDER BY gemeentecode, id").fetchall()
+        return db.execute(f"SELECT * FROM gebruikers WHERE gemeentecode IN ({', '.join('?' * len(codes))})"
+                          " ORDER BY gemeentecode, id", tuple(codes)).fetchall()
 
     def report_ready(self, download: Mapping) -> None:
         """Every user of the gemeente hears that a file is in its download area."""
@@ -206,11 +219,19 @@ class Mail:
             if soort == "optin_verzoek":
                 self._mail_optin_verzoek(db, tijdlijn, perioden, sleutel)
                 return
+            if soort == "herinnering_optin":
+                self._mail_optin_herinnering(db, perioden, data["deadline"], sleutel)
+                return
             codes = list(tijdlijn.gemeenten) if tijdlijn and tijdlijn.gemeenten else None
             if soort == "levering_open":
                 onderwerp = f"De aanlevering over {wanneer} is geopend"
                 tekst = (f"Vanaf vandaag kunt u via het GGk de gegevens voor de monitor sociaal domein "
                          f"over {wanneer} aanleveren.")
+            elif soort == "herinnering_intrekken":
+                deadline = dag(date.fromisoformat(data["deadline"]))
+                onderwerp = f"Herinnering: intrekken kan tot en met {deadline}"
+                tekst = (f"Wilt u uw levering over {wanneer} intrekken? Dat kan via het GGk-portaal tot en "
+                         f"met {deadline}; daarna niet meer.")
             else:
                 deadline = dag(date.fromisoformat(data["deadline"]))
                 onderwerp = f"Herinnering: lever uiterlijk {deadline} aan"
@@ -219,6 +240,20 @@ class Mail:
                          "op tijd aan via het GGk.")
             for user in self._users_of(db, codes):
                 self._mail(db, user, soort, onderwerp, tekst, sleutel)
+
+    def _mail_optin_herinnering(self, db, perioden: list[str], deadline: str, sleutel: str) -> None:
+        """Before the opt-in deadline: users of a gemeente that has its op-orde rapport and has
+        not yet decided for the period."""
+        tot = dag(date.fromisoformat(deadline))
+        for periode in perioden:
+            codes = [c for c in {u["gemeentecode"] for u in self._users_of(db, None)}
+                     if has_oporde(db, c, periode) and not _has_decided(db, c, periode)]
+            for user in self._users_of(db, codes):
+                naam = periode_tekst(periode)
+                self._mail(db, user, "herinnering_optin",
+                           f"Herinnering: geef uiterlijk {tot} uw opt-in of opt-out voor {naam}",
+                           f"Het CBS heeft van uw gemeente nog geen opt-in of opt-out voor "
+                           f"{periode_tekst(periode)}. Het formulier sluit na {tot}.", f"{sleutel}:{periode}")
 
     def _mail_optin_verzoek(self, db, tijdlijn: Tijdlijn | None, perioden: list[str], sleutel: str) -> None:
         """Only users of a gemeente that has an op-orde rapport for the period (seed 003)."""
@@ -233,3 +268,9 @@ class Mail:
                            f"Het opt-in-formulier voor {periode_tekst(periode)} staat open{tot}. Geef per "
                            "set (Wmo, Jeugd, SBO) aan of het CBS de cijfers mag publiceren (opt-in) of "
                            "niet (opt-out).", f"{sleutel}:{periode}")
+
+
+def _has_decided(db: sqlite3.Connection, gemeentecode: str, periode: str) -> bool:
+    """Whether the gemeente submitted an opt-in/opt-out for the period that was not refused."""
+    return db.execute("SELECT 1 FROM optins WHERE gemeentecode = ? AND periode = ? AND soort = 'optin'"
+                      " AND status != 'geweigerd' LIMIT 1", (gemeentecode, periode)).fetchone() is not None

@@ -36,7 +36,7 @@ from typing import Any
 from .. import pki, stuf
 from ..auditlog import Auditlog
 from ..clock import Clock
-from ..gmsd import ondertekening, periodes
+from ..gmsd import ondertekening, periodes, rapportnaam
 from ..gmsd.periodes import PERIODE
 from ..store import Entry, Journal, Store
 from ..tasks import Tasks
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS optins (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     referentie TEXT NOT NULL UNIQUE,           -- GGk reference yyyymmdd-hhmmss-nnn
     referentienummer TEXT NOT NULL UNIQUE,     -- of the Di01 that carries the CSV
-    soort TEXT NOT NULL,                       -- optin, intrekking
+    soort TEXT NOT NULL,                       -- optin, intrekking, reactie
     gemeentecode TEXT NOT NULL,
     periode TEXT NOT NULL,
     besluiten TEXT NOT NULL,                   -- JSON {set: conclusie}, in CSV order
@@ -75,12 +75,20 @@ CREATE TABLE IF NOT EXISTS optin_ondertekend (
 """
 
 SETS = ("WMO", "JEUGD", "SBO")
-BESLUITEN = ("opt-in", "opt-out")
+BESLUITEN = ("opt-in", "opt-out", "correctielevering")
+"""Per set: publication allowed, not allowed, or a correction delivery to come first (the third
+choice of seed 000 ch.7)."""
 INGETROKKEN = "ingetrokken"
+CORRECTIE_INGETROKKEN = "correctie ingetrokken"
+REACTIES = ("akkoord", "terugmelding")
+"""A gemeente's response to a spiegelrapport (seeds 000 ch.2, 002): it agrees (accordering) or
+answers with a terugmelding, which says why."""
+SPIEGELRAPPORTEN = ("OPORDE", "SPIEGEL2")
 KOLOMMEN = ("Naam organisatie", "verslagperiode", "naam verzoek", "conclusie", "datumconclusie",
             "naam van gebruiker", "emailadres", "telefoonnummer")
-FUNCTIE = {"optin": "GMSD-OPTIN", "intrekking": "GMSD-INTREKKING"}
-PREFIX = {"optin": "OPTIN", "intrekking": "INTREKKING"}
+FUNCTIE = {"optin": "GMSD-OPTIN", "intrekking": "GMSD-INTREKKING", "reactie": "GMSD-REACTIE"}
+PREFIX = {"optin": "OPTIN", "intrekking": "INTREKKING", "reactie": "REACTIE"}
+KOLOMMEN_REACTIE = (*KOLOMMEN, "rapport", "toelichting")
 TAAK = "optin_versturen"
 """The task soort of sending one submission to RINIS."""
 
@@ -96,6 +104,15 @@ def csv_bytes(organisatie: str, periode: str, besluiten: dict[str, str], datum: 
     """The CSV of docs/optin.md: UTF-8, ``;``, CRLF after every line, a header, one row per set."""
     rows = [KOLOMMEN] + [(organisatie, periode, s, c, datum, naam, email, telefoon)
                          for s, c in besluiten.items()]
+    return "".join(";".join(row) + "\r\n" for row in rows).encode("utf-8")
+
+
+def reactie_csv_bytes(organisatie: str, periode: str, soort: str, conclusie: str, datum: str,
+                      wie: tuple[str, str, str], rapport: str, toelichting: str) -> bytes:
+    """The CSV of a response to a spiegelrapport: the opt-in columns, then the report and the text."""
+    gebruiker, naam, telefoon = wie
+    rows = [KOLOMMEN_REACTIE, (organisatie, periode, soort, conclusie, datum, naam, gebruiker, telefoon,
+                               rapport, toelichting)]
     return "".join(";".join(row) + "\r\n" for row in rows).encode("utf-8")
 
 
@@ -122,8 +139,9 @@ class OptinDesk:
                                "WMO, JEUGD of SBO", 422)
         for s, besluit in besluiten.items():
             if besluit not in BESLUITEN:
-                raise OptinRefused(f"{s}: '{besluit}' is geen besluit; kies opt-in of opt-out (een opt-in "
-                                   "geldt voor de hele set, gedeeltelijk kan niet)", 422)
+                raise OptinRefused(f"{s}: '{besluit}' is geen besluit; kies opt-in, opt-out of "
+                                   "correctielevering (een opt-in geldt voor de hele set, gedeeltelijk kan "
+                                   "niet)", 422)
         self._period_open(periode, "optin", OptinRefused)
         with self.store.transaction() as db:
             if not has_oporde(db, gemeentecode, periode):
@@ -148,10 +166,48 @@ class OptinDesk:
         if onbekend or len(set(soorten)) != len(soorten):
             raise IntrekkingRefused(f"'soorten' noemt elk van WMO, JEUGD en SBO hooguit één keer, niet "
                                     f"{soorten}", 422)
+        alleen_correctie = body.get("alleen_correctie", False)
+        if not isinstance(alleen_correctie, bool):
+            raise IntrekkingRefused("'alleen_correctie' is true (trek alleen de correctielevering in) "
+                                    "of false")
         self._period_open(periode, "intrekking", IntrekkingRefused)
+        conclusie = CORRECTIE_INGETROKKEN if alleen_correctie else INGETROKKEN
         with self.store.transaction() as db:
             return self._store_submission(db, "intrekking", gemeentecode, periode, wie,
-                                          {s: INGETROKKEN for s in SETS if s in soorten}, body)
+                                          {s: conclusie for s in SETS if s in soorten}, body)
+
+    def reactie(self, gemeentecode: str, body: Any) -> OptinResult:
+        """A response to a spiegelrapport in the gemeente's download area: ``akkoord`` or a
+        ``terugmelding`` with a ``toelichting``. The set is the one of the delivery the report
+        answers; it goes to CBS like an opt-in (one signed CSV via RINIS)."""
+        if isinstance(body, dict) and "periode" not in body:
+            gevonden = rapportnaam.parse(str(body.get("rapport", "")).removesuffix(".zip") + ".pdf")
+            body = body | {"periode": gevonden.periode if gevonden else ""}
+        wie, periode = self._submission(gemeentecode, body, OptinRefused)
+        rapport, conclusie = body.get("rapport"), body.get("conclusie")
+        toelichting = body.get("toelichting") or ""
+        if conclusie not in REACTIES:
+            raise OptinRefused(f"'conclusie' is akkoord of terugmelding, niet {conclusie!r}", 422)
+        if not isinstance(toelichting, str) or any(c in toelichting for c in ";\r\n"):
+            raise OptinRefused("de toelichting is tekst zonder puntkomma of regeleinde", 422)
+        if conclusie == "terugmelding" and not toelichting.strip():
+            raise OptinRefused("een terugmelding zegt wat er niet klopt: vul de toelichting in", 422)
+        with self.store.transaction() as db:
+            row = db.execute("SELECT d.bestandsnaam, r.bestand FROM downloads d LEFT JOIN referenties r"
+                             " ON r.referentie = d.correlatie WHERE d.gemeentecode = ?"
+                             " AND d.soort = 'rapport' AND d.bestandsnaam = ?",
+                             (gemeentecode, rapport)).fetchone()
+            naam = rapportnaam.parse(str(rapport).removesuffix(".zip") + ".pdf")
+            if row is None or naam is None or naam.soort not in SPIEGELRAPPORTEN:
+                raise OptinRefused(f"'{rapport}' is geen spiegelrapport in het downloadgebied van gemeente "
+                                   f"{gemeentecode}", 422)
+            soort = (row["bestand"] or "").split("_", 1)[0].upper()
+            if soort not in SETS:
+                raise OptinRefused(f"bij '{rapport}' hoort geen aanlevering van Wmo, Jeugd of SBO", 422)
+            inhoud = reactie_csv_bytes(self.gemeenten[gemeentecode], periode, soort, conclusie,
+                                       f"{self.clock.now():%Y%m%d}", wie, rapport, toelichting.strip())
+            return self._store_submission(db, "reactie", gemeentecode, periode, wie, {soort: conclusie}, body,
+                                          inhoud=inhoud)
 
     def optins(self, gemeentecode: str) -> list[dict]:
         """The gemeente's submissions, oldest first, with what became of them."""
@@ -229,12 +285,14 @@ class OptinDesk:
                           + f": {dag(tot)} was de laatste dag", 422)
 
     def _store_submission(self, db: sqlite3.Connection, soort: str, gemeentecode: str, periode: str,
-                          wie: tuple[str, str, str], besluiten: dict[str, str], body: dict) -> OptinResult:
+                          wie: tuple[str, str, str], besluiten: dict[str, str], body: dict,
+                          inhoud: bytes | None = None) -> OptinResult:
         gebruiker, naam, telefoon = wie
         moment = self.clock.now()
         csv_naam = f"{PREFIX[soort]}_{periode}_{gemeentecode}_{moment:%Y%m%d%H%M%S}.csv"
-        inhoud = csv_bytes(self.gemeenten[gemeentecode], periode, besluiten, f"{moment:%Y%m%d}",
-                           naam, gebruiker, telefoon)
+        if inhoud is None:
+            inhoud = csv_bytes(self.gemeenten[gemeentecode], periode, besluiten, f"{moment:%Y%m%d}",
+                               naam, gebruiker, telefoon)
         besluit = ondertekening.besluit_voor(csv_naam, inhoud, gebruiker, moment)
         xml = None
         if "optin-niet-ondertekenen" not in self.defecten:
@@ -292,7 +350,7 @@ class OptinDesk:
         if row is not None:
             db.execute("UPDATE optins SET status = 'geweigerd', melding = ? WHERE id = ?",
                        (melding, row["id"]))
-            actie = "optin" if row["soort"] == "optin" else "intrekken"
+            actie = {"optin": "optin", "intrekking": "intrekken"}.get(row["soort"], row["soort"])
             self.audit.schrijf(row["gebruiker"], row["gemeentecode"], actie, "geweigerd",
                                f"{melding} ({row['bestandsnaam']}, referentie {row['referentie']})",
                                f"Fo01 van {zender} via RINIS", db)

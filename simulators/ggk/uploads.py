@@ -5,8 +5,9 @@ Transport only: the GGk never opens a gemeente's file; of a ZIP it reads only th
 contents, to give each CSV inside its own reference. All files of one upload are checked
 before any is accepted. Under a timeline a file outside its period's delivery window is
 refused; a file after the regular deadline but within the correction window is accepted as
-late. A file name no file system takes is refused; one the envelope cannot carry (spaces)
-is mapped or refused by the option ``bestandsnaam_beleid``.
+late; in a period's burentest weeks a test delivery is accepted (seed 001: the connection
+test, both directions, before the pilot). A file name no file system takes is refused; one
+the envelope cannot carry (spaces) is mapped or refused by the option ``bestandsnaam_beleid``.
 
 Forwarding is a task (``doorsturen``), retried until RINIS answers or the aflevertermijn
 (option ``aflevertermijn_werkdagen``, default 2 working days) has passed: then the
@@ -63,6 +64,8 @@ CREATE TABLE IF NOT EXISTS referenties (
     upload_id INTEGER NOT NULL REFERENCES uploads(id),
     bestand TEXT NOT NULL                      -- the CSV it belongs to (a ZIP member, or the file)
 );
+CREATE INDEX IF NOT EXISTS uploads_gemeente ON uploads (gemeentecode);
+CREATE INDEX IF NOT EXISTS referenties_upload ON referenties (upload_id);
 """
 
 TAAK = "doorsturen"
@@ -270,6 +273,8 @@ class UploadDesk:
                 open_ = ", ".join(p.code for p in tijdlijn.perioden)
                 raise UploadRefused(f"'{csv}': voor verslagperiode {code} kan nu niet worden aangeleverd; "
                                     f"wel voor {open_}", 422)
+            if periode.in_burentest(today):  # the connection test before the round opens
+                continue
             if periode.levering_open and today < periode.levering_open:
                 raise UploadRefused(f"'{csv}': de aanlevering voor {code} opent op "
                                     f"{dag(periode.levering_open)}", 422)

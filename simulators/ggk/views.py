@@ -21,7 +21,7 @@ ENDPOINTS = {
     "upload": "POST /api/v1/uploads (multipart: gemeentecode, gebruiker, [namens], bestand...)",
     "uploads": "GET /api/v1/gemeenten/<gemeentecode>/uploads",
     "downloads": "GET /api/v1/gemeenten/<gemeentecode>/downloads?na=<id>&wacht=<seconden>",
-    "download": "GET /api/v1/gemeenten/<gemeentecode>/downloads/<id>",
+    "download": "GET /api/v1/gemeenten/<gemeentecode>/downloads/<id>[?gebruiker=<adres>]",
     "optin": "POST /api/v1/gemeenten/<gemeentecode>/optin (JSON, docs/optin.md)",
     "optins": "GET /api/v1/gemeenten/<gemeentecode>/optin",
     "intrekken": "POST /api/v1/gemeenten/<gemeentecode>/intrekken (JSON, docs/optin.md)",
@@ -34,6 +34,11 @@ ENDPOINTS = {
 }
 
 
+def _herkomst() -> str:
+    """Where a web-service call came from, for the audit log."""
+    return f"webservice {request.remote_addr or 'onbekend'}"
+
+
 @bp.errorhandler(Refused)
 def refused(exc: Refused):
     return jsonify(fout=exc.fout, melding=str(exc)), exc.status
@@ -43,7 +48,7 @@ def refused(exc: Refused):
 def upload():
     files = [(f.filename or "", f.read()) for f in request.files.getlist("bestand")]
     results = party_of().upload(request.form.get("gemeentecode", ""), request.form.get("gebruiker", ""),
-                                files, namens=request.form.get("namens", ""),
+                                files, namens=request.form.get("namens", ""), herkomst=_herkomst(),
                                 identity=identity_of(request.environ))
     return jsonify(uploads=[asdict(r) | {"referenties": [
         {"bestand": b, "referentie": ref} for b, ref in r.referenties]} for r in results]), 201
@@ -63,7 +68,8 @@ def downloads(gemeentecode: str):
 
 @bp.get("/api/v1/gemeenten/<gemeentecode>/downloads/<int:download_id>")
 def download(gemeentecode: str, download_id: int):
-    found = party_of().download(gemeentecode, download_id, identity_of(request.environ))
+    found = party_of().download(gemeentecode, download_id, request.args.get("gebruiker", ""), _herkomst(),
+                                identity_of(request.environ))
     if found is None:
         return jsonify(fout="Niet gevonden", melding=(
             f"download {download_id} bestaat niet in het downloadgebied van {gemeentecode}")), 404

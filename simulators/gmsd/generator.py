@@ -36,8 +36,6 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from faker import Faker
-
 WMO_COLUMNS: list[str] = [
     "Aanmaakdatum bestand",
     "Gemeentecode",
@@ -148,6 +146,8 @@ def vrije_tekst(seed: int = 0) -> str:
     Same seed, same text (for one Faker release). Characters a file name may not hold
     and every ``.`` are left out, so the result can go straight into a name.
     """
+    from faker import Faker  # here, not at the top: a gemeente process starts without it (0.2 s)
+
     fake = Faker("nl_NL")
     fake.seed_instance(seed)
     sjabloon = fake.random_element(_VRIJE_TEKSTEN)

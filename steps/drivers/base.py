@@ -208,9 +208,10 @@ class PartyDriver:
         """The id of the party's last journal entry."""
         return self.get(JOURNAL_STAND).json()["laatste"]
 
-    def journal(self, na: int = 0) -> list[dict[str, Any]]:
-        """The party's journal entries after id ``na``: every message it sent or received."""
-        return self.get(JOURNAL, params={"na": na}).json()
+    def journal(self, na: int = 0, inhoud: bool = False) -> list[dict[str, Any]]:
+        """The party's journal entries after id ``na``: every message it sent or received; with
+        ``inhoud`` each carries its raw bytes (base64, ``inhoud``) in the same answer."""
+        return self.get(JOURNAL, params={"na": na, **({"inhoud": 1} if inhoud else {})}).json()
 
     def access_log(self, na: int = 0) -> list[dict]:
         """What the party refused on a caller's certificate (a TLS chain), oldest first."""

@@ -144,10 +144,10 @@ class Keten:
             for party in self.eigen:
                 self.drivers[party].reset()
 
-    def journal_since(self, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+    def journal_since(self, marks: dict[str, int], inhoud: bool = False) -> dict[str, list[dict[str, Any]]]:
         """Every simulated party's journal after ``marks`` (the ``marks`` fixture: since the
-        scenario began)."""
-        return {party: self.drivers[party].journal(marks.get(party, 0)) for party in self.eigen}
+        scenario began); with ``inhoud`` every entry carries its raw bytes (base64)."""
+        return {party: self.drivers[party].journal(marks.get(party, 0), inhoud) for party in self.eigen}
 
     def payload(self, entry: dict, timeout: float | None = None) -> bytes:
         """The bytes of one journal entry's message, as they went over the wire."""

@@ -21,7 +21,7 @@ Modules, each importing only those listed before it:
 * :mod:`.bestandsnaam` — the file name convention (TC01);
 * :mod:`.inlezen` — the bytes read into an Aanlevering;
 * :mod:`.meldingen` — a rule's Uitkomst and the wording of its message;
-* :mod:`.regels_bestand`, :mod:`.regels_velden` — the rules' tests, TC00–TC06 and TC07–TC17;
+* :mod:`.regels_bestand`, :mod:`.regels_velden` — the rules' tests, TC00–TC06 and TC07–TC18;
 * :mod:`.catalogus` — Regel, :data:`RULES` and :func:`catalogus`.
 """
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from .bestandsnaam import parse_bestandsnaam
 from .catalogus import RULES, Catalogusregel, Regel, catalogus
-from .inlezen import Aanlevering, read_aanlevering
+from .inlezen import Aanlevering, SboToets, read_aanlevering
 from .kolommen import (
     JEUGD_HEADER,
     KOLOMMEN,
@@ -53,17 +53,19 @@ def check_file(
     verslagperiodes: set[str] | None = None,
     *,
     vrije_tekst_sbo_jeugd: bool = False,
+    sbo: SboToets | None = None,
 ) -> Oordeel:
     """CBS's technical check of one file as received from RINIS.
 
     ``bestandsnaam`` carries the gemeentecode RINIS appended; ``verslagperiodes``
     holds the codes uitvraag that may be delivered now (current and previous period);
     without it the period is not checked. ``vrije_tekst_sbo_jeugd`` allows free text
-    after the code uitvraag in SBO and JEUGD names. Each rule that applies to the
+    after the code uitvraag in SBO and JEUGD names; ``sbo`` is what CBS knows of the gemeente
+    for the SBO threshold (TC18). Each rule that applies to the
     file's soort gives one Bevinding, in catalogue order.
     """
     aanlevering = read_aanlevering(
-        bestandsnaam, inhoud, gemeentecode, verslagperiodes, vrije_tekst_sbo_jeugd
+        bestandsnaam, inhoud, gemeentecode, verslagperiodes, vrije_tekst_sbo_jeugd, sbo
     )
     bevindingen = tuple(regel.pas_toe(aanlevering) for regel in RULES if regel.geldt_voor(aanlevering.soort))
     return Oordeel(bestandsnaam=bestandsnaam, bevindingen=bevindingen)
@@ -110,6 +112,7 @@ __all__ = [
     "Kolom",
     "Oordeel",
     "Regel",
+    "SboToets",
     "Uitkomst",
     "bsn_valid",
     "catalogus",

@@ -38,6 +38,7 @@ from .regels_velden import (
     tc15_gelijke_regels,
     tc16_dubbele_categorie,
     tc17_formules,
+    tc18_sbo_drempel,
 )
 
 
@@ -82,6 +83,7 @@ class Catalogusregel(NamedTuple):
 _ALLE = frozenset({*SOORTEN, ONBEKEND})
 _GEKEND = frozenset(SOORTEN)
 _WMO = frozenset({"WMO"})
+_SBO = frozenset({"SBO"})
 _SBO_JEUGD = frozenset({"SBO", "JEUGD"})
 _ZIP = frozenset({ZIP})
 
@@ -181,6 +183,13 @@ RULES: tuple[Regel, ...] = (
         _ALLE,
         tc17_formules,
         WAARSCHUWING,
+    ),
+    Regel(
+        "TC18",
+        "SBO alleen van een gemeente met minder dan 20.000 inwoners op 1 januari 2016 die geen "
+        "Iv3-informatie aan het CBS levert; voor de andere vervalt de uitvraag.",
+        _SBO,
+        tc18_sbo_drempel,
     ),
 )
 

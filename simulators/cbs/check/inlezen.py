@@ -49,6 +49,8 @@ class Aanlevering:
     """The data rows the field rules read: those with as many fields as :attr:`kop`."""
     zipweigering: str = ""
     """Why CBS refused to unpack this ZIP (soort ZIP, TC00), in Dutch; else empty."""
+    sbo: SboToets | None = None
+    """What CBS knows of the gemeente for the SBO threshold (TC18); None: nothing known."""
 
     @cached_property
     def regelnummers(self) -> tuple[int, ...]:
@@ -77,12 +79,23 @@ class Aanlevering:
         return {kolom.naam: kolom.max_lengte for kolom in KOLOMMEN.get(self.soort, ())}
 
 
+@dataclass(frozen=True)
+class SboToets:
+    """What the SBO threshold (TC18) reads: the gemeente's inhabitants on 1 January of the
+    reference year (None: not in CBS's table), whether it reports Iv3 to CBS, the threshold."""
+
+    inwoners: int | None
+    iv3: bool = False
+    drempel: int = 20_000
+
+
 def read_aanlevering(
     bestandsnaam: str,
     inhoud: bytes,
     gemeentecode: str,
     verslagperiodes: set[str] | None,
     vrije_tekst_sbo_jeugd: bool = False,
+    sbo: SboToets | None = None,
 ) -> Aanlevering:
     """The file as every rule reads it: its name's parts, its records, its data rows."""
     naam, naamfout = read_bestandsnaam(bestandsnaam, gemeentecode, vrije_tekst_sbo_jeugd)
@@ -110,6 +123,7 @@ def read_aanlevering(
         csv_fout_regel=csv_fout_regel,
         kop=kop,
         rijen=rijen,
+        sbo=sbo,
     )
 
 

@@ -313,3 +313,21 @@ def _formula_start(waarde: str) -> str:
     if kern and kern[0] in _FORMULETEKENS and not _GETAL.fullmatch(kern):
         return f'"{kern[0]}"'
     return ""
+
+
+def tc18_sbo_drempel(a: Aanlevering) -> Uitkomst:
+    """SBO is asked only of gemeenten under the threshold (20,000 inhabitants on 1 January 2016)
+    that do not report Iv3 to CBS (seed 000 ch.5); for the others the request lapses. A
+    gemeente CBS's table does not name is not judged (CBS cannot tell)."""
+    toets = a.sbo
+    if toets is None:
+        return Uitkomst(True)
+    if toets.iv3:
+        return Uitkomst(False, f"Gemeente {a.gemeentecode} levert Iv3-informatie aan het CBS; voor haar "
+                               "vervalt de uitvraag sociale basisondersteuning (SBO).")
+    if toets.inwoners is not None and toets.inwoners >= toets.drempel:
+        return Uitkomst(False, f"Gemeente {a.gemeentecode} had op 1 januari 2016 {toets.inwoners} inwoners; "
+                               f"SBO wordt alleen uitgevraagd bij gemeenten met minder dan {toets.drempel} "
+                               "inwoners.")
+    return Uitkomst(True)
+

@@ -248,14 +248,37 @@ class Portaal:
                       "certificaat ondertekend, en gaat naar het CBS.",
                       referenties=[{"bestand": result.bestandsnaam, "referentie": result.referentie}])
 
-    def intrekken(self, sessie: Session, periode: str, soorten: list[str]) -> bool:
-        """Step 1 of 2 of a withdrawal: remember what is to be withdrawn; False (and a message)
-        when no set was chosen."""
+    def intrekken(self, sessie: Session, periode: str, soorten: list[str],
+                  alleen_correctie: bool = False) -> bool:
+        """Step 1 of 2 of a withdrawal: remember what is to be withdrawn (the whole delivery, or
+        only its correction: seed 004); False (and a message) when no set was chosen."""
         if not soorten:
             self._message(sessie, "fout", "Kies ten minste één set (Wmo, Jeugd of SBO) om in te trekken.")
             return False
-        self.sessions.set_pending(sessie, {"periode": periode, "soorten": soorten})
+        wacht: dict[str, Any] = {"periode": periode, "soorten": soorten}
+        if alleen_correctie:
+            wacht["alleen_correctie"] = True
+        self.sessions.set_pending(sessie, wacht)
         return True
+
+    def reactie(self, sessie: Session, rapport: str, conclusie: str, toelichting: str,
+                origin: Origin) -> None:
+        """The gemeente's response to a spiegelrapport: akkoord, or a terugmelding with its text."""
+        ik = sessie.identiteit
+        try:
+            result = self.optins.reactie(ik.gemeentecode, {
+                "gebruiker": ik.email, "naam": ik.naam, "telefoon": ik.telefoon, "rapport": rapport,
+                "conclusie": conclusie, "toelichting": toelichting})
+        except Refused as exc:
+            self._audit(sessie, origin, "reactie", "geweigerd", f"{rapport} {conclusie}: {exc}")
+            self._message(sessie, "fout", f"Reactie geweigerd: {exc}")
+            return
+        self._audit(sessie, origin, "reactie", "gelukt",
+                    f"{rapport} {conclusie}; referentie {result.referentie}")
+        wat = "Uw akkoord" if conclusie == "akkoord" else "Uw terugmelding"
+        self._message(sessie, "ok", f"{wat} op {rapport} is ontvangen, met uw certificaat ondertekend, en "
+                      "gaat naar het CBS.",
+                      referenties=[{"bestand": result.bestandsnaam, "referentie": result.referentie}])
 
     def intrekking_pending(self, sessie: Session) -> dict | None:
         """The withdrawal waiting for confirmation, if any."""

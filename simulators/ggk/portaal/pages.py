@@ -12,7 +12,7 @@ from typing import Any
 from ...gmsd import periodes
 from ..backend import Ggk
 from ..common import dag, periode_tekst
-from ..optin import SETS
+from ..optin import REACTIES, SETS, SPIEGELRAPPORTEN
 from .sessions import Session
 
 
@@ -156,10 +156,21 @@ def optin(ggk: Ggk, sessie: Session) -> dict[str, Any]:
             "formulieren": optin_forms(ggk, sessie.identiteit.gemeentecode, ggk.clock.peek().date())}
 
 
+def spiegelrapporten(ggk: Ggk, sessie: Session) -> dict[str, Any]:
+    """The gemeente's spiegelrapporten (op-orde rapport, spiegelrapport II), newest first, each to
+    agree to or answer with a terugmelding, and the responses sent so far."""
+    code = sessie.identiteit.gemeentecode
+    rapporten = [d for d in reversed(ggk.downloads(code)) if d["soort"] == "rapport"
+                 and d["bestandsnaam"].startswith(tuple(f"CBS_{s}_" for s in SPIEGELRAPPORTEN))]
+    return {"rapporten": rapporten, "conclusies": REACTIES,
+            "eerder": [e for e in ggk.optins(code) if e["soort"] == "reactie"]}
+
+
 def intrekken(ggk: Ggk, sessie: Session) -> dict[str, Any]:
     return {"sets": SETS, "formulieren": intrekking_forms(
         ggk, sessie.identiteit.gemeentecode, ggk.clock.peek().date())}
 
 
-__all__ = ["SETS", "Form", "PeriodRow", "cbs", "downloads", "intrekken", "intrekking_forms",
-           "delivery_periods", "namens_choices", "optin", "optin_forms", "two_periods", "upload"]
+__all__ = ["SETS", "Form", "PeriodRow", "cbs", "delivery_periods", "downloads", "intrekken",
+           "intrekking_forms", "namens_choices", "optin", "optin_forms", "spiegelrapporten", "two_periods",
+           "upload"]

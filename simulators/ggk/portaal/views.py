@@ -30,7 +30,8 @@ COOKIE = "ggk_portaal"
 LOGIN_CSRF = "ggk_portaal_inlog"
 ENDPOINTS = {
     "portaal": "GET / en /portaal/inloggen (eHerkenning-simulatie), /portaal/cbs, /portaal/upload, "
-               "/portaal/downloads, /portaal/optin, /portaal/intrekken, /portaal/rollen (docs/portaal.md)",
+               "/portaal/downloads, /portaal/spiegelrapporten, /portaal/optin, /portaal/intrekken, "
+               "/portaal/rollen (docs/portaal.md)",
     "audit": "GET /_beheer/audit?gemeente=<code>&actie=<actie>&na=<id> (auditlog van het portaal)",
 }
 MELDINGEN = {"uitgelogd": "U bent uitgelogd.",
@@ -208,7 +209,8 @@ def intrekken(sessie: Session):
 def intrekken_post(sessie: Session):
     """Step 1 of 2: remember what is to be withdrawn and ask for confirmation."""
     soorten = [s for s in SETS if s in request.form.getlist("soort")]
-    if _portaal().intrekken(sessie, request.form.get("periode", ""), soorten):
+    if _portaal().intrekken(sessie, request.form.get("periode", ""), soorten,
+                            request.form.get("alleen_correctie") == "ja"):
         return redirect(url_for("portaal.intrekken_bevestigen"))
     return redirect(url_for("portaal.intrekken"))
 
@@ -228,6 +230,24 @@ def intrekken_bevestigen_post(sessie: Session):
     """Step 2 of 2: withdraw (``bevestig=ja``, needs a fresh login) or cancel."""
     _portaal().intrekken_bevestigen(sessie, request.form.get("bevestig") == "ja", _origin())
     return redirect(url_for("portaal.intrekken"))
+
+
+# ------------------------------------------------------------------ spiegelrapporten
+
+
+@bp.get("/portaal/spiegelrapporten")
+@portaal()
+def spiegelrapporten(sessie: Session):
+    return _pagina("spiegelrapporten.html", sessie, **pages.spiegelrapporten(party_of(), sessie))
+
+
+@bp.post("/portaal/spiegelrapporten")
+@portaal()
+def spiegelrapporten_post(sessie: Session):
+    """Agree to a spiegelrapport, or answer it with a terugmelding (seeds 000 ch.2, 002)."""
+    _portaal().reactie(sessie, request.form.get("rapport", ""), request.form.get("conclusie", ""),
+                       request.form.get("toelichting", ""), _origin())
+    return redirect(url_for("portaal.spiegelrapporten"))
 
 
 # ------------------------------------------------------------------------- roles
