@@ -43,7 +43,7 @@ pytest_plugins = ["steps.klok", "steps.aanlevering", "steps.berichten", "steps.m
                   "steps.rapporten", "steps.status",
                   "steps.tijdlijn", "steps.fouten", "steps.optin", "steps.samenwerking",
                   "steps.chromium", "steps.portaal", "steps.handtekening", "steps.boekhouding",
-                  "steps.storingen", "steps.regie", "steps.regels"]
+                  "steps.storingen", "steps.regie", "steps.regels", "steps.beveiliging"]
 
 START = datetime(2016, 8, 15, 9, 0)
 FEATURES = Path(__file__).resolve().parent / "features"
@@ -71,10 +71,20 @@ def _chains(request, tmp_path_factory):
         yield chain
 
 
+BROWSER_SUITES = ("portaal", "regie")
+"""People in a browser: their door is the (simulated) eHerkenning login, and the harness's
+Chromium shows no client certificate, so ``ketentest run --tls`` leaves these on the chain
+without TLS (docs/beveiliging.md)."""
+
+
 @pytest.fixture
 def keten(request, _chains) -> Keten:
-    """The chain the scenario drives, over HTTP only."""
-    return _chains(bool(os.environ.get(TLS_VARIABLE)) or request.node.get_closest_marker("tls") is not None)
+    """The chain the scenario drives, over HTTP only: with TLS for a scenario tagged @tls, and
+    for every scenario but a browser's with ``ketentest run --tls``."""
+    node = request.node
+    in_browser = any(node.get_closest_marker(suite) for suite in BROWSER_SUITES)
+    everything = bool(os.environ.get(TLS_VARIABLE)) and not in_browser
+    return _chains(everything or node.get_closest_marker("tls") is not None)
 
 
 def _start_chain(request, tmp_path_factory, stack: contextlib.ExitStack, tls: bool, first: bool) -> Keten:

@@ -24,7 +24,7 @@ from simulators.serve import serve_party
 from .overview import write_overview
 from .rerun import HERHAAL, WACHTTIJD, rerun_base
 from .targets import ENVIRONMENT as TARGETS_VARIABLE
-from .targets import TargetError, check_reachable, make_targets
+from .targets import TLS_VARIABLE, TargetError, check_reachable, make_targets
 
 
 def suites() -> tuple[str, ...]:
@@ -68,20 +68,25 @@ def _stop_on_signal() -> threading.Event:
 @click.option("--cbs-url", help="With --party: CBS's URL.")
 @click.option("--optie", "opties", multiple=True, metavar="PARTIJ.NAAM=WAARDE",
               help="A party option, e.g. ggk.bestandsnaam_beleid=weigeren.")
+@click.option("--tls", is_flag=True, help="Serve over HTTPS with mutual TLS: every caller shows a client "
+              "certificate of the harness's test CA (docs/beveiliging.md).")
 def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_url, cbs_url,
-       opties) -> None:
+       opties, tls) -> None:
     """Start the chain (or one party) and serve until interrupted.
 
     Prints one line per party, '<party> <url>', as soon as it answers; for the whole chain
-    a fifth line, 'regie <url>': the coordinator's page (docs/regie.md).
+    a fifth line, 'regie <url>': the coordinator's page (docs/regie.md). Without --tls it
+    says once, on stderr, that anyone on this machine can reach the parties.
     """
     stop = _stop_on_signal()
     clock = clock_from_setting(klok)
     options = _options(opties)
+    if not tls:
+        click.echo(ZONDER_TLS, err=True)
     if party is None:  # every party its own process, each with its own clock set from --klok
         chain_ports = dict(DEFAULT_PORTS) if ports == "vast" else {}
         chain = ProcessChain(state_dir, klok if clock.simulated else "wall", host, chain_ports, options,
-                             fork=True)
+                             fork=True, tls=tls)
         try:
             chain.start()
         except ChainStartError as exc:
@@ -90,10 +95,12 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
             for name, url in chain.urls.items():
                 click.echo(f"{name} {url}")
             sys.stdout.flush()
-            regie = _start_regie(chain.urls, host, REGIE_PORT if ports == "vast" else 0)
+            regie = _start_regie(chain.urls, host, REGIE_PORT if ports == "vast" else 0, tls)
             try:
                 click.echo(f"regie {regie.url}")
                 sys.stdout.flush()
+                if tls:
+                    _describe_tls()
                 stop.wait()
             finally:
                 regie.stop()
@@ -103,8 +110,10 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
     given = {"gemeente": gemeente_url, "ggk": ggk_url, "rinis": rinis_url, "cbs": cbs_url}
     urls = {n: given[n] for n in NEIGHBOURS[party] if given[n]}
     server = serve_party(party, state_dir, clock, host, DEFAULT_PORTS[party] if port is None else port,
-                         urls, options.get(party, {}))
+                         urls, options.get(party, {}), tls=tls)
     click.echo(f"{party} {server.url}")
+    if tls:
+        _describe_tls()
     missing = [n for n in NEIGHBOURS[party] if n not in urls]
     if missing:
         click.echo(f"# let op: geen URL voor {', '.join(missing)}; berichten daarheen blijven "
@@ -118,14 +127,32 @@ def up(party, host, port, ports, state_dir, klok, gemeente_url, ggk_url, rinis_u
 
 REGIE_PORT = 8100
 """Where ``ketentest up`` (fixed ports) and ``ketentest regie`` serve the coordinator's page."""
+ZONDER_TLS = "# testketen zonder TLS: iedereen op deze machine kan erbij"
+"""What ``ketentest up`` says once without ``--tls`` (docs/beveiliging.md)."""
 
 
-def _start_regie(urls: dict[str, str], host: str, port: int):
+def _harness_tls() -> tuple[str, tuple[str, str]]:
+    """What the harness's own tools trust and show on a TLS chain: the test CA, and the
+    harness's client certificate (the control API and journals are the harness's)."""
+    from simulators import pki as testpki
+
+    return str(testpki.ca_bestand()), testpki.client_files("harness")
+
+
+def _describe_tls() -> None:
+    """On stderr: where the certificates are, so a person can call the chain with curl."""
+    ca, (cert, key) = _harness_tls()
+    click.echo(f"# TLS: elke aanroeper toont een clientcertificaat van de test-CA {ca}\n"
+               f"# harness: --cert {cert} --key {key}; een gemeente of partij: ketentest pki --client "
+               "CODE --uit MAP (docs/beveiliging.md)", err=True)
+
+
+def _start_regie(urls: dict[str, str], host: str, port: int, tls: bool = False):
     # imported here: `ketentest up` forks its parties first, so this runs while they start
     from .regie import RegieServer
 
     try:
-        return RegieServer(urls, host, port).start()
+        return RegieServer(urls, host, port, tls=_harness_tls() if tls else None).start()
     except OSError as exc:
         raise click.ClickException(f"de regiepagina kan niet op {host}:{port} luisteren "
                                    f"({exc.strerror or exc}); is die poort bezet?") from None
@@ -137,7 +164,9 @@ def _start_regie(urls: dict[str, str], host: str, port: int):
               "where 'ketentest up' puts them).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
 @click.option("--port", type=int, default=REGIE_PORT, show_default=True, help="Port (0 = any free port).")
-def regie(urls, host, port) -> None:
+@click.option("--tls", is_flag=True, help="The parties serve mutual TLS ('ketentest up --tls'): read them "
+              "with the harness's certificate of the test CA.")
+def regie(urls, host, port, tls) -> None:
     """Serve the coordinator's page for parties started elsewhere (simulated or a partner's).
 
     \b
@@ -152,7 +181,7 @@ def regie(urls, host, port) -> None:
             raise click.BadParameter(f"'{pair}': gebruik PARTIJ=URL met PARTIJ een van {', '.join(PARTIES)}, "
                                      "bijvoorbeeld ggk=http://127.0.0.1:8102", param_hint="--url")
         gegeven[partij] = url.rstrip("/")
-    server = _start_regie(gegeven or {p: party_url(p, None) for p in PARTIES}, host, port)
+    server = _start_regie(gegeven or {p: party_url(p, None, tls) for p in PARTIES}, host, port, tls)
     click.echo(f"regie {server.url}")
     sys.stdout.flush()
     try:
@@ -210,16 +239,20 @@ class CommandError(click.ClickException):
         click.echo(f"fout: {self.message}", err=True)
 
 
-def party_url(partij: str, url: str | None) -> str:
-    """The party's address: ``--url``, or where ``ketentest up`` puts it by default."""
+def party_url(partij: str, url: str | None, tls: bool = False) -> str:
+    """The party's address: ``--url``, or where ``ketentest up`` (``--tls``) puts it by default."""
     if partij not in PARTIES:
         raise CommandError(f"onbekende partij '{partij}'; kies uit {', '.join(PARTIES)}")
-    return (url or f"http://127.0.0.1:{DEFAULT_PORTS[partij]}").rstrip("/")
+    return (url or f"http{'s' if tls else ''}://127.0.0.1:{DEFAULT_PORTS[partij]}").rstrip("/")
 
 
-def _beheer(method: str, partij: str, url: str | None, pad: str, timeout: float = 10.0, **kwargs) -> dict:
-    """One call to a party's control API; its answer, or :class:`CommandError` saying why not."""
-    base = party_url(partij, url)
+def _beheer(method: str, partij: str, url: str | None, pad: str, timeout: float = 10.0, tls: bool = False,
+            **kwargs) -> dict:
+    """One call to a party's control API; its answer, or :class:`CommandError` saying why not.
+    Over HTTPS (a TLS chain) with the harness's certificate: the control API is the harness's."""
+    base = party_url(partij, url, tls)
+    if base.startswith("https://"):
+        kwargs["verify"], kwargs["cert"] = _harness_tls()
     try:
         response = requests.request(method, base + pad, timeout=timeout, **kwargs)
     except requests.RequestException as exc:
@@ -263,7 +296,9 @@ def _storing_regel(storing: dict) -> str:
 @click.option("--opheffen", is_flag=True, help="Clear every fault of the party.")
 @click.option("--toon", is_flag=True, help="Show the party's faults and what they hit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the party's answer as JSON.")
-def storing(partij, soort, pad, aantal, seconden, code, duur, url, opheffen, toon, as_json) -> None:
+@click.option("--tls", is_flag=True, help="The chain runs with --tls: https at the default address, "
+              "the harness's certificate.")
+def storing(partij, soort, pad, aantal, seconden, code, duur, url, opheffen, toon, as_json, tls) -> None:
     """Make a party of a running chain misbehave, or stop it (docs/storingen.md).
 
     \b
@@ -283,12 +318,12 @@ def storing(partij, soort, pad, aantal, seconden, code, duur, url, opheffen, too
         raise CommandError(
             f"--{' --'.join(gegeven)} hoort bij een nieuwe storing, niet bij --opheffen of --toon")
     if opheffen:
-        answer = _beheer("DELETE", partij, url, "/_beheer/storing")
+        answer = _beheer("DELETE", partij, url, "/_beheer/storing", tls=tls)
         click.echo(json.dumps(answer, ensure_ascii=False) if as_json else
                    f"{partij}: {answer['opgeheven']} storing(en) opgeheven")
         return
     if toon:
-        answer = _beheer("GET", partij, url, "/_beheer/storing")
+        answer = _beheer("GET", partij, url, "/_beheer/storing", tls=tls)
         if as_json:
             click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
             return
@@ -302,7 +337,7 @@ def storing(partij, soort, pad, aantal, seconden, code, duur, url, opheffen, too
                        f"{voorval['pad']} ({voorval['klok']})")
         return
     fault = {"soort": soort} | {naam: waarde for naam, waarde in velden.items() if waarde is not None}
-    answer = _beheer("PUT", partij, url, "/_beheer/storing", json=fault)
+    answer = _beheer("PUT", partij, url, "/_beheer/storing", json=fault, tls=tls)
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
         return
@@ -315,13 +350,15 @@ def storing(partij, soort, pad, aantal, seconden, code, duur, url, opheffen, too
 @click.argument("partij")
 @click.option("--url", help="The party's URL (default: where 'ketentest up' starts it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the party's answer as JSON.")
-def herstart(partij, url, as_json) -> None:
+@click.option("--tls", is_flag=True, help="The chain runs with --tls: https at the default address, "
+              "the harness's certificate.")
+def herstart(partij, url, as_json, tls) -> None:
     """Restart a party of a running chain in place (POST /_beheer/herstart).
 
     Its faults and everything else in memory are gone; what it had stored it reads again,
     and work that was open (a file to forward, a report to place) it picks up.
     """
-    answer = _beheer("POST", partij, url, "/_beheer/herstart", timeout=60)
+    answer = _beheer("POST", partij, url, "/_beheer/herstart", timeout=60, tls=tls)
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
         return
@@ -382,9 +419,11 @@ def _marker_expression(suite: str, tags: str | None) -> str:
 @click.option("--scenario", default=None, metavar="NAAM",
               help="Run only the scenario with exactly this name, as the partner report shows it "
               "(the report gives the whole command per failed check).")
+@click.option("--tls", is_flag=True, help="Every scenario on a chain served with mutual TLS (the browser "
+              "scenarios excepted; docs/beveiliging.md). Scenarios tagged @tls always are.")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, host, poorten, wachttijd,
-        scenario, pytest_args) -> None:
+        scenario, tls, pytest_args) -> None:
     """Start the embedded chain and run the Gherkin suites against it.
 
     Writes Allure results to REPORT/allure-results and JUnit XML to REPORT/junit.xml,
@@ -398,9 +437,13 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
     try:
         doelen = make_targets(list(targets), config_file, ca, cert, key, host, list(poorten))
         if doelen:
+            if tls and (doelen.tls.cert or doelen.tls.key):
+                raise TargetError("met --tls toont de harness per rol die hij speelt een certificaat "
+                                  "van zijn test-CA (ketentest pki); --cert en --key horen bij een run "
+                                  "zonder --tls")
             doelen = replace(doelen, poorten={p: doelen.poorten.get(p, DEFAULT_PORTS[p])
                                               for p in PARTIES if p not in doelen.urls})
-            check_reachable(doelen)
+            check_reachable(_as_harness(doelen) if tls else doelen)
     except TargetError as exc:
         raise click.ClickException(str(exc)) from None
     if doelen and workers:
@@ -419,12 +462,16 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
     env = os.environ | {"KETENTEST_SAMENVATTING": str(summary)}
     if wachttijd:
         env[WACHTTIJD] = f"{wachttijd:g}"
+    env.pop(TLS_VARIABLE, None)
+    if tls:
+        env[TLS_VARIABLE] = "1"
     # what a failed check's rerun command is made of (conftest adds --scenario)
-    env[HERHAAL] = rerun_base(suite, tags, doelen, float(env[WACHTTIJD]) if env.get(WACHTTIJD) else None)
+    env[HERHAAL] = rerun_base(suite, tags, doelen, float(env[WACHTTIJD]) if env.get(WACHTTIJD) else None, tls)
     terugroep = {}
     if doelen:
         env[TARGETS_VARIABLE] = doelen.to_json()
-        terugroep = {p: f"http://{doelen.host}:{port}" for p, port in doelen.poorten.items()}
+        scheme = "https" if tls else "http"
+        terugroep = {p: f"{scheme}://{doelen.host}:{port}" for p, port in doelen.poorten.items()}
         for partij, url in doelen.urls.items():
             click.echo(f"partner {partij} {url}")
         for partij, url in terugroep.items():
@@ -450,6 +497,18 @@ def run(suite, tags, report_dir, workers, targets, config_file, ca, cert, key, h
                 if c.herhaal:
                     click.echo(f"      opnieuw: {c.herhaal}")
     sys.exit(code)
+
+
+def _as_harness(doelen):
+    """The targets as the harness reaches them on a TLS chain: trusting the test CA and the
+    partner's ``--ca``, showing the harness's own certificate of the test CA."""
+    from simulators import pki as testpki
+
+    from .targets import Tls
+
+    cert, key = testpki.client_files("harness")
+    bundle = testpki.trust_bundle(*([doelen.tls.ca] if doelen.tls.ca else []))
+    return replace(doelen, tls=Tls(bundle, cert, key))
 
 
 def _print_summary(path: Path) -> None:

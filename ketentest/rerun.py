@@ -19,7 +19,8 @@ WACHTTIJD = "KETENTEST_WACHTTIJD"
 HERHAAL = "KETENTEST_HERHAAL"
 
 
-def rerun_base(suite: str, tags: str | None, doelen: Targets, wachttijd: float | None) -> str:
+def rerun_base(suite: str, tags: str | None, doelen: Targets, wachttijd: float | None,
+               tls: bool = False) -> str:
     """The ``ketentest run`` command that repeats this run against the same endpoints: every
     option spelled out (no ``--config``), TLS files as absolute paths, shell-quoted."""
     parts = ["ketentest", "run", "--suite", suite]
@@ -27,6 +28,8 @@ def rerun_base(suite: str, tags: str | None, doelen: Targets, wachttijd: float |
         parts += ["--tags", tags]
     if wachttijd:
         parts += ["--wachttijd", f"{wachttijd:g}"]
+    if tls:
+        parts.append("--tls")
     if not doelen:
         return shlex.join(parts)
     for partij, url in doelen.urls.items():

@@ -46,8 +46,9 @@ class Verzonden:
         return [a for _b, a, _s in self.berichten if a is not None]
 
 
-def verstuur(keten, party: str, element_or_bytes, verzonden: Verzonden, name: str) -> stuf.Antwoord:
-    """POST one message as SOAP to ``party``; keep and attach both sides."""
+def verstuur(keten, party: str, element_or_bytes, verzonden: Verzonden, name: str, **tls) -> stuf.Antwoord:
+    """POST one message as SOAP to ``party``; keep and attach both sides (``tls``: the ``cert``
+    shown on a TLS chain, when not the neighbour's)."""
     if isinstance(element_or_bytes, bytes):
         body, action = element_or_bytes, stuf.SOAP_ACTIONS["Di01"]
     else:
@@ -59,7 +60,7 @@ def verstuur(keten, party: str, element_or_bytes, verzonden: Verzonden, name: st
                       name=f"harness → {party} · {name} (ingekort)", attachment_type=allure.attachment_type.TEXT)
     else:
         allure.attach(body, name=f"harness → {party} · {name}", attachment_type=allure.attachment_type.XML)
-    response = keten.party(party).send_stuf(body, action)
+    response = keten.party(party).send_stuf(body, action, **tls)
     allure.attach(response.content, name=f"{party} → harness · antwoord HTTP {response.status_code}",
                   attachment_type=allure.attachment_type.XML)
     try:

@@ -22,6 +22,7 @@ from .export import as_csv, levering_json
 from .leveringen import PARTIJNAMEN, STAPPEN, TOESTANDEN
 from .query import PER_PAGINA, SORTEERBAAR, Keuze, KeuzeRefused, select
 from .sla import dag_kort, sla_clocks
+from .sources import TlsClient
 
 __all__ = ["RegieServer", "create_app", "serve"]
 
@@ -195,8 +196,9 @@ class RegieServer:
     """The regie served on ``host:port`` (0: any free port) over the parties at ``urls``."""
 
     def __init__(self, urls: dict[str, str], host: str = "127.0.0.1", port: int = 0,
-                 ttl: float = 1.0) -> None:
-        self.view = ChainView(urls, ttl=ttl)
+                 ttl: float = 1.0, tls: TlsClient | None = None) -> None:
+        """``tls``: on a TLS chain, what the regie trusts and shows to read the parties."""
+        self.view = ChainView(urls, ttl=ttl, tls=tls)
         self.served = ServedApp(create_app(self.view), host, port)
 
     @property

@@ -29,7 +29,7 @@ from simulators.tijdlijn import Tijdlijn, TijdlijnError
 
 from .index import DeliveryIndex, Line
 from .leveringen import Extra, Levering, build_levering, read_fault, read_sender
-from .sources import AFWEZIG, CBS_AANLEVERINGEN, MAPPEN, PartySource
+from .sources import AFWEZIG, CBS_AANLEVERINGEN, MAPPEN, PartySource, TlsClient
 
 __all__ = ["ChainView", "PartijStand", "Snapshot"]
 
@@ -91,8 +91,8 @@ class ChainView:
     """The parties at ``urls`` (any subset of the chain), read incrementally and cached."""
 
     def __init__(self, urls: Mapping[str, str], ttl: float = 1.0, wacht: float = 3.0,
-                 wall: Callable[[], datetime] = datetime.now) -> None:
-        self.sources = {naam: PartySource(naam, urls[naam], wall=wall) for naam in chain_order(urls)}
+                 wall: Callable[[], datetime] = datetime.now, tls: TlsClient | None = None) -> None:
+        self.sources = {naam: PartySource(naam, urls[naam], wall=wall, tls=tls) for naam in chain_order(urls)}
         self.ttl, self.wacht, self.wall = ttl, wacht, wall
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max(2, len(self.sources)), thread_name_prefix="regie")

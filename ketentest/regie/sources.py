@@ -37,6 +37,9 @@ ALARMEN = "/_beheer/alarmen"
 MAPPEN = "/mappen"
 CBS_AANLEVERINGEN = "/api/v1/aanleveringen"
 
+TlsClient = tuple[str, tuple[str, str]]
+"""On a TLS chain: (CA bundle to trust, (certificate file, key file) to show)."""
+
 AFWEZIG = object()
 """What :meth:`PartySource.get_json` gives for a path the party does not have (HTTP 404)."""
 
@@ -49,12 +52,14 @@ class PartySource:
     """What the regie knows of one party, and how it reads more."""
 
     def __init__(self, naam: str, url: str, timeout: float = 5.0,
-                 wall: Callable[[], datetime] = datetime.now) -> None:
+                 wall: Callable[[], datetime] = datetime.now, tls: TlsClient | None = None) -> None:
         self.naam = naam
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.wall = wall
         self.session = requests.Session()
+        if tls is not None:  # a TLS chain: the harness's own certificate (docs/beveiliging.md)
+            self.session.verify, self.session.cert = tls
         self.journal: tuple[int, list[dict[str, Any]]] = (0, [])
         """(generation, lines read so far); a new generation when the journal was emptied."""
         self.journaal = "onbekend"  # ja | geen (no /journal) | onleesbaar

@@ -268,10 +268,11 @@ class StufPartyDriver(PartyDriver):
     SENDER: ClassVar[str]
     """The neighbour whose StUF messages come in here: whom the harness plays when it sends."""
 
-    def send_stuf(self, body: bytes, action: str) -> requests.Response:
-        """POST one SOAP message with this SOAPAction, as the neighbour would."""
+    def send_stuf(self, body: bytes, action: str, **tls) -> requests.Response:
+        """POST one SOAP message with this SOAPAction, as the neighbour would (``tls``: on a
+        TLS chain, ``cert`` to show another certificate than the neighbour's)."""
         return self.post(STUF_ONTVANG, data=body, headers={"Content-Type": CONTENT_TYPE,
-                                                           "SOAPAction": f'"{action}"'}, als=self.SENDER)
+                                                           "SOAPAction": f'"{action}"'}, als=self.SENDER, **tls)
 
 
 def _reden(exc: Exception) -> str:

@@ -56,14 +56,15 @@ class GgkDriver(StufPartyDriver):
     # ------------------------------------------------------------- uploads
 
     def upload(self, gemeentecode: str, files: list[tuple[str, bytes]], gebruiker: str = "harness@ketentest.nl",
-               namens: list[str] | None = None) -> requests.Response:
+               namens: list[str] | None = None, **tls) -> requests.Response:
         """Upload straight to the GGk web service, as a gemeente's own software would (the
-        uitvoerder of a samenwerkingsverband: ``namens`` its members)."""
+        uitvoerder of a samenwerkingsverband: ``namens`` its members). ``tls``: on a TLS chain,
+        ``cert`` to show another certificate than the gemeente's (None: none)."""
         form = {"gemeentecode": gemeentecode, "gebruiker": gebruiker}
         if namens:
             form["namens"] = ",".join(namens)
         return self.post(UPLOADS, data=form, files=[("bestand", (name, data)) for name, data in files],
-                         als=gemeentecode)
+                         als=gemeentecode, **tls)
 
     def uploads(self, gemeentecode: str) -> list[dict]:
         """What the gemeente uploaded, oldest first, with each upload's moment and references."""
@@ -97,6 +98,14 @@ class GgkDriver(StufPartyDriver):
         response = self.get(_gemeente_path(gemeentecode, f"/downloads/{download_id}"))
         response.raise_for_status()
         return response.content
+
+    def try_downloads(self, gemeentecode: str, **tls) -> requests.Response:
+        """The download area's list as it is answered, refusal included (``tls``: the ``cert`` shown)."""
+        return self.get(_gemeente_path(gemeentecode, "/downloads"), **tls)
+
+    def try_download(self, gemeentecode: str, download_id: int, **tls) -> requests.Response:
+        """One file of the download area as it is answered, refusal included."""
+        return self.get(_gemeente_path(gemeentecode, f"/downloads/{download_id}"), **tls)
 
     @staticmethod
     def downloads_path(gemeentecode: str) -> str:

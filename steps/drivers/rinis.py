@@ -31,6 +31,10 @@ class RinisDriver(StufPartyDriver):
         response.raise_for_status()
         return response.json()
 
+    def try_folder(self, folder: str, **tls) -> requests.Response:
+        """A folder's list as it is answered, refusal included (``tls``: the ``cert`` shown)."""
+        return self.get(self.folder_path(folder), **tls)
+
     def folder_after(self, folder: str, mark: int) -> list[dict]:
         """What a folder holds with an id above ``mark``: what came since the mark was taken."""
         return [item for item in self.folder(folder) if item["id"] > mark]

@@ -11,6 +11,7 @@ from the test CA (``simulators.pki``), made the same in every process.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from simulators import pki
 
@@ -32,6 +33,18 @@ class Certificates:
     def cert(self, role: str) -> tuple[str, str]:
         """(certificate file, key file) of the test CA's client certificate for ``role``."""
         return pki.client_files(role)
+
+    def expired(self, role: str, until: datetime) -> tuple[str, str]:
+        """A client certificate of the test CA for ``role`` that was valid until ``until``: the
+        TLS handshake takes it (the parties check dates on their simulated clock), the party
+        refuses it."""
+        pair = pki.client_certificate(role, valid=(pki.TLS_VALID[0], until))
+        return pki.files(pair, f"client-{role}-tot-{until:%Y%m%d}")
+
+    def foreign(self, role: str) -> tuple[str, str]:
+        """A client certificate for ``role`` issued by a CA the chain does not trust: the TLS
+        handshake refuses it."""
+        return pki.files(pki.client_certificate(role, ca=pki.vreemde_ca()), f"client-{role}-vreemde-ca")
 
     def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
         return "Certificates(test-CA)"
