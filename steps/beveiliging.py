@@ -226,7 +226,7 @@ def _(poging: Poging, wie: str, status: str, tekst: str) -> None:
 @then("krijgt de aanroeper geen bestand en geen lijst te zien")
 def _(poging: Poging) -> None:
     """Wat geweigerd is, geeft niets prijs: geen ZIP, geen lijst van bestanden.
-    Voorbeeld: En krijgt de aanroeper geen bestand en geen lijst te zien
+    Voorbeeld: Dan krijgt de aanroeper geen bestand en geen lijst te zien
     """
     if poging.inhoud.startswith(b"PK") or poging.inhoud.lstrip().startswith(b"["):
         raise WrongAnswerError(f"{poging.wat} gaf toch iets prijs", "alleen een melding",
@@ -236,7 +236,7 @@ def _(poging: Poging) -> None:
 @then("heeft het GGk niets opgeslagen")
 def _(keten, poging: Poging) -> None:
     """Geen nieuwe upload bij de gemeente waarvoor geüpload werd, noch bij de gemeente van het certificaat.
-    Voorbeeld: En heeft het GGk niets opgeslagen
+    Voorbeeld: Dan heeft het GGk niets opgeslagen
     """
     keten.wait_idle()
     na = _uploads(keten, list(poging.voor))
@@ -250,7 +250,7 @@ def _(keten, poging: Poging) -> None:
 @then("heeft RINIS niets opgeslagen")
 def _(keten, verzonden: Verzonden) -> None:
     """Niets van deze berichten (herkend aan hun GGk-referentie) staat in de inbox van het CBS.
-    Voorbeeld: En heeft RINIS niets opgeslagen
+    Voorbeeld: Dan heeft RINIS niets opgeslagen
     """
     keten.wait_idle()
     gevonden = [i["naam"] for i in keten.rinis.folder(INBOX) if i["correlatie"] == verzonden.referentie]
@@ -263,7 +263,7 @@ def _(keten, verzonden: Verzonden) -> None:
 def _(keten, wie: str, tekst: str | None) -> None:
     """De partij schreef de weigering in haar toegangslog (wie, wat, waarom), met deze tekst erin.
     Een handshake wordt geweigerd voordat de partij een verzoek ziet: de harness wacht even op de regel.
-    Voorbeeld: En staat de weigering in het toegangslog van het GGk met "Utrecht"
+    Voorbeeld: Dan staat de weigering in het toegangslog van het GGk met "Utrecht"
     """
     driver = keten.party(PARTIJEN[wie])
     deadline = time.monotonic() + 5
@@ -281,7 +281,7 @@ def _(keten, wie: str, tekst: str | None) -> None:
 @then(parsers.re(r"staat er niets in het toegangslog van " + WIE))
 def _(keten, wie: str) -> None:
     """Niets geweigerd: wie erbij hoort kwam binnen.
-    Voorbeeld: En staat er niets in het toegangslog van het GGk
+    Voorbeeld: Dan staat er niets in het toegangslog van het GGk
     """
     regels = keten.party(PARTIJEN[wie]).access_log()
     if regels:

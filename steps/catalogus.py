@@ -33,6 +33,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("steps.storingen", "Storingen en herstel"),
     ("steps.regie", "De regiepagina"),
     ("steps.regels", "Regels van de keten: SLA na goedkeuring, audit, metagegevens, drempels"),
+    ("steps.beveiliging", "Beveiliging: certificaten en toegang (keten met TLS)"),
 )
 SLEUTELWOORD = {"given": "Gegeven", "when": "Als", "then": "Dan"}
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")

@@ -38,6 +38,20 @@ def test_every_step_module_is_a_plugin_of_the_suites():
         assert f'"{module}"' in conftest, f"{module} staat niet in pytest_plugins van conftest.py"
 
 
+def test_every_plugin_with_steps_is_in_the_catalogue():
+    """A step module that conftest loads but the catalogue forgets is missing from docs/steps.md."""
+    import re
+
+    from steps.catalogus import MODULES
+
+    conftest = (Path(__file__).resolve().parent.parent / "conftest.py").read_text(encoding="utf-8")
+    plugins = set(re.findall(r'"(steps\.\w+)"', conftest.split("pytest_plugins", 1)[1].split("]", 1)[0]))
+    catalogued = {module for module, _ in MODULES}
+    for module in plugins - catalogued:
+        source = (Path(__file__).resolve().parent.parent / (module.replace(".", "/") + ".py")).read_text("utf-8")
+        assert not re.search(r"^@(given|when|then)\(", source, re.M), f"{module} staat niet in steps/catalogus.py"
+
+
 def test_docs_steps_md_is_generated_from_the_code():
     assert DOCS.read_text(encoding="utf-8") == als_markdown(), (
         "docs/steps.md loopt achter: draai 'ketentest steps --markdown > docs/steps.md'")
