@@ -560,18 +560,46 @@ def _print_books(rows: list[dict]) -> None:
 @click.option("--naam", default="Test Persoon", show_default=True, help="The person's name (CN).")
 @click.option("--gemeente", "gemeentecode", default="0363", show_default=True,
               help="The person's gemeente (organizationIdentifier GM<code>).")
-def pki(uit, email, naam, gemeentecode) -> None:
-    """Write the harness's test CA (ca.pem) and, with --email, a person's key and
-    certificate: what a partner's GGk needs to sign opt-ins the harness's CBS accepts,
-    and a partner's CBS needs to check them (docs/ondertekening.md). Test keys only."""
+@click.option("--client", "clients", multiple=True, metavar="ORGANISATIE",
+              help="Also write a TLS client certificate for the TLS chain: a gemeentecode (a vendor's "
+              "software for that gemeente), or gemeente, ggk, rinis, cbs or harness (repeat).")
+@click.option("--label", default="", help="With --client: who uses it, as the certificate's CN "
+              "(e.g. a vendor's product); the organisation stays the one named.")
+@click.option("--server", "servers", multiple=True, metavar="NAAM",
+              help="Also write a TLS server certificate for a partner's endpoint (e.g. rinis), valid for "
+              "localhost, 127.0.0.1, ::1 and every --host (repeat).")
+@click.option("--host", "hosts", multiple=True, metavar="NAAM|IP",
+              help="With --server: a host name or address the endpoint is reached at (repeat).")
+def pki(uit, email, naam, gemeentecode, clients, label, servers, hosts) -> None:
+    """Write the harness's test CA (ca.pem) and what a partner needs with it.
+
+    
+    --email: a person's key and certificate, to sign opt-ins (docs/ondertekening.md);
+    --client: a TLS client certificate, what a vendor's or partner's software shows the TLS
+      chain ('ketentest up --tls'), e.g. --client 0363 for a gemeente's software;
+    --server: a TLS server certificate for a partner's endpoint that the harness trusts
+      ('ketentest run --tls --target ...'; docs/conformiteit.md).
+    Test keys only: anyone can make the same ones."""
     from cryptography.hazmat.primitives import serialization
 
     from simulators import pki as testpki
     from simulators.gmsd.gemeenten import gemeenten
 
+    for organisatie in clients:  # every name checked before anything is written
+        if organisatie not in testpki.PARTY_ORGANISATIONS and organisatie not in gemeenten():
+            partijen = ", ".join(testpki.PARTY_ORGANISATIONS)
+            raise click.ClickException(f"--client '{organisatie}' is geen partij ({partijen}) en geen "
+                                       "bekende gemeentecode")
     uit.mkdir(parents=True, exist_ok=True)
     (uit / "ca.pem").write_bytes(testpki.ca_pem())
     click.echo(f"test-CA: {uit / 'ca.pem'}")
+    for organisatie in clients:
+        naam_org = f"Gemeente {gemeenten()[organisatie]}" if organisatie in gemeenten() else ""
+        paar = testpki.client_certificate(organisatie, naam_org, label=label)
+        _write_pair(uit, f"client-{organisatie}", paar, testpki.private_key_pem(paar))
+    for server in servers:
+        paar = testpki.server_certificate(server, tuple(hosts))
+        _write_pair(uit, f"server-{server}", paar, testpki.private_key_pem(paar))
     if email:
         if gemeentecode not in gemeenten():
             raise click.ClickException(f"gemeentecode '{gemeentecode}' is onbekend")
@@ -581,6 +609,14 @@ def pki(uit, email, naam, gemeentecode) -> None:
         sleutel.write_bytes(paar.sleutel.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
         click.echo(f"certificaat: {cert}\nsleutel: {sleutel}")
+
+
+def _write_pair(uit: Path, stem: str, paar, sleutel: bytes) -> None:
+    cert, key = uit / f"{stem}.pem", uit / f"{stem}.key"
+    cert.write_bytes(paar.certificaat_pem)
+    key.touch(mode=0o600)
+    key.write_bytes(sleutel)
+    click.echo(f"certificaat: {cert}\nsleutel: {key}")
 
 
 @main.command()

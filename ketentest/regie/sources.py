@@ -25,6 +25,8 @@ from typing import Any
 
 import requests
 
+from ketentest.targets import Tls
+
 from .leveringen import PARTIJNAMEN
 
 __all__ = ["ALARMEN", "CBS_AANLEVERINGEN", "HEALTH", "JOURNAL", "MAPPEN", "TIJDLIJN", "PartySource",
@@ -59,7 +61,8 @@ class PartySource:
         self.wall = wall
         self.session = requests.Session()
         if tls is not None:  # a TLS chain: the harness's own certificate (docs/beveiliging.md)
-            self.session.verify, self.session.cert = tls
+            ca, (cert, key) = tls
+            Tls(ca, cert, key).apply(self.session)  # REQUESTS_CA_BUNDLE must not win over the test CA
         self.journal: tuple[int, list[dict[str, Any]]] = (0, [])
         """(generation, lines read so far); a new generation when the journal was emptied."""
         self.journaal = "onbekend"  # ja | geen (no /journal) | onleesbaar
