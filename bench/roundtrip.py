@@ -18,6 +18,15 @@ Measures, in one run on this machine:
    is the simulators' own work (XML, SQLite, PDFs, tasks) rather than plumbing.
 4. **Chain start**: ``ketentest up`` in a new process until all four parties answer
    ``/health`` (target: <= 0.5 s), and ``Chain.start()`` in-process for comparison.
+5. **TLS chain** (``--tls``, issue 20): a second ``ProcessChain(tls=True)`` (HTTPS with mutual
+   TLS, cheroot + Python's ``ssl``) runs beside the plain one, and the same round trip over it
+   is timed in the same loop (plain and TLS take turns going first, then the relay), showing
+   the certificate the harness shows there: its own (``harness``) for the gemeente simulator's
+   upload and the control API, the gemeente's (``0363``) for the GGk's download long-poll.
+   Reported: TLS / plain and TLS / relay; ``GET /health`` on a kept-alive connection and on a
+   new one per call, plain and TLS (what a request and a handshake cost); and the start of a
+   ``ProcessChain`` and of ``ketentest up`` until all four answer ``/health``, plain and TLS
+   in turns.
 
 Why: chain tests run many deliveries; a slow round trip or a slow start makes every
 scenario slow. The bare relay gives a machine-independent yardstick, so the ratio
@@ -27,7 +36,7 @@ A benchmark reports, it does not fail: the exit code is 0 whatever the figures a
 but 1 when a round trip does not complete (no report after 10 s: a broken chain).
 
 Run (from the repository root): ``PYTHONPATH=. .venv/bin/python bench/roundtrip.py [--n 50]
-[--json PATH]``.
+[--tls] [--json PATH]``.
 """
 
 from __future__ import annotations
@@ -48,12 +57,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import requests
 
 from bench.relay import Relay
+from simulators import pki
 from simulators.chain import PARTIES, Chain, ProcessChain
 from simulators.clock import SimulatedClock
 
@@ -63,6 +74,8 @@ START = datetime(2016, 8, 15, 9, 0)
 REPORT_TIMEOUT = 10.0  # seconds; beyond this the chain is broken, not slow
 TARGET_RATIO = 5.0
 TARGET_START = 0.5  # seconds
+HARNESS = "harness"  # the certificate of the harness: control API, journal, the gemeente's upload API
+HEALTH_CALLS = 30  # per kind of /health call in the TLS cost breakdown
 
 
 class BrokenChainError(RuntimeError):
@@ -107,23 +120,50 @@ def summary(samples: list[float]) -> dict[str, float]:
             "p90_ms": p90 * 1000, "min_ms": ordered[0] * 1000, "max_ms": ordered[-1] * 1000}
 
 
+# ------------------------------------------------------------------ the harness as a client
+
+
+@dataclass(frozen=True)
+class Client:
+    """The benchmark's kept-alive session to a chain; on a TLS chain every call shows the
+    test CA's client certificate of ``als`` (``harness`` or a gemeentecode), as the harness's
+    drivers do (``steps/drivers/base.py``).
+
+    ``verify`` and ``cert`` go with each call, not on the session: ``requests`` lets
+    ``REQUESTS_CA_BUNDLE`` in the environment override a session's ``verify``. urllib3 keeps a
+    pool per certificate, so each role keeps its own connections alive. Without TLS a call is
+    the session's plain call, as before issue 20.
+    """
+
+    session: requests.Session
+    tls: bool = False
+
+    def request(self, method: str, url: str, *, als: str = HARNESS, **kwargs) -> requests.Response:
+        if self.tls:
+            kwargs.setdefault("verify", str(pki.ca_bestand()))
+            kwargs.setdefault("cert", pki.client_files(als))
+        return self.session.request(method, url, **kwargs)
+
+
 # ------------------------------------------------------------------ 1. round trip
 
 
-def last_download_id(session: requests.Session, ggk: str) -> int:
-    listing = session.get(f"{ggk}/api/v1/gemeenten/{GEMEENTE}/downloads", timeout=5).json()
+def last_download_id(client: Client, ggk: str) -> int:
+    listing = client.request("GET", f"{ggk}/api/v1/gemeenten/{GEMEENTE}/downloads", als=GEMEENTE,
+                             timeout=5).json()
     return max((item["id"] for item in listing), default=0)
 
 
-def one_round_trip(session: requests.Session, urls: dict[str, str], seed: int,
+def one_round_trip(client: Client, urls: dict[str, str], seed: int,
                    rijen: int) -> tuple[float, float]:
     """One delivery; returns (seconds until the report is there, seconds until the upload
-    was answered). Raises BrokenChainError when no report comes within REPORT_TIMEOUT."""
+    was answered). Raises BrokenChainError when no report comes within REPORT_TIMEOUT.
+    The upload API is the harness's; the download area is the gemeente's own (its certificate)."""
     ggk = urls["ggk"]
-    after = last_download_id(session, ggk)
+    after = last_download_id(client, ggk)
     t0 = time.perf_counter()
-    response = session.post(f"{urls['gemeente']}/api/v1/aanleveringen",
-                            json={"rijen": rijen, "seed": seed}, timeout=REPORT_TIMEOUT)
+    response = client.request("POST", f"{urls['gemeente']}/api/v1/aanleveringen",
+                              json={"rijen": rijen, "seed": seed}, timeout=REPORT_TIMEOUT)
     uploaded = time.perf_counter() - t0
     if response.status_code != 201:
         raise BrokenChainError(f"upload refused: HTTP {response.status_code} {response.text[:300]}")
@@ -131,9 +171,9 @@ def one_round_trip(session: requests.Session, urls: dict[str, str], seed: int,
                   for ref in upload["referenties"]}
     deadline = t0 + REPORT_TIMEOUT
     while (remaining := deadline - time.perf_counter()) > 0:
-        new = session.get(f"{ggk}/api/v1/gemeenten/{GEMEENTE}/downloads",
-                          params={"na": after, "wacht": f"{remaining:.3f}"},
-                          timeout=remaining + 5).json()
+        new = client.request("GET", f"{ggk}/api/v1/gemeenten/{GEMEENTE}/downloads", als=GEMEENTE,
+                             params={"na": after, "wacht": f"{remaining:.3f}"},
+                             timeout=remaining + 5).json()
         if any(item["correlatie"] in references for item in new):
             return time.perf_counter() - t0, uploaded
         after = max((item["id"] for item in new), default=after)  # someone else's download
@@ -149,70 +189,141 @@ def one_relay(relay: Relay, body: bytes) -> float:
     return time.perf_counter() - t0
 
 
-def chain_idle(session: requests.Session, urls: dict[str, str], timeout: float) -> bool:
+def chain_idle(client: Client, urls: dict[str, str], timeout: float) -> bool:
     """Every party quiet (its task list empty), asked over HTTP twice in a row: the return
     channel makes work for a party that looked idle a moment before."""
     for _round in range(2):
         for url in urls.values():
-            if session.post(f"{url}/_beheer/wacht", params={"seconden": timeout},
-                            timeout=timeout + 5).status_code != 200:
+            if client.request("POST", f"{url}/_beheer/wacht", params={"seconden": timeout},
+                              timeout=timeout + 5).status_code != 200:
                 return False
     return True
 
 
-# ------------------------------------------------------------------ 1 + 2, interleaved
+# ------------------------------------------------------------------ 1 + 2 (+ 5), interleaved
 
 
-def bench_trips(n: int, warmup: int, rijen: int) -> dict:
+def start_chain(state_dir: str, tls: bool) -> tuple[ProcessChain, float]:
+    """A ProcessChain in ``state_dir`` (plain or TLS) and the seconds its start took."""
+    with watchdog(f"starting the {'TLS ' if tls else ''}chain", 60):
+        t0 = time.perf_counter()
+        chain = ProcessChain(Path(state_dir), START.isoformat(), tls=tls)
+        chain.start()
+        return chain, time.perf_counter() - t0
+
+
+def timed_delivery(client: Client, chain: ProcessChain, i: int, rijen: int) -> tuple[float, float]:
+    """One round trip (see :func:`one_round_trip`), then, untimed, the tail (GGk notifies the
+    gemeente, which fetches the report) until the chain is idle, so nothing overlaps the next
+    timing."""
+    with watchdog(f"round trip {i}{' (TLS)' if client.tls else ''}", 2 * REPORT_TIMEOUT + 10):
+        trip, upload = one_round_trip(client, chain.urls, i, rijen)
+        if not chain_idle(client, chain.urls, REPORT_TIMEOUT):
+            raise BrokenChainError(f"{'TLS ' if client.tls else ''}chain not idle "
+                                   f"{REPORT_TIMEOUT:g} s after delivery {i}")
+    return trip, upload
+
+
+def bench_trips(n: int, warmup: int, rijen: int, tls: bool = False) -> dict:
     """Round trips and bare relays, alternately, so that a change in the machine's speed
-    during the run (a shared VM) weighs on both alike and the ratio stays fair.
+    during the run (a shared VM) weighs on both alike and the ratio stays fair. With ``tls``
+    a TLS chain runs beside the plain one and each iteration also times a round trip over it;
+    plain and TLS take turns going first, so neither always follows the relay.
 
     Raises BrokenChainError (after printing every thread's stack) when a delivery fails.
     """
-    with tempfile.TemporaryDirectory(prefix="bench-roundtrip-") as state_dir:
-        with watchdog("starting the chain", 60):
-            t0 = time.perf_counter()
-            chain = ProcessChain(Path(state_dir), START.isoformat())
-            chain.start()
-            first_start = time.perf_counter() - t0
-        trips, uploads, relays = [], [], []
+    with contextlib.ExitStack() as stack:
+        state_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-roundtrip-"))
+        chain, first_start = start_chain(state_dir, tls=False)
+        stack.callback(stop_chain, chain)
+        clients = [Client(stack.enter_context(requests.Session()))]
+        chains = [chain]
+        if tls:
+            tls_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-roundtrip-tls-"))
+            tls_chain, tls_first_start = start_chain(tls_dir, tls=True)
+            stack.callback(stop_chain, tls_chain)
+            clients.append(Client(stack.enter_context(requests.Session()), tls=True))
+            chains.append(tls_chain)
+        samples: dict[bool, tuple[list[float], list[float]]] = {c.tls: ([], []) for c in clients}
+        relays: list[float] = []
         body = b"x" * (rijen * 120)  # about the size of a WMO file of `rijen` clients
         try:
-            with Relay() as relay_chain, requests.Session() as session:
-                for i in range(warmup + n):
-                    with watchdog(f"round trip {i}", 2 * REPORT_TIMEOUT + 10):
-                        trip, upload = one_round_trip(session, chain.urls, i, rijen)
-                        # Let the tail (GGk notifies the gemeente, which fetches the
-                        # report) finish untimed, so nothing overlaps the next timing.
-                        if not chain_idle(session, chain.urls, REPORT_TIMEOUT):
-                            raise BrokenChainError(f"chain not idle {REPORT_TIMEOUT:g} s after "
-                                                   f"delivery {i}")
-                    with watchdog(f"relay {i}", 30):
-                        relay = one_relay(relay_chain, body)
+            relay_chain = stack.enter_context(Relay())
+            for i in range(warmup + n):
+                order = list(zip(clients, chains, strict=True))
+                for client, each in (order if i % 2 == 0 else order[::-1]):
+                    trip, upload = timed_delivery(client, each, i, rijen)
                     if i >= warmup:
-                        trips.append(trip)
-                        uploads.append(upload)
-                        relays.append(relay)
+                        samples[client.tls][0].append(trip)
+                        samples[client.tls][1].append(upload)
+                with watchdog(f"relay {i}", 30):
+                    relay = one_relay(relay_chain, body)
+                if i >= warmup:
+                    relays.append(relay)
+            health = bench_health(clients, chains) if tls else None
         except (BrokenChainError, requests.RequestException) as exc:
-            dump_threads(f"BROKEN CHAIN: {exc} (state: {state_dir})")
+            dump_threads(f"BROKEN CHAIN: {exc} (state: {', '.join(str(c.state_dir) for c in chains)})")
             raise BrokenChainError(str(exc)) from exc
-        finally:
-            with watchdog("stopping the chain", 30):
-                chain.stop()
-    return {"round_trip": summary(trips), "upload_answered": summary(uploads),
-            "relay": summary(relays), "first_chain_start_s": first_start}
+    trips, uploads = samples[False]
+    result = {"round_trip": summary(trips), "upload_answered": summary(uploads),
+              "relay": summary(relays), "first_chain_start_s": first_start}
+    if tls:
+        result["tls"] = {"round_trip": summary(samples[True][0]),
+                         "upload_answered": summary(samples[True][1]),
+                         "first_chain_start_s": tls_first_start, "health": health}
+    return result
+
+
+def stop_chain(chain: ProcessChain) -> None:
+    with watchdog("stopping the chain", 30):
+        chain.stop()
+
+
+# ------------------------------------------------------------------ 5. what TLS costs per call
+
+
+def time_health(client: Client, url: str, fresh: bool) -> float:
+    """Seconds for one ``GET /health``: on the client's kept-alive connection, or (``fresh``)
+    on a connection of its own, so the TCP connect and (on TLS) the handshake are in it."""
+    if not fresh:
+        t0 = time.perf_counter()
+        client.request("GET", f"{url}/health", timeout=5).raise_for_status()
+        return time.perf_counter() - t0
+    with requests.Session() as session:
+        once = Client(session, client.tls)
+        t0 = time.perf_counter()
+        once.request("GET", f"{url}/health", timeout=5).raise_for_status()
+        return time.perf_counter() - t0
+
+
+def bench_health(clients: list[Client], chains: list[ProcessChain]) -> dict:
+    """``GET /health`` of the GGk, kept alive and on a new connection, plain and TLS, in
+    turns: a new connection minus a kept-alive call is what connecting (and the handshake)
+    costs; TLS minus plain on kept-alive calls is what TLS costs each request. The couriers
+    keep their connections alive, so a delivery pays the handshake only on a courier
+    thread's first call."""
+    samples: dict[str, list[float]] = {}
+    with watchdog("the /health calls", 120):
+        for _ in range(HEALTH_CALLS):
+            for client, chain in zip(clients, chains, strict=True):
+                for fresh in (False, True):
+                    key = f"{'tls' if client.tls else 'plain'}_{'new' if fresh else 'kept'}"
+                    samples.setdefault(key, []).append(time_health(client, chain.urls["ggk"], fresh))
+    return {key: summary(values) for key, values in samples.items()}
 
 
 # ------------------------------------------------------------------ 4. chain start
 
 
-def wait_healthy(urls: dict[str, str], deadline: float) -> None:
-    """Poll each /health until it answers 200; a short sleep between failed tries."""
+def wait_healthy(urls: dict[str, str], deadline: float, tls: bool = False) -> None:
+    """Poll each /health until it answers 200 (over TLS with the harness's certificate when
+    ``tls``); a short sleep between failed tries."""
     with requests.Session() as session:
+        client = Client(session, tls)
         for name, url in urls.items():
             while True:
                 try:
-                    if session.get(f"{url}/health", timeout=1).status_code == 200:
+                    if client.request("GET", f"{url}/health", timeout=1).status_code == 200:
                         break
                 except requests.RequestException:
                     pass
@@ -241,15 +352,17 @@ def cli_up_command() -> tuple[list[str] | None, str]:
     return command, "ketentest up (new process)"
 
 
-def start_cli_once(command: list[str], timeout: float = 15.0) -> float:
-    """Seconds from launching ``ketentest up`` until all four parties answer /health."""
+def start_cli_once(command: list[str], timeout: float = 15.0, tls: bool = False) -> float:
+    """Seconds from launching ``ketentest up`` (with ``--tls`` when ``tls``) until all four
+    parties answer /health."""
     env = os.environ | {"PYTHONUNBUFFERED": "1",
                         "PYTHONPATH": os.pathsep.join(
                             p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
     with tempfile.TemporaryDirectory(prefix="bench-up-") as state_dir, \
             tempfile.TemporaryFile() as stderr:
         t0 = time.perf_counter()
-        process = subprocess.Popen([*command, "--state-dir", state_dir], cwd=ROOT, env=env,
+        process = subprocess.Popen([*command, "--state-dir", state_dir, *(["--tls"] if tls else [])],
+                                   cwd=ROOT, env=env,
                                    stdout=subprocess.PIPE, stderr=stderr, text=True)
         lines: queue.Queue[str | None] = queue.Queue()
 
@@ -275,7 +388,7 @@ def start_cli_once(command: list[str], timeout: float = 15.0) -> float:
                 name, _, url = line.strip().partition(" ")
                 if name in PARTIES and url.startswith("http"):
                     urls[name] = url
-            wait_healthy(urls, deadline)
+            wait_healthy(urls, deadline, tls)
             return time.perf_counter() - t0
         finally:
             process.send_signal(signal.SIGINT)
@@ -320,6 +433,47 @@ def bench_start(repeat: int) -> dict:
             why = f"'ketentest up' could not be measured ({exc})"
     result["measured"] = "inprocess"
     result["fallback_reason"] = why
+    return result
+
+
+def start_process_chain_once(tls: bool) -> float:
+    """Seconds from ``ProcessChain(tls=...).start()`` (four new interpreters, as the benchmark's
+    own chains) until all four answer /health (over TLS with the harness's certificate)."""
+    with tempfile.TemporaryDirectory(prefix="bench-start-pc-") as state_dir:
+        t0 = time.perf_counter()
+        chain = ProcessChain(Path(state_dir), START.isoformat(), tls=tls)
+        try:
+            chain.start()
+            wait_healthy(chain.urls, t0 + 30, tls)
+            return time.perf_counter() - t0
+        finally:
+            chain.stop()
+
+
+def cli_has_tls() -> bool:
+    from ketentest import cli
+
+    return any("--tls" in getattr(p, "opts", ()) for p in cli.main.commands["up"].params)
+
+
+def bench_tls_start(repeat: int) -> dict:
+    """Plain and TLS starts in turns (a shared VM's drift weighs on both alike): the
+    ProcessChain the benchmark uses, and ``ketentest up`` (which forks its parties) when
+    the CLI is there and has ``--tls``."""
+    samples: dict[str, list[float]] = {}
+    command, why = cli_up_command()
+    if command is not None and not cli_has_tls():
+        command, why = None, "ketentest up has no --tls"
+    with watchdog("the TLS and plain starts", 120 * repeat):
+        for _ in range(repeat):
+            for tls in (False, True):
+                kind = "tls" if tls else "plain"
+                samples.setdefault(f"processchain_{kind}", []).append(start_process_chain_once(tls))
+                if command is not None:
+                    samples.setdefault(f"cli_{kind}", []).append(start_cli_once(command, tls=tls))
+    result: dict = {key: summary(values) for key, values in samples.items()}
+    if command is None:
+        result["cli_missing_reason"] = why
     return result
 
 
@@ -369,6 +523,34 @@ def print_report(results: dict) -> None:
           f" {'':>9} {'':>9}  s  (n=1, four processes until wired)")
     verdict = "met" if main["median_ms"] / 1000 <= TARGET_START else "NOT met"
     print(f"  target: <= {TARGET_START:g} s (median {main['median_ms'] / 1000:.3f} s: {verdict})")
+    if "tls" in results:
+        print_tls_report(results["tls"], results["round_trip"])
+
+
+def print_tls_report(tls: dict, plain: dict) -> None:
+    """The TLS chain's figures next to the plain chain's of the same run."""
+    print("\n  TLS chain (mutual TLS, cheroot), in the same loop as the plain one:")
+    print(f"  {'':<34} {'median':>9} {'p90':>9} {'min':>9}")
+    print(row("round trip over TLS", tls["round_trip"]))
+    print(row("  of which: upload answered", tls["upload_answered"]))
+    print(f"  ratio TLS / plain round trip       {tls['ratio_to_plain']:9.2f}x   "
+          f"(+{tls['round_trip']['median_ms'] - plain['median_ms']:.1f} ms)")
+    print(f"  ratio TLS round trip / bare relay  {tls['ratio_to_relay']:9.1f}x")
+    labels = {"plain_kept": "GET /health, kept alive, plain", "tls_kept": "GET /health, kept alive, TLS",
+              "plain_new": "GET /health, new conn., plain", "tls_new": "GET /health, new conn., TLS"}
+    for key, label in labels.items():
+        print(row(label, tls["health"][key]))
+    start = tls["start"]
+    labels = {"processchain_plain": "ProcessChain.start()->/health", "processchain_tls":
+              "ProcessChain(tls).start()->/health", "cli_plain": "ketentest up ->/health",
+              "cli_tls": "ketentest up --tls ->/health"}
+    for key, label in labels.items():
+        if key in start:
+            print(row(label, start[key], "s"))
+    if "cli_missing_reason" in start:
+        print(f"  ketentest up not measured: {start['cli_missing_reason']}")
+    print(f"  {'first ProcessChain(tls).start()':<34} {tls['first_chain_start_s']:9.3f}"
+          f" {'':>9} {'':>9}  s  (n=1)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,6 +559,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=5, help="untimed iterations first")
     parser.add_argument("--rijen", type=int, default=25, help="clients per WMO file")
     parser.add_argument("--starts", type=int, default=5, help="chain starts to time")
+    parser.add_argument("--tls", action="store_true",
+                        help="also time a TLS chain (mutual TLS) beside the plain one")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write figures as JSON")
     args = parser.parse_args(argv)
     if args.n < 1 or args.warmup < 0 or args.starts < 1:
@@ -385,11 +569,16 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"context": context(), "iterations": args.n, "warmup": args.warmup,
                      "rijen": args.rijen}
     try:
-        results |= bench_trips(args.n, args.warmup, args.rijen)
+        results |= bench_trips(args.n, args.warmup, args.rijen, args.tls)
     except BrokenChainError:
         return 1
     results["ratio"] = results["round_trip"]["median_ms"] / results["relay"]["median_ms"]
     results["start"] = bench_start(args.starts)
+    if args.tls:
+        tls = results["tls"]
+        tls["ratio_to_plain"] = tls["round_trip"]["median_ms"] / results["round_trip"]["median_ms"]
+        tls["ratio_to_relay"] = tls["round_trip"]["median_ms"] / results["relay"]["median_ms"]
+        tls["start"] = bench_tls_start(args.starts)
     results["targets"] = {"ratio_max": TARGET_RATIO, "chain_start_max_s": TARGET_START}
     print_report(results)
     if args.json:
