@@ -11,6 +11,7 @@ looks for shows, and fails after :data:`WACHTTIJD` seconds saying what the page 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -36,11 +37,22 @@ FILTER = {"gemeente": "Gemeente", "verslagperiode": "Verslagperiode", "soort": "
 
 
 @pytest.fixture(scope="session")
-def regie(keten) -> Iterator[RegieDriver]:
-    """The regie over the session's chain, as ``ketentest up`` serves it (in this process, on a
-    free port); it reads the parties again at most every 0.2 s."""
-    with RegieServer(keten.urls, ttl=0.2) as server:
-        yield RegieDriver(server.url, keten.session)
+def _regies() -> Iterator[dict]:
+    """One regie per chain of the session (with or without TLS), started when first asked."""
+    with contextlib.ExitStack() as stack:
+        yield {"stack": stack}
+
+
+@pytest.fixture
+def regie(keten, _regies) -> RegieDriver:
+    """The regie over the scenario's chain, as ``ketentest up`` serves it (in this process, on a
+    free port, reading a TLS chain with the harness's certificate); it reads the parties again
+    at most every 0.2 s."""
+    if id(keten) not in _regies:
+        tls = None if keten.tls is None else (keten.tls.ca, keten.tls.cert("harness"))
+        server = _regies["stack"].enter_context(RegieServer(keten.urls, ttl=0.2, tls=tls))
+        _regies[id(keten)] = RegieDriver(server.url, keten.session)
+    return _regies[id(keten)]
 
 
 @dataclass

@@ -181,7 +181,10 @@ def test_retry_after_a_lost_bv03_resends_the_identical_message(chain):
     ggk.store.execute("UPDATE uploads SET status = 'ontvangen'")  # as if the Bv03 was lost
     ggk.upload_desk.forward(task["data"]["upload_id"])  # the retry
     journal = requests.get(f"{chain.urls['rinis']}/journal", timeout=10).json()
-    answers = [e["soort"] for e in journal if e["richting"] == "uit" and e["peer"] == "ggk"]
+    # RINIS's answers to the GGk; not the reports it sends on meanwhile (a Du01 to the GGk may
+    # come between the first try and the retry: the chain goes on with the file it received)
+    answers = [e["soort"] for e in journal if e["richting"] == "uit" and e["peer"] == "ggk"
+               and e["soort"] not in ("Du01", "Di01")]
     assert answers[:4] == ["Bv03", "Bv03", "Bv03", "Bv03"], answers
     rinis_rows = chain.party("rinis").store.query("SELECT COUNT(*) AS n FROM berichten")
     assert rinis_rows[0]["n"] == 2, "metadata and file stored once each"

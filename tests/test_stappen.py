@@ -48,8 +48,10 @@ def test_every_plugin_with_steps_is_in_the_catalogue():
     plugins = set(re.findall(r'"(steps\.\w+)"', conftest.split("pytest_plugins", 1)[1].split("]", 1)[0]))
     catalogued = {module for module, _ in MODULES}
     for module in plugins - catalogued:
-        source = (Path(__file__).resolve().parent.parent / (module.replace(".", "/") + ".py")).read_text("utf-8")
-        assert not re.search(r"^@(given|when|then)\(", source, re.M), f"{module} staat niet in steps/catalogus.py"
+        pad = Path(__file__).resolve().parent.parent / (module.replace(".", "/") + ".py")
+        source = pad.read_text(encoding="utf-8")
+        heeft_stappen = re.search(r"^@(given|when|then)\(", source, re.M)
+        assert not heeft_stappen, f"{module} staat niet in steps/catalogus.py"
 
 
 def test_docs_steps_md_is_generated_from_the_code():

@@ -206,8 +206,8 @@ def test_partner_mode_runs_the_rinis_role_over_mutual_tls_end_to_end(tmp_path):
         certs = tmp_path / "pki"
         assert CliRunner().invoke(main, ["pki", "--uit", str(certs)]).exit_code == 0
         run = subprocess.run(
-            [sys.executable, "-m", "ketentest.cli", "run", "--tls", "--suite", "burentest,foutafhandeling", "--tags",
-             "rol:rinis", "--target", f"rinis={urls['rinis']}", "--ca", str(certs / "ca.pem"),
+            [sys.executable, "-m", "ketentest.cli", "run", "--tls", "--suite", "burentest,foutafhandeling",
+             "--tags", "rol:rinis", "--target", f"rinis={urls['rinis']}", "--ca", str(certs / "ca.pem"),
              "--poort", f"ggk={ggk}", "--poort", f"cbs={cbs}", "--report", str(tmp_path / "rapport")],
             cwd=ROOT, capture_output=True, text=True, timeout=600)
     finally:

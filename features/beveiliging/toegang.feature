@@ -1,5 +1,5 @@
 # language: nl
-@beveiliging @tls
+@beveiliging @tls @harness-speelt-partij
 Functionaliteit: Alleen wie erbij hoort komt binnen
   Op de keten met TLS toont elke aanroeper een clientcertificaat van de test-CA van de harness,
   zoals in productie een PKIoverheid-certificaat over Digikoppeling, met de organisatie erin
