@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fpdf.enums import XPos, YPos
 from pypdf import PdfReader
+from tekening import drawing, same_drawing  # how a PDF is drawn, for the reference tests
 
 from simulators.cbs.check import Bevinding, Oordeel, check_file
 from simulators.cbs.page import FONT, ReportPage, pdf_text
@@ -242,8 +243,6 @@ def test_report_page_writes_what_fpdf2_cell_and_multi_cell_write(breedte):
 # must read and look the same. Rewrite them only when a report is meant to change.
 
 REFERENTIES = Path(__file__).parent / "data" / "cbs_rapporten"
-_GETAL = re.compile(r"-?\d+\.\d+")
-_PDF_STRING = re.compile(r"\((?:\\.|[^\\)])*\)")
 
 
 def _afgekeurd_bestand() -> bytes:
@@ -263,36 +262,12 @@ REFERENTIEGEVALLEN = {
 }
 
 
-def _drawing(pdf: bytes) -> list[str]:
-    """Per page its size and fonts, then its content stream: every operator fpdf2 wrote."""
-    lines = []
-    for nummer, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
-        fonts = page["/Resources"]["/Font"]
-        lines.append(f"pagina {nummer} {[round(float(v)) for v in page.mediabox]} " + " ".join(
-            f"{naam}={fonts[naam]['/BaseFont']}" for naam in sorted(fonts)))
-        lines += page.get_contents().get_data().decode("latin-1").splitlines()
-    return lines
-
-
-def _same_drawing(actual: list[str], expected: list[str]) -> None:
-    """Equal line by line; a number outside a text string may differ by 0.05 (rounding)."""
-    assert len(actual) == len(expected), f"{len(actual)} regels getekend, verwacht {len(expected)}"
-    for index, (regel, verwacht) in enumerate(zip(actual, expected, strict=True)):
-        delen, verwachte_delen = (_GETAL.split(_PDF_STRING.sub("()", r)) for r in (regel, verwacht))
-        getallen, verwachte_getallen = (
-            [float(g) for g in _GETAL.findall(_PDF_STRING.sub("()", r))] for r in (regel, verwacht))
-        assert (delen, _PDF_STRING.findall(regel)) == (verwachte_delen, _PDF_STRING.findall(verwacht)), (
-            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
-        assert getallen == pytest.approx(verwachte_getallen, abs=0.05), (
-            f"regel {index + 1}: {regel!r}, verwacht {verwacht!r}")
-
-
 @pytest.mark.parametrize("geval", sorted(REFERENTIEGEVALLEN))
 def test_technical_report_pdf_reads_and_draws_as_reference(geval):
     pdf = REFERENTIEGEVALLEN[geval]()
     assert _text(pdf) == (REFERENTIES / f"{geval}.txt").read_text(encoding="utf-8")
     tekening = (REFERENTIES / f"{geval}.tekening").read_text(encoding="latin-1")
-    _same_drawing(_drawing(pdf), tekening.splitlines())
+    same_drawing(drawing(pdf), tekening.splitlines())
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write-reference"]:
@@ -300,4 +275,4 @@ if __name__ == "__main__" and sys.argv[1:] == ["--write-reference"]:
     for naam, maak in REFERENTIEGEVALLEN.items():
         pdf = maak()
         (REFERENTIES / f"{naam}.txt").write_text(_text(pdf), encoding="utf-8")
-        (REFERENTIES / f"{naam}.tekening").write_text("\n".join(_drawing(pdf)) + "\n", encoding="latin-1")
+        (REFERENTIES / f"{naam}.tekening").write_text("\n".join(drawing(pdf)) + "\n", encoding="latin-1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -39,6 +40,30 @@ def stop(process: subprocess.Popen) -> int:
     finally:
         process.stdout.close()
         process.stderr.close()
+
+
+def stop_and_read(process: subprocess.Popen) -> str:
+    """Stop it as a person does (Ctrl-C); what it wrote on stderr."""
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+    return err
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` ports free right now on loopback (for a process that needs its neighbours' ports
+    before they listen)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def test_up_serves_all_four_parties_and_deliver_prints_references(tmp_path):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from test_cli import free_ports  # ports for the partner and the harness before they listen
 
 ROOT = Path(__file__).resolve().parent.parent
 NEIGHBOURS = {"ggk": ("gemeente", "rinis"), "rinis": ("ggk", "cbs"), "cbs": ("rinis",)}
@@ -49,21 +49,10 @@ DEFECTS = [  # (party, defect, the check that must catch it)
 ]
 
 
-def _free_ports(n: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(n)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 def _partner(party: str, tmp_path: Path, harness: dict[str, int], defect: str | None) -> tuple[
         subprocess.Popen, str]:
     """``ketentest up --party`` as its own process, pointed at the harness's parties."""
-    port = _free_ports(1)[0]
+    port = free_ports(1)[0]
     args = [sys.executable, "-m", "ketentest.cli", "up", "--party", party, "--port", str(port),
             "--state-dir", str(tmp_path / f"partner-{party}"), "--klok", "2016-08-15T09:00"]
     for buur in NEIGHBOURS[party]:
@@ -120,7 +109,7 @@ def _run(party: str, url: str, harness: dict[str, int], report: Path, suites: st
 def _conformance_run(party: str, tmp_path: Path,
                      defect: str | None = None) -> tuple[int, str, dict[str, str]]:
     """Run the role's checks against the party; returns exit code, output, verdict per check."""
-    harness = dict(zip(OTHERS[party], _free_ports(3), strict=True))
+    harness = dict(zip(OTHERS[party], free_ports(3), strict=True))
     process, url = _partner(party, tmp_path, harness, defect)
     try:
         # a broken party leaves checks waiting for what never comes: on loopback 3 s is plenty
@@ -142,10 +131,10 @@ def _stateful_runs(party: str, tmp_path: Path) -> tuple[tuple[int, str, dict], t
     """One partner process, one state folder, two runs: the first with the harness party the
     partner calls back on another port than the partner was given, then the second set up right.
     Returns both runs and whether the partner went quiet in between."""
-    harness = dict(zip(OTHERS[party], _free_ports(3), strict=True))
+    harness = dict(zip(OTHERS[party], free_ports(3), strict=True))
     process, url = _partner(party, tmp_path, harness, None)
     try:
-        verkeerd = harness | {WRONG[party]: _free_ports(1)[0]}
+        verkeerd = harness | {WRONG[party]: free_ports(1)[0]}
         first = _run(party, url, verkeerd, tmp_path / "rapport-verkeerd", "burentest", "--wachttijd", "2")
         # the GGk retries its Di01s until a deadline its frozen clock never reaches
         quiet = party == "ggk" or _wait_idle(url, 20)
@@ -211,7 +200,7 @@ def test_a_failed_check_in_the_partner_report_says_why_and_its_command_reruns_it
     """End to end, against a RINIS broken on purpose: the report says the check got a wrong
     answer (expected vs received) and gives a command; that command, as printed, runs exactly
     that one check against the same endpoint, and it fails the same way."""
-    harness = dict(zip(OTHERS["rinis"], _free_ports(3), strict=True))
+    harness = dict(zip(OTHERS["rinis"], free_ports(3), strict=True))
     process, url = _partner("rinis", tmp_path, harness, "geen-gemeentecode")
     try:
         code, output, verdicts = _run("rinis", url, harness, tmp_path / "rapport", "burentest")

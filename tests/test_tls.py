@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +22,7 @@ import requests
 from click.testing import CliRunner
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from test_cli import free_ports, start, stop_and_read  # ketentest up as its own process
 
 from ketentest.cli import ZONDER_TLS, main
 from ketentest.rerun import rerun_base, rerun_command
@@ -35,38 +34,12 @@ CA = str(pki.ca_bestand())
 KLOK = "2016-08-15T09:00"
 
 
-def _up(*args: str, lines: int) -> tuple[subprocess.Popen, dict[str, str]]:
-    """``ketentest up`` in its own process; the '<name> <url>' lines it prints first."""
-    process = subprocess.Popen([sys.executable, "-m", "ketentest.cli", "up", *args], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    urls = {}
-    for _ in range(lines):
-        line = process.stdout.readline()
-        if not line:
-            process.kill()
-            pytest.fail(f"ketentest up stopte: {process.stderr.read()}")
-        name, url = line.split()
-        urls[name] = url
-    return process, urls
-
-
-def _stop(process: subprocess.Popen) -> str:
-    """Stop it as a person does (Ctrl-C); what it wrote on stderr."""
-    process.send_signal(signal.SIGINT)
-    try:
-        _, err = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, err = process.communicate()
-    return err
-
-
 @pytest.fixture(scope="module")
 def tls_chain(tmp_path_factory) -> Iterator[dict[str, str]]:
-    process, urls = _up("--tls", "--ports", "vrij", "--klok", KLOK, "--state-dir",
-                        str(tmp_path_factory.mktemp("tls-keten")), lines=5)
+    process, urls = start("--tls", "--ports", "vrij", "--klok", KLOK,
+                          tmp_path=tmp_path_factory.mktemp("tls-keten"), lines=5)
     yield urls
-    _stop(process)
+    stop_and_read(process)
 
 
 def _as(who: str | None, **kwargs) -> dict:
@@ -145,14 +118,14 @@ def test_the_regie_reads_the_tls_chain_with_the_harnesss_certificate(tls_chain):
 
 
 def test_up_says_once_that_a_chain_without_tls_is_open(tmp_path):
-    process, urls = _up("--ports", "vrij", "--state-dir", str(tmp_path), lines=5)
+    process, urls = start("--ports", "vrij", tmp_path=tmp_path, lines=5)
     assert urls["ggk"].startswith("http://")
-    assert _stop(process).count(ZONDER_TLS) == 1
+    assert stop_and_read(process).count(ZONDER_TLS) == 1
 
 
 def test_up_with_tls_does_not_say_the_door_is_open(tmp_path):
-    process, _ = _up("--party", "cbs", "--tls", "--port", "0", "--state-dir", str(tmp_path), lines=1)
-    assert ZONDER_TLS not in _stop(process)
+    process, _ = start("--party", "cbs", "--tls", "--port", "0", tmp_path=tmp_path, lines=1)
+    assert ZONDER_TLS not in stop_and_read(process)
 
 
 def test_pki_writes_a_partners_client_and_server_certificates(tmp_path):
@@ -182,25 +155,14 @@ def test_pki_refuses_an_unknown_organisation_and_writes_nothing(tmp_path):
     assert not (tmp_path / "uit").exists()
 
 
-def _free_ports(n: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(n)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 def test_partner_mode_runs_the_rinis_role_over_mutual_tls_end_to_end(tmp_path):
     """A partner's RINIS served with mutual TLS (here our simulator, with a server certificate
     of the test CA), the harness's GGk and CBS served with it too: every check passes, and the
     rerun commands carry --tls."""
-    ggk, cbs = _free_ports(2)
-    partner, urls = _up("--party", "rinis", "--tls", "--port", "0", "--klok", KLOK, "--state-dir",
-                        str(tmp_path / "partner"), "--ggk-url", f"https://127.0.0.1:{ggk}",
-                        "--cbs-url", f"https://127.0.0.1:{cbs}", lines=1)
+    ggk, cbs = free_ports(2)
+    partner, urls = start("--party", "rinis", "--tls", "--port", "0", "--klok", KLOK, "--ggk-url",
+                          f"https://127.0.0.1:{ggk}", "--cbs-url", f"https://127.0.0.1:{cbs}",
+                          tmp_path=tmp_path / "partner", lines=1)
     try:
         assert urls["rinis"].startswith("https://")
         certs = tmp_path / "pki"
@@ -211,7 +173,7 @@ def test_partner_mode_runs_the_rinis_role_over_mutual_tls_end_to_end(tmp_path):
              "--poort", f"ggk={ggk}", "--poort", f"cbs={cbs}", "--report", str(tmp_path / "rapport")],
             cwd=ROOT, capture_output=True, text=True, timeout=600)
     finally:
-        partner_log = _stop(partner)
+        partner_log = stop_and_read(partner)
     uitvoer = run.stdout + run.stderr
     assert run.returncode == 0, f"{uitvoer[-4000:]}\n{partner_log[-2000:]}"
     assert f"harness ggk https://127.0.0.1:{ggk}" in uitvoer  # the partner calls the harness over TLS too
