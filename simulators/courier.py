@@ -2,7 +2,8 @@
 
 Connection errors, time-outs and 5xx answers without a StUF answer become
 :class:`TransientError` (the task is tried again later); a 4xx or a Fo03 is an
-answer, never retried. Each worker thread keeps its own keep-alive session.
+answer, never retried. Each worker thread keeps its own kept-alive connections
+(:mod:`simulators.wire`, urllib3 without `requests`: half the CPU per call).
 
 On a TLS chain (``tls["pki"]``, docs/beveiliging.md) a party trusts the test CA and shows
 the client certificate of the test CA for its organisation; the gemeente simulator, which
@@ -11,13 +12,10 @@ plays every gemeente, shows the certificate of the gemeente a call is made for.
 
 from __future__ import annotations
 
-import threading
-
-import requests
-
 from . import stuf
 from .store import Entry, Journal
 from .tasks import TransientError
+from .wire import Reply, Wire, WireError
 
 
 class Courier:
@@ -31,31 +29,28 @@ class Courier:
         self.journal = journal
         self.timeout = timeout
         self.tls = tls or {}
-        self._local = threading.local()
         self._per_gemeente = self.tls.get("pki") == "gemeente" and not self.tls.get("cert")
+        self._wire: Wire | None = None
 
     @property
-    def session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-            session.trust_env = False  # loopback partners: no proxy lookup on every call
-            session.headers["User-Agent"] = f"ketentest-{self.party}"
-            if self.tls.get("ca"):
-                session.verify = self.tls["ca"]
+    def wire(self) -> Wire:
+        """Made on first use: the test CA's files exist once the chain has started."""
+        if self._wire is None:
+            ca, cert = self.tls.get("ca"), None
             if self.tls.get("cert"):
                 key = self.tls.get("key")
-                session.cert = (self.tls["cert"], key) if key else self.tls["cert"]
+                cert = (self.tls["cert"], key) if key else self.tls["cert"]
             elif self.tls.get("pki"):
                 from . import pki
 
-                session.verify = self.tls.get("ca") or str(pki.ca_bestand())
+                ca = ca or str(pki.ca_bestand())
                 if not self._per_gemeente:
-                    session.cert = pki.client_files(self.tls["pki"])
-        return session
+                    cert = pki.client_files(self.tls["pki"])
+            self._wire = Wire(user_agent=f"ketentest-{self.party}", ca=ca, cert=cert)
+        return self._wire
 
     def request(self, method: str, url: str, *, gemeentecode: str | None = None,
-                **kwargs) -> requests.Response:
+                **kwargs) -> Reply:
         """One HTTP call; raises TransientError when the peer is unreachable or fails (5xx).
         ``gemeentecode``: the gemeente the call is made for (its certificate, on a TLS chain)."""
         kwargs.setdefault("timeout", self.timeout)
@@ -64,10 +59,9 @@ class Courier:
 
             kwargs["cert"] = pki.client_files(gemeentecode)
         try:
-            response = self.session.request(method, url, **kwargs)
-        except (requests.ConnectionError, requests.Timeout,
-                requests.exceptions.ChunkedEncodingError) as exc:  # a cut-off answer: try again
-            raise TransientError(f"{method} {url}: {exc.__class__.__name__}") from None
+            response = self.wire.request(method, url, **kwargs)
+        except WireError as exc:  # unreachable, too slow, or a cut-off answer: try again
+            raise TransientError(str(exc)) from None
         if response.status_code >= 500 and not _is_soap(response):
             raise TransientError(f"{method} {url}: HTTP {response.status_code}")
         return response
@@ -108,5 +102,5 @@ class Courier:
         return answer
 
 
-def _is_soap(response: requests.Response) -> bool:
+def _is_soap(response: Reply) -> bool:
     return "xml" in response.headers.get("Content-Type", "")
