@@ -373,9 +373,7 @@ class Cbs(Party):
     def _spiegel_report(self, levering, rapportsoort: str, status: str) -> None:
         soort, periode, gemeentecode = levering["soort"], levering["periode"], levering["gemeentecode"]
         cijfers = self.leveringen.figures(levering, spiegel.figures_from_file)
-        andere = [(r["gemeentecode"], self.leveringen.figures(r, spiegel.figures_from_file))
-                  for r in self.leveringen.current(periode, soort)
-                  if r["gemeentecode"] != gemeentecode]
+        andere = self.leveringen.peers(periode, soort, spiegel.figures_from_file)  # spiegel leaves itself out
         eerder = None
         if rapportsoort == "SPIEGEL2":
             eerder = self._oporde_figures(levering)

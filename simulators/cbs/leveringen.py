@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from ..clock import Clock
 from ..store import Store
@@ -109,6 +111,8 @@ class Leveringen:
         # a levering's figures never change once computed, and its id is never used again
         # (AUTOINCREMENT, also after a reset): every peer's figures, read once per process
         self._figures: dict[int, dict] = {}
+        # per (periode, soort): the ids of its current deliveries and (gemeentecode, figures)
+        self._peers: dict[tuple[str, str], tuple[tuple[int, ...], list]] = {}
         with store.transaction() as db:
             columns = {row["name"] for row in db.execute("PRAGMA table_info(leveringen)")}
             if "cijfers" not in columns:  # state from before the figures were kept
@@ -130,6 +134,24 @@ class Leveringen:
                                (json.dumps(waarden), levering["id"]))
         self._figures[levering["id"]] = waarden
         return dict(waarden)
+
+    def peers(self, periode: str, soort: str, bereken) -> list[tuple[str, Mapping[str, float]]]:
+        """(gemeentecode, figures) of every current delivery of the set, in code order: what a
+        spiegelrapport compares with. The list is kept while the set's current deliveries stay
+        the same ones (ids are never used again, figures never change): a period of n
+        gemeenten then reads n ids per report instead of n rows and n figures. Read only."""
+        ids = tuple(row["id"] for row in self.store.query(
+            "SELECT id FROM leveringen WHERE actueel = 1 AND periode = ? AND soort = ?"
+            " ORDER BY gemeentecode", (periode, soort)))
+        known = self._peers.get((periode, soort))
+        if known is not None and known[0] == ids:
+            return known[1]
+        rows = self.current(periode, soort)
+        for row in rows:
+            self.figures(row, bereken)
+        peers = [(row["gemeentecode"], MappingProxyType(self._figures[row["id"]])) for row in rows]
+        self._peers[(periode, soort)] = (tuple(row["id"] for row in rows), peers)
+        return peers
 
     def received(self, db: sqlite3.Connection, *, aanlevering_id: int, gemeentecode: str,
                  periode: str, soort: str, bestand: str, ggk_referentie: str,

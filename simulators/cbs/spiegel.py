@@ -339,10 +339,18 @@ def _group_members(
     inwonertallen: Mapping[str, int] | None,
 ) -> list[tuple[str, Mapping[str, float]]]:
     eigen = _code(gemeentecode)
+    if not inwonertallen:  # every report compares with every peer: their classes, once each
+        return [(code, cijfers) for code, cijfers in andere
+                if _code(code) != eigen and _class_of(code) == klasse]
     return [
         (code, cijfers) for code, cijfers in andere
         if _code(code) != eigen and grootteklasse(_inhabitants_of(code, inwonertallen)) == klasse
     ]
+
+
+@cache
+def _class_of(gemeentecode: str) -> str:
+    return grootteklasse(inwoners(_code(gemeentecode)))
 
 
 def require_soort(soort: str) -> str:
