@@ -115,13 +115,24 @@ class Wire:
                                   redirect=False, timeout=urllib3.Timeout(connect=timeout, read=timeout),
                                   assert_same_host=False)
         except (HTTPError, OSError) as exc:
-            raise WireError(f"{method} {url}: {exc.__class__.__name__}: {exc}") from None
+            raise WireError(f"{method} {url}: {_what_failed(exc)}") from None
         return Reply(answer.status, answer.headers, answer.data, url)
 
     def close(self) -> None:
         manager = getattr(self._local, "manager", None)
         if manager is not None:
             manager.clear()
+
+
+def _what_failed(exc: BaseException) -> str:
+    """``Timeout`` or ``ConnectionError`` (the names ``requests`` gave them), and the cause."""
+    timeout = isinstance(exc, TimeoutError | urllib3.exceptions.TimeoutError) and not isinstance(
+        exc, urllib3.exceptions.NewConnectionError)  # which urllib3 files under time-outs
+    label = "Timeout" if timeout else "ConnectionError"
+    cause = exc
+    if isinstance(exc, urllib3.exceptions.ProtocolError) and len(exc.args) > 1:
+        cause = exc.args[1]  # ('Connection aborted.', RemoteDisconnected(...))
+    return f"{label} ({cause.__class__.__name__}: {cause})"
 
 
 def _body(data, json, files, headers: dict[str, str]) -> bytes | None:
