@@ -52,6 +52,8 @@ class Keten:
     tls: Certificates | None = None
     """A TLS chain: the certificates the harness shows (per role it plays) and trusts."""
     drivers: dict[str, PartyDriver] = field(init=False, repr=False)
+    _quiet: tuple[dict[str, int], float] | None = field(default=None, init=False, repr=False)
+    """With a partner: the journal marks last seen unchanged over a wait, and since when."""
 
     def __post_init__(self) -> None:
         onbekend = sorted(set(self.urls) - set(DRIVERS))
@@ -59,6 +61,14 @@ class Keten:
             raise ChainError(f"onbekende partij {', '.join(onbekend)}; kies uit {', '.join(DRIVERS)}")
         self.drivers = {party: DRIVERS[party](url, self.session, self.timeout, self.tls)
                         for party, url in self.urls.items()}
+        if self.extern:  # whatever the harness says to the partner may set it going again
+            partner = tuple(self.urls[party].rstrip("/") + "/" for party in self.extern)
+
+            def heard(response, *_args, **_kwargs) -> None:
+                if response.url.startswith(partner):
+                    self._quiet = None
+
+            self.session.hooks["response"].append(heard)
 
     def __repr__(self) -> str:  # short: Allure prints step arguments with repr()
         return f"Keten({', '.join(self.urls)})"
@@ -167,21 +177,33 @@ class Keten:
         """
         limit = seconds or self.timeout
         deadline = time.monotonic() + limit
-        before = self.journal_marks()
+        before, seen = self.journal_marks(), time.monotonic()
         while True:
             if self.extern:  # the partner's work shows only as traffic at the simulated parties
-                time.sleep(self.stilte)
+                self._sleep_until_quiet(before, seen)
             for party in self.eigen:
                 remaining = min(60.0, max(0.1, deadline - time.monotonic()))  # a party waits 60 s at most
                 self.drivers[party].wait_idle(remaining, limit)
             after = self.journal_marks()
             if after == before:
+                if self.extern:
+                    self._quiet = self._quiet if self._quiet and self._quiet[0] == after else (after, seen)
                 return
             if time.monotonic() > deadline:
                 raise NoAnswerError("de keten werd niet rustig: de journalen van "
                                     f"{', '.join(p for p in after if after[p] != before.get(p))} groeiden nog",
                                     limit)
-            before = after
+            before, seen = after, time.monotonic()
+
+    def _sleep_until_quiet(self, marks: dict[str, int], seen: float) -> None:
+        """Sleep until the simulated parties' journals have stood at ``marks`` for ``stilte``
+        seconds. Quiet already seen counts: a wait that ended on these marks, with nothing
+        said to the partner since, started the clock then (a step's wait and the one after
+        the scenario cost one ``stilte``, not two)."""
+        since = self._quiet[1] if self._quiet and self._quiet[0] == marks else seen
+        rest = self.stilte - (time.monotonic() - since)
+        if rest > 0:
+            time.sleep(rest)
 
     def wait_for(self, probe: Callable[[], T], wat: str, seconds: float | None = None) -> T:
         """Ask ``probe`` until it gives something (a truthy value), at most ``seconds`` (the
