@@ -97,6 +97,8 @@ class Party:
 
     name = "party"
     schema = ""
+    tasks_first: tuple[str, ...] = ()
+    """Kinds of task done before any other that is due (simulators/tasks.py)."""
     ACCESS: tuple[tuple[str, str], ...] = ()
     """On a TLS chain: per path prefix, whose certificate may call it (a party's name,
     ``gemeente`` for any gemeente, ``*`` for every certificate of the chain); the first match
@@ -118,7 +120,8 @@ class Party:
         # different kinds side by side, as a real party's stages run (simulators/tasks.py).
         self.tasks = Tasks(self.store, self.task_handlers(), clock=self.clock,
                            expiry=self.task_expiry_handlers(),
-                           workers=int(config.options.get("taakwerkers", TASK_WORKERS)))
+                           workers=int(config.options.get("taakwerkers", TASK_WORKERS)),
+                           first=self.tasks_first)
         self.storingen = Storingen(  # in memory: a restart clears them
             self.name, self.clock, self.journal,
             peer=lambda: getattr(getattr(self, "receiver", None), "peer", "onbekend"))

@@ -14,6 +14,8 @@ Tasks of one kind (``soort``) are done one at a time, in order; tasks of differe
 may run side by side, up to ``workers`` at once: a CBS fetches the next file while it
 checks the previous one and places an earlier report, the way a real party's stages run.
 Order within a delivery needs nothing more: each step adds the next task when it is done.
+Among the tasks due, the kinds a party names ``first`` go before the rest: CBS places a report
+it drew before it draws the next, so the chain behind it has work while it draws.
 
 A task whose handler raises :class:`TransientError` (the next hop
 was unreachable or answered 5xx) is tried again after a short pause; any other error
@@ -71,6 +73,7 @@ class Tasks:
         clock: Clock | None = None,
         expiry: dict[str, Callable[[dict[str, Any], str], None]] | None = None,
         workers: int = 1,
+        first: tuple[str, ...] = (),
     ) -> None:
         self.store = store
         self.handlers = handlers
@@ -88,6 +91,7 @@ class Tasks:
             wake = weakref.WeakMethod(self.wake)
             clock.on_advance(lambda _moment: (woken := wake()) is not None and woken())
         self.workers = max(1, int(workers))
+        self.first = tuple(first)  # these kinds before any other task that is due
         self._cond = threading.Condition()
         self._not_before: dict[int, float] = {}
         self._running: set[str] = set()  # the kinds a worker is doing a task of right now
@@ -208,8 +212,9 @@ class Tasks:
         kinds = sorted(busy)
         rows = self.store.query(
             "SELECT * FROM taken WHERE status = 'open' AND (niet_voor IS NULL OR niet_voor <= ?)"
-            f" AND soort NOT IN ({', '.join('?' * len(kinds))}) ORDER BY COALESCE(niet_voor, ''), id"
-            " LIMIT ?", (self._now(), *kinds, len(self._not_before) + 1))
+            f" AND soort NOT IN ({', '.join('?' * len(kinds))})"
+            f" ORDER BY soort IN ({', '.join('?' * len(self.first))}) DESC, COALESCE(niet_voor, ''), id"
+            " LIMIT ?", (self._now(), *kinds, *self.first, len(self._not_before) + 1))
         for row in rows:
             not_before = self._not_before.get(row["id"], 0.0)
             if not_before <= now:

@@ -1,5 +1,6 @@
 """Several task workers: tasks of different kinds run side by side, tasks of one kind never
-do, and keep their order; a reset's standstill waits for every running task."""
+do, and keep their order; a reset's standstill waits for every running task; the kinds a party
+names first go before other due work."""
 
 from __future__ import annotations
 
@@ -80,3 +81,33 @@ def test_workers_stilgezet_waits_for_every_running_task(tmp_path):
             assert klaar and sorted(gedaan) == ["a", "b"], "the standstill waited for both running tasks"
     finally:
         tasks.stop()
+
+
+def test_the_kinds_named_first_go_before_other_due_work(tmp_path):
+    """CBS draws reports (``teken``), each adding the task that places it (``plaats``): with
+    ``plaats`` first, each report is placed before the next is drawn, not after all of them."""
+    gedaan: list[str] = []
+    tasks: Tasks
+
+    def teken(data):
+        gedaan.append(f"teken {data['n']}")
+        tasks.add("plaats", {"n": data["n"]})
+
+    def plaats(data):
+        gedaan.append(f"plaats {data['n']}")
+
+    for first, expected in (
+            (("plaats",), ["teken 0", "plaats 0", "teken 1", "plaats 1", "teken 2", "plaats 2"]),
+            ((), ["teken 0", "teken 1", "teken 2", "plaats 0", "plaats 1", "plaats 2"])):
+        gedaan.clear()
+        tasks = Tasks(Store(tmp_path / f"t{len(first)}.sqlite3"), {"teken": teken, "plaats": plaats},
+                      first=first)
+        with tasks.store.transaction() as db:  # all three due before the worker looks
+            for n in range(3):
+                tasks.add("teken", {"n": n}, db)
+        tasks.start()
+        try:
+            assert tasks.wait_idle(10)
+        finally:
+            tasks.stop()
+        assert gedaan == expected, f"first={first}"

@@ -89,6 +89,7 @@ class Refused(ValueError):
 
 class Cbs(Party):
     name = "cbs"
+    tasks_first = ("rapport_plaatsen",)  # a report drawn is placed before the next is drawn
     schema = SCHEMA + lv.SCHEMA + optin.SCHEMA + inwoners.SCHEMA + auditlog.schema("cbs_audit")
     ACCESS = (("/rinis/nieuw", "rinis"), ("/_beheer/ca.pem", ANYONE))
     """On a TLS chain: only RINIS announces a file; everyone may fetch the CA that CBS trusts."""

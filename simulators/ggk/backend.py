@@ -54,6 +54,7 @@ FAULT_FO01 = "fo01_rinis"
 
 class Ggk(Party):
     name = "ggk"
+    tasks_first = (downloads.TAAK,)  # tell a gemeente its report is there before forwarding the next file
     schema = uploads.SCHEMA + downloads.SCHEMA + optin.SCHEMA + mail.SCHEMA + portaal.SCHEMA
     ACCESS = (("/api/v1/uploads", GEMEENTE), ("/api/v1/gemeenten/", GEMEENTE),
               ("/stuf/", ANYONE), ("/portaal", ANYONE))

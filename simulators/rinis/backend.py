@@ -124,6 +124,7 @@ def _not_found(folder: str, file_id: int) -> FolderRefused:
 
 class Rinis(Party):
     name = "rinis"
+    tasks_first = ("routeren", "fo01")  # the way back first: reports reach the GGk while files come in
     schema = SCHEMA
     ACCESS = (("/stuf/", ANYONE), ("/mappen", "cbs"))
     """On a TLS chain: StUF from every certificate of the chain (the receiver refuses all but
