@@ -11,9 +11,11 @@ import time
 
 import pytest
 import requests
+from flask import Flask
 
 from ketentest.rerun import rerun_base, rerun_command
 from ketentest.targets import Targets, Tls
+from simulators.server import ServedApp
 from steps.drivers import Keten, NoAnswerError, RinisDriver, WrongAnswerError, the_one
 from steps.drivers.base import wachttijd
 
@@ -64,6 +66,37 @@ def test_waiting_on_a_partner_asks_again_until_the_deadline_then_names_what_it_w
     with pytest.raises(NoAnswerError, match=r"^geen antwoord binnen 0.3 s: het rapport\. Geef meer tijd"):
         keten.wait_for(lambda: None, "het rapport")
     assert 0.3 <= time.monotonic() - start < 1.5
+
+
+def test_with_a_partner_quiet_already_seen_counts_until_the_harness_talks_to_it():
+    """Waiting for quiet with a partner in the chain: the first wait lasts ``stilte``; a second
+    wait right after it (the step's, then the one after the scenario) finds the quiet already
+    long enough; once the harness has said something to the partner, quiet starts over."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nergens = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    partner = Flask("partner")
+    partner.get("/health")(lambda: {"status": "ok"})
+    served = ServedApp(partner).start()
+    try:
+        keten = Keten({"gemeente": nergens, "ggk": served.url}, extern=frozenset({"gemeente", "ggk"}),
+                      timeout=5)
+        keten.stilte = 0.8
+
+        def waited() -> float:
+            start = time.monotonic()
+            keten.wait_idle()
+            return time.monotonic() - start
+
+        assert waited() >= 0.8, "the first wait lasts stilte"
+        assert waited() < 0.4, "quiet seen by the wait before counts"
+        keten.session.get(served.url + "/health", timeout=5)  # the harness talks to the partner
+        assert waited() >= 0.8, "after talking to the partner, quiet starts over"
+        with pytest.raises(requests.ConnectionError):
+            keten.session.get(nergens + "/health", timeout=5)  # no answer: nothing was said
+        assert waited() < 0.4
+    finally:
+        served.stop()
 
 
 def test_the_wait_comes_from_the_environment(monkeypatch):
