@@ -121,13 +121,15 @@ def journey_steps(entries: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[Jo
 
     gekoppeld: set[int] = set()  # id() of the 'uit' rules already merged
     paren: dict[int, _Regel] = {}  # id() of an 'uit' rule -> the 'in' rule it was merged with
+    verstuurd = _sends_by_key(regels)  # a soak journals thousands: no scan of every send per receipt
     for partij in chain_order(regels):
         for in_ in regels[partij]:
             if in_.data["richting"] != "in":
                 continue
-            kandidaten = [r for r in regels.get(in_.van, ()) if id(r) not in gekoppeld
-                          and r.data["richting"] == "uit" and r.naar == partij
-                          and _zelfde_bericht(r.data, in_.data)]
+            mogelijk = {id(r): r for key in _keys(partij, in_.data)
+                        for r in verstuurd.get((in_.van, key), ())}
+            kandidaten = [r for r in mogelijk.values() if id(r) not in gekoppeld
+                          and r.naar == partij and _zelfde_bericht(r.data, in_.data)]
             uit = _verzonden(kandidaten, _moment(str(in_.data.get("tijdstip"))))
             if uit is not None:
                 gekoppeld.add(id(uit))
@@ -151,6 +153,32 @@ def _verzonden(kandidaten: list[_Regel], ontvangen: datetime) -> _Regel | None:
     if ervoor:
         return max(ervoor, key=lambda r: (_moment(str(r.data.get("tijdstip"))), -r.id))
     return min(kandidaten, key=lambda r: (_moment(str(r.data.get("tijdstip"))), r.id), default=None)
+
+
+def _keys(naar: str, data: Mapping[str, Any]) -> list[tuple]:
+    """Under which keys a message is found: every pair :func:`_zelfde_bericht` accepts shares
+    one (the same berichtcode and referentienummer, or crossRefnummer; without a berichtcode,
+    the same bestandsnaam)."""
+    code = data.get("berichtcode") or None
+    keys: list[tuple] = []
+    if data.get("referentienummer"):
+        keys.append((naar, code, "ref", data["referentienummer"]))
+    if data.get("crossRefnummer"):
+        keys.append((naar, code, "kruis", data["crossRefnummer"]))
+    if code is None and data.get("bestandsnaam"):
+        keys.append((naar, None, "naam", data["bestandsnaam"]))
+    return keys
+
+
+def _sends_by_key(regels: Mapping[str, list[_Regel]]) -> dict[tuple[str, tuple], list[_Regel]]:
+    """Per (sender, key of :func:`_keys`), the sender's 'uit' lines."""
+    index: dict[tuple[str, tuple], list[_Regel]] = {}
+    for partij, lijst in regels.items():
+        for regel in lijst:
+            if regel.data["richting"] == "uit":
+                for key in _keys(regel.naar, regel.data):
+                    index.setdefault((partij, key), []).append(regel)
+    return index
 
 
 def _zelfde_bericht(uit: Mapping[str, Any], in_: Mapping[str, Any]) -> bool:
