@@ -56,10 +56,6 @@ class Reply:
     def json(self) -> Any:
         return jsonlib.loads(self.content)
 
-    @property
-    def ok(self) -> bool:
-        return self.status_code < 400
-
     def raise_for_status(self) -> None:
         if self.status_code >= 400:
             raise HTTPStatusError(f"HTTP {self.status_code} van {self.url}: {self.text[:200]}")
@@ -117,11 +113,6 @@ class Wire:
         except (HTTPError, OSError) as exc:
             raise WireError(f"{method} {url}: {_what_failed(exc)}") from None
         return Reply(answer.status, answer.headers, answer.data, url)
-
-    def close(self) -> None:
-        manager = getattr(self._local, "manager", None)
-        if manager is not None:
-            manager.clear()
 
 
 def _what_failed(exc: BaseException) -> str:
