@@ -89,3 +89,24 @@ def test_sets_and_gemeenten_are_kept_apart(register):
     assert actueel_sbo and actueel_ander
     assert _status(register, wmo) == (lv.GOEDGEKEURD, True)
     assert {r["soort"] for r in register.current("H12016")} == {"WMO", "SBO"}
+
+
+def test_the_peers_a_spiegelrapport_compares_with_follow_every_new_and_corrected_delivery(register):
+    """The peers are kept between reports, but a new gemeente, a correction and a withdrawn
+    correction each change them at once: a report never compares with a superseded file."""
+    def peers():
+        return [(code, dict(cijfers)) for code, cijfers in register.peers(
+            "H12016", "WMO", lambda _soort, _inhoud: {"ids": register.store.one(
+                "SELECT MAX(id) AS n FROM leveringen")["n"]})]
+
+    amsterdam, _ = _levering(register, "20160815090000")
+    assert peers() == [("0363", {"ids": amsterdam})]
+    assert register.peers("H12016", "WMO", None) is register.peers("H12016", "WMO", None), "kept"
+    rotterdam, _ = _levering(register, "20160815090000", gemeentecode="0599")
+    assert [code for code, _ in peers()] == ["0363", "0599"]
+    correctie, _ = _levering(register, "20160916090000")
+    assert peers() == [("0363", {"ids": correctie}), ("0599", {"ids": rotterdam})]
+    with register.store.transaction() as db:
+        register.intrek_correctie(db, gemeentecode="0363", periode="H12016", soort="WMO",
+                                  toelichting="ingetrokken")
+    assert peers()[0] == ("0363", {"ids": amsterdam})
